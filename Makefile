@@ -1,0 +1,64 @@
+# TrainHub: `make run` (app on SQLite with demo data) and `make test` (the whole suite).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask --app wsgi
+PYTHON ?= python3
+VENDOR := static/vendor
+
+.PHONY: run test setup venv assets translations db demo test-deps clean bench
+
+run: setup db demo
+	@echo ""
+	@echo "TrainHub is starting on http://127.0.0.1:5000"
+	@$(FLASK) demo-logins 2>/dev/null || true
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup test-deps
+	$(VENV)/bin/pytest
+
+setup: venv assets translations
+
+venv: .make-venv
+.make-venv: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+assets: .make-assets
+.make-assets: package.json package-lock.json Makefile
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/jsqr $(VENDOR)/chartjs
+	cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js $(VENDOR)/bootstrap/
+	cp node_modules/jsqr/dist/jsQR.js $(VENDOR)/jsqr/
+	cp node_modules/chart.js/dist/chart.umd.js $(VENDOR)/chartjs/
+	touch $@
+
+translations: venv
+	@for dir in trainhub/translations trainhub/*/translations; do \
+	  [ -d "$$dir" ] && $(VENV)/bin/pybabel compile -q -f -d "$$dir" 2>/dev/null || true; \
+	done
+
+db: setup
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) seed-demo
+
+# Debian's chromium for the Playwright tests: installed when missing and apt is usable.
+test-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing and apt-get is not usable: browser tests will be skipped"; fi; \
+	fi
+	@command -v pdftotext >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null || true; }
+
+bench: setup
+	$(PY) bench/checkin.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .make-*

@@ -1,0 +1,121 @@
+"""Fixtures as in flaskr: `app`, `client`, `runner`, factories, a login helper.
+
+Every test that takes `app` runs on SQLite and, where TRAINHUB_TEST_POSTGRES_URL is set, PostgreSQL.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests import factories
+from trainhub import create_app
+from trainhub.models import Unit, db
+
+POSTGRES_URL = os.environ.get("TRAINHUB_TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("TRAINHUB_TEST_REDIS_URL")
+BASE_URL = "http://trainhub.test"
+
+_pg_schema_ready = False
+
+
+def _test_config(database_url: str, tmp_path) -> dict:
+    return {
+        "ENV_NAME": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "DATABASE_URL": database_url,
+        "BASE_URL": BASE_URL,
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "MAIL_OUTBOX_DIR": str(tmp_path / "mail"),
+        "REDIS_URL": None,
+        "MAIL_SERVER": None,
+    }
+
+
+def _seed_commission() -> None:
+    """What migration 0002 does: the commission unit exists from the start."""
+    db.session.add(Unit(name="市市场监督管理委员会", kind="commission", district=""))
+    db.session.commit()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL run skipped: TRAINHUB_TEST_POSTGRES_URL is not set")
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def app(database_url, tmp_path, request):
+    global _pg_schema_ready
+    extra = getattr(request, "param", None) or {}
+    application = create_app({**_test_config(database_url, tmp_path), **extra})
+    with application.app_context():
+        if database_url.startswith("postgresql"):
+            if not _pg_schema_ready:
+                db.drop_all()
+                with db.engine.begin() as conn:
+                    conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+                db.create_all()
+                _pg_schema_ready = True
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            db.create_all()
+        _seed_commission()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app):
+    """Factories bound to the app: make.user(...), make.organization(...), make.event(...)…"""
+    return factories.Factory(app)
+
+
+@pytest.fixture
+def login(client):
+    """login(user): the test client acts as that user (a real session cookie)."""
+
+    def _login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def api(client, make):
+    """api(user).get/post/...: JSON calls with a bearer token of that user."""
+    return factories.ApiCaller(client, make)
+
+
+@pytest.fixture
+def dialect(app):
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+@pytest.fixture
+def one_day():
+    return timedelta(days=1)

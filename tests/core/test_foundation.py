@@ -1,0 +1,71 @@
+"""The app factory, configuration, migrations and assets."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from trainhub import create_app
+from trainhub.config import load_environment, parse_bool
+from trainhub.organizations import uscc
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_production_without_secret_key_refuses_to_start(tmp_path, monkeypatch):
+    monkeypatch.delenv("TRAINHUB_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="TRAINHUB_SECRET_KEY"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": None, "BASE_URL": "https://x.example",
+                    "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3"})
+
+
+def test_environment_overrides_are_typed():
+    values = load_environment({"TRAINHUB_MAIL_USE_TLS": "0", "TRAINHUB_MAIL_PORT": "2525",
+                               "TRAINHUB_TIMEZONE": "Asia/Shanghai", "OTHER": "x"})
+    assert values == {"MAIL_USE_TLS": False, "MAIL_PORT": 2525, "TIMEZONE": "Asia/Shanghai"}
+    assert parse_bool("true") and parse_bool("1") and not parse_bool("false")
+    with pytest.raises(ValueError):
+        parse_bool("maybe")
+
+
+def test_health_endpoint(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    "code, problem",
+    [
+        ("91110000802100433B", None),  # a real, published code
+        ("91110000802100433C", "check"),
+        ("91110000802100433", "length"),
+        ("9111000080210043IB", "alphabet"),
+    ],
+)
+def test_uscc_validation(code, problem):
+    assert uscc.problem(code) == problem
+
+
+def test_generated_uscc_codes_are_valid():
+    import random
+
+    rng = random.Random(1)
+    assert all(uscc.is_valid(uscc.generate(rng)) for _ in range(200))
+
+
+def test_no_cdn_address_in_templates_or_static_sources():
+    pattern = re.compile(r"https?://[^\s\"']*(cdn|jsdelivr|unpkg|googleapis|cdnjs|bootcdn|staticfile)", re.I)
+    offenders = []
+    for path in list((ROOT / "templates").rglob("*.html")) + list((ROOT / "static").glob("js/**/*.js")) + \
+            list((ROOT / "static").glob("css/**/*.css")):
+        if pattern.search(path.read_text(encoding="utf-8")):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_every_script_and_stylesheet_is_served_by_the_app():
+    srcs = set()
+    for path in (ROOT / "templates").rglob("*.html"):
+        for match in re.finditer(r"(?:src|href)=\"(https?:)?//", path.read_text(encoding="utf-8")):
+            srcs.add(str(path.relative_to(ROOT)))
+    assert srcs == set(), "templates must not load assets from other hosts"

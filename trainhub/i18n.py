@@ -1,0 +1,51 @@
+"""Locale choice: ?lang=, then the user's preference, then the session, then Accept-Language; zh_CN default.
+
+Source strings are written in Chinese (the platform's first language); English lives in each
+feature's `translations/en/LC_MESSAGES/messages.po`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def normalize_locale(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip().replace("-", "_").lower()
+    if value.startswith("en"):
+        return "en"
+    if value.startswith("zh"):
+        return "zh_CN"
+    return None
+
+
+def select_locale() -> str:
+    from_query = normalize_locale(request.args.get("lang"))
+    if from_query:
+        return from_query
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
+        chosen = normalize_locale(current_user.locale)
+        if chosen and not request.path.startswith("/api/"):
+            return chosen
+    if not request.path.startswith("/api/"):
+        chosen = normalize_locale(session.get("lang"))
+        if chosen:
+            return chosen
+    best = request.accept_languages.best_match(["zh_CN", "zh", "zh-CN", "en", "en-US", "en-GB"])
+    return normalize_locale(best) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def translation_directories() -> str:
+    """Every feature keeps its own catalog, so features are translated without touching each other."""
+    dirs = [str(PACKAGE_DIR / "translations")]
+    dirs += sorted(str(p) for p in PACKAGE_DIR.glob("*/translations") if p.is_dir())
+    return ";".join(dirs)

@@ -1,0 +1,36 @@
+from flask import redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from trainhub.extensions import db
+from trainhub.i18n import normalize_locale
+from trainhub.main import bp
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("events.catalogue")) if "events" in _blueprints() else render_template("main/index.html")
+
+
+def _blueprints():
+    from flask import current_app
+
+    return current_app.blueprints
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    locale = normalize_locale(code) or "zh_CN"
+    session["lang"] = locale
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    target = request.args.get("next") or "/"
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def health():
+    """A trivial endpoint: the benchmarks' baseline."""
+    return {"status": "ok"}

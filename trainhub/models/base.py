@@ -1,0 +1,93 @@
+"""Declarative base, naming convention, UTC datetime type and the SQLite write-lock helper."""
+from __future__ import annotations
+
+import contextvars
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """An instant: stored as UTC, always read back timezone-aware (SQLite keeps no offset)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column; pass an aware datetime")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# One-shot flag: the next transaction begun on SQLite takes the write lock at once (BEGIN IMMEDIATE),
+# so two writers queue on the busy timeout instead of failing on a lock upgrade.
+_sqlite_immediate = contextvars.ContextVar("sqlite_immediate", default=False)
+
+
+def begin_write() -> None:
+    """Start the service's write transaction: call before the first read of a use case that writes.
+
+    On SQLite it ends any read transaction the view opened and makes the next one BEGIN IMMEDIATE;
+    on PostgreSQL callers lock the guarding row with `with_for_update()`.
+    """
+    session = db.session
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        session.commit()  # ends the view's read transaction; nothing is pending before a use case
+    _sqlite_immediate.set(True)
+
+
+def install_sqlite_pragmas(engine) -> None:
+    """WAL, busy timeout, foreign keys, and transactions begun by us (pysqlite's own are off)."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if _sqlite_immediate.get():
+            _sqlite_immediate.set(False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,1 @@
+"""Enterprises (organizations): sign-up, members, pilot-unit confirmation."""

@@ -1,0 +1,112 @@
+"""Role checks, random and signed tokens, bearer-token authentication."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import abort, current_app, request
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from trainhub.models import ApiToken, User, db
+from trainhub.timeutil import now
+
+
+def new_token(nbytes: int = 24) -> str:
+    """An unguessable token (at least 128 bits) for URLs: tickets, feeds, invitations, API."""
+    return secrets.token_urlsafe(max(nbytes, 16))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def constant_time_equals(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def signer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def sign(value, salt: str) -> str:
+    return signer(salt).dumps(value)
+
+
+def unsign(token: str, salt: str):
+    """The signed value, or None when the signature does not hold."""
+    try:
+        return signer(salt).loads(token)
+    except BadSignature:
+        return None
+
+
+def load_user_from_bearer(req) -> User | None:
+    """Flask-Login request loader: `Authorization: Bearer <token>`. A bad token is a 401."""
+    header = req.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        abort(401)
+    api_token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None))
+    )
+    if api_token is None or not api_token.user.is_active:
+        abort(401)
+    moment = now()
+    if api_token.last_used_at is None or moment - api_token.last_used_at > timedelta(minutes=1):
+        # Bookkeeping at most once a minute, in its own short transaction.
+        db.session.execute(sa.update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=moment))
+        db.session.commit()
+    return db.session.get(User, api_token.user_id)
+
+
+def uses_bearer_token() -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
+def login_required_any(view):
+    """401 for the API, the login page for HTML (Flask-Login's unauthorized handler)."""
+    from flask_login import login_required
+
+    return login_required(view)
+
+
+def roles_required(*roles: str):
+    """Anonymous → login (or 401); a role that may never do this → 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+organizer_required = roles_required("organizer")
+commission_required_roles = roles_required("organizer")
+
+
+def commission_required(view):
+    """Only organizers of the commission unit."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if not current_user.is_commission:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,85 @@
+"""Jinja filters and globals shared by every page."""
+from __future__ import annotations
+
+from flask import request
+from flask_babel import format_date, format_datetime, get_locale
+
+from trainhub.timeutil import to_local
+
+
+def mask_name(name: str | None) -> str:
+    """张伟 → 张*伟 (two characters: 张*), 欧阳明华 → 欧**华; Latin names keep first and last letter."""
+    if not name:
+        return ""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*" if not name.isascii() else name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_phone(phone: str | None) -> str:
+    """13812345678 → 138****5678."""
+    if not phone:
+        return ""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def localtime(value, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_datetime(to_local(value), fmt)
+
+
+def localdate(value, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_date(value, fmt)
+
+
+# Menu entries that features add at import: (order, endpoint, label, roles or None for everyone).
+_NAV: list[tuple[int, str, object, tuple[str, ...] | None]] = []
+
+
+def register_nav(endpoint: str, label, roles: tuple[str, ...] | None = None, order: int = 50) -> None:
+    """Add a menu entry (label is a lazy gettext string) shown to the given roles (None: everyone)."""
+    if not any(item[1] == endpoint for item in _NAV):
+        _NAV.append((order, endpoint, label, roles))
+        _NAV.sort(key=lambda item: item[0])
+
+
+def nav_items() -> list[dict]:
+    from flask import url_for
+    from flask_login import current_user
+
+    role = current_user.role if current_user.is_authenticated else None
+    items = []
+    for _order, endpoint, label, roles in _NAV:
+        if roles is None or role in roles:
+            items.append({"url": url_for(endpoint), "label": label, "endpoint": endpoint})
+    return items
+
+
+def template_helpers() -> dict:
+    from flask import current_app
+
+    locale = str(get_locale() or "zh_CN")
+    return {
+        "nav_endpoints": current_app.view_functions.keys(),
+        "nav_items": nav_items(),
+        "current_locale": locale,
+        "html_lang": "zh-CN" if locale.startswith("zh") else "en",
+        "mask_name": mask_name,
+        "mask_phone": mask_phone,
+    }
+
+
+def register_filters(app) -> None:
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["localdate"] = localdate
+    app.jinja_env.filters["mask_name"] = mask_name
+    app.jinja_env.filters["mask_phone"] = mask_phone
+

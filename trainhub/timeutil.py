@@ -1,0 +1,49 @@
+"""Instants are UTC-aware in the code and the database; people see the platform's zone."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+
+
+def local_zone() -> ZoneInfo:
+    name = current_app.config["TIMEZONE"] if has_app_context() else "Asia/Shanghai"
+    return ZoneInfo(name)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    return value.astimezone(local_zone()) if value is not None else None
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with the platform zone's offset, as the API answers (2021-10-14T09:00:00+08:00)."""
+    return to_local(value).isoformat() if value is not None else None
+
+
+def parse_datetime(value: str) -> datetime:
+    """Parse ISO 8601; a time without an offset means the platform's zone. Raises ValueError."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("empty")
+    text = value.strip().replace("Z", "+00:00")
+    if " " in text and "T" not in text:
+        text = text.replace(" ", "T", 1)
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=local_zone())
+    return parsed.astimezone(timezone.utc)
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    """A wall-clock time in the platform's zone, as a UTC instant."""
+    return datetime.combine(day, at, tzinfo=local_zone()).astimezone(timezone.utc)
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = local_datetime(day, time(0, 0))
+    end = local_datetime(day, time(23, 59, 59, 999999))
+    return start, end
