@@ -37,9 +37,7 @@ assets: .make-assets
 	touch $@
 
 translations: venv
-	@for dir in trainhub/translations trainhub/*/translations; do \
-	  [ -d "$$dir" ] && $(VENV)/bin/pybabel compile -q -f -d "$$dir" 2>/dev/null || true; \
-	done
+	$(PY) scripts/i18n.py compile
 
 db: setup
 	$(FLASK) db upgrade

@@ -78,6 +78,13 @@ def _init_extensions(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.translation_directories()
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
 
+    @app.before_request
+    def _fresh_locale():
+        # Locale and catalogs are cached on the app context, which tests keep open across requests.
+        from flask_babel import refresh
+
+        refresh()
+
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "warning"

@@ -1,0 +1,131 @@
+"""Who may see and change what. Loaders take the actor, so "not yours" (404) is never forgotten.
+
+Scope rules (API.md "Organizing units"):
+- organizers of the commission unit act platform-wide;
+- another unit's organizers manage the events their unit hosts, read (not change) those it
+  co-organizes, and get 404 for the rest;
+- trainers see the events they are assigned to; enterprise members see their organization's
+  registrations only.
+Pattern in a view: `event = load_event(event_id, user, need="manage")` → 404 / 403 / the event.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+import sqlalchemy as sa
+from flask import abort
+
+from trainhub.models import Event, Registration, User, db, event_co_units, event_trainers
+
+Need = Literal["view", "manage", "checkin", "public"]
+
+
+def is_commission(user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_commission)
+
+
+def organizer_event_clause(user: User):
+    """SQL condition: events this organizer may read (hosted or co-organized by their unit)."""
+    if is_commission(user):
+        return sa.true()
+    co_hosted = sa.select(event_co_units.c.event_id).where(event_co_units.c.unit_id == user.unit_id)
+    return sa.or_(Event.host_unit_id == user.unit_id, Event.id.in_(co_hosted))
+
+
+def trainer_event_clause(user: User):
+    assigned = sa.select(event_trainers.c.event_id).where(event_trainers.c.user_id == user.id)
+    return Event.id.in_(assigned)
+
+
+def can_manage_event(user: User | None, event: Event) -> bool:
+    """Edit, cancel, approve, issue certificates, export, open the console as organizer."""
+    if user is None or not user.is_authenticated or not user.is_organizer:
+        return False
+    return is_commission(user) or event.host_unit_id == user.unit_id
+
+
+def can_read_event_admin(user: User | None, event: Event) -> bool:
+    """See registrations and attendance (managers and co-organizers)."""
+    if can_manage_event(user, event):
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_organizer:
+        return any(unit.id == user.unit_id for unit in event.co_units)
+    return False
+
+
+def is_event_trainer(user: User | None, event: Event) -> bool:
+    if user is None or not user.is_authenticated or not user.is_trainer:
+        return False
+    return any(trainer.id == user.id for trainer in event.trainers)
+
+
+def can_check_in(user: User | None, event: Event) -> bool:
+    """Trainers of the event and the organizers who manage it."""
+    return is_event_trainer(user, event) or can_manage_event(user, event)
+
+
+def load_event(event_id: int, user: User | None, need: Need = "view") -> Event:
+    """The event, or 404 (unknown, or outside the user's scope) / 403 (visible but not theirs to change).
+
+    need="public": published or cancelled events for anyone; drafts only for those who may read them.
+    need="view": organizers in scope (hosting or co-organizing) and the event's trainers.
+    need="manage": organizers of the host unit or the commission; co-organizers get 403.
+    need="checkin": the event's trainers and managing organizers; co-organizers get 403.
+    """
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    if need == "public":
+        if event.status != "draft":
+            return event
+        if can_read_event_admin(user, event) or is_event_trainer(user, event):
+            return event
+        abort(404)
+    readable = can_read_event_admin(user, event) or is_event_trainer(user, event)
+    if not readable:
+        if user is not None and user.is_authenticated and user.is_enterprise:
+            abort(403 if event.status != "draft" else 404)
+        abort(404)
+    if need == "manage" and not can_manage_event(user, event):
+        abort(403)
+    if need == "checkin" and not can_check_in(user, event):
+        abort(403)
+    return event
+
+
+def registration_clause(user: User):
+    """SQL condition on Registration: the rows this user may read."""
+    if user.is_enterprise:
+        return Registration.organization_id == user.organization_id
+    if user.is_organizer:
+        if is_commission(user):
+            return sa.true()
+        return Registration.event_id.in_(sa.select(Event.id).where(organizer_event_clause(user)))
+    if user.is_trainer:
+        return Registration.event_id.in_(sa.select(Event.id).where(trainer_event_clause(user)))
+    return sa.false()
+
+
+def load_registration(registration_id: int, user: User | None, need: Literal["view", "manage"] = "view") -> Registration:
+    """An enterprise's own registration, or one of an event in the organizer's/trainer's scope; else 404.
+
+    need="manage" (approve, reject, cancel as organizer): co-organizers and trainers get 403.
+    """
+    if user is None or not user.is_authenticated:
+        abort(401)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        abort(404)
+    event = registration.event
+    if user.is_enterprise:
+        if registration.organization_id != user.organization_id:
+            abort(404)
+        return registration
+    readable = can_read_event_admin(user, event) or is_event_trainer(user, event)
+    if not readable:
+        abort(404)
+    if need == "manage" and not can_manage_event(user, event):
+        abort(403)
+    return registration
