@@ -28,6 +28,7 @@ FEATURES = (
     "dashboard",
     "reports",
     "api",
+    "demo",
 )
 
 
