@@ -89,8 +89,7 @@ def finish_config(app) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"]) * 1024 * 1024
     config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
-    if config["ENV_NAME"] == "production" and not os.environ.get("TRAINHUB_BASE_URL") and not config.get("BASE_URL_SET"):
-        # BASE_URL must be explicit in production: absolute links are never taken from the Host header.
-        if config["BASE_URL"] == DefaultConfig.BASE_URL:
-            raise RuntimeError("TRAINHUB_BASE_URL is required in production (absolute URLs in QR codes and emails).")
+    if config["ENV_NAME"] == "production" and config["BASE_URL"] == DefaultConfig.BASE_URL:
+        # Absolute links (QR codes, invites, emails) are never taken from the request's Host header.
+        raise RuntimeError("TRAINHUB_BASE_URL is required in production (absolute URLs in QR codes and emails).")
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")

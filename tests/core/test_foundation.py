@@ -69,3 +69,21 @@ def test_every_script_and_stylesheet_is_served_by_the_app():
         for match in re.finditer(r"(?:src|href)=\"(https?:)?//", path.read_text(encoding="utf-8")):
             srcs.add(str(path.relative_to(ROOT)))
     assert srcs == set(), "templates must not load assets from other hosts"
+
+
+def test_production_requires_an_explicit_base_url(tmp_path):
+    with pytest.raises(RuntimeError, match="TRAINHUB_BASE_URL"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": "k" * 32,
+                    "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3"})
+
+
+def test_development_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
+    import trainhub
+
+    monkeypatch.setattr(trainhub, "ROOT", tmp_path)
+    (tmp_path / "instance").mkdir()
+    monkeypatch.delenv("TRAINHUB_SECRET_KEY", raising=False)
+    first = create_app({"SECRET_KEY": None, "DATABASE_URL": f"sqlite:///{tmp_path}/d.sqlite3"})
+    second = create_app({"SECRET_KEY": None, "DATABASE_URL": f"sqlite:///{tmp_path}/d.sqlite3"})
+    assert first.config["SECRET_KEY"] and first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "instance" / "secret_key").exists()
