@@ -1,0 +1,127 @@
+"""/api/v1 registrations: thin adapters over trainhub.registrations.services."""
+from __future__ import annotations
+
+import math
+
+import sqlalchemy as sa
+from flask import abort, jsonify, request
+from flask_login import current_user
+
+from trainhub import access
+from trainhub.api import bp
+from trainhub.api._helpers import api_login_required, api_roles, created, json_body, page_args
+from trainhub.models import Registration, db
+from trainhub.registrations import services
+from trainhub.registrations.serializers import registration_to_dict, registrations_to_dicts, with_organization
+from trainhub.timeutil import now
+
+
+def _page(statement):
+    """The API list shape, serializing the page in a fixed number of queries."""
+    page, per_page = page_args()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+    rows = db.session.scalars(with_organization(statement).limit(per_page).offset((page - 1) * per_page)).all()
+    return jsonify({
+        "items": registrations_to_dicts(rows),
+        "page": page,
+        "pages": max(1, math.ceil(total / per_page)) if total else 1,
+        "total": total,
+    })
+
+
+def _filtered(statement):
+    status = request.args.get("status")
+    if status:
+        statement = statement.where(Registration.status == status)
+    return statement
+
+
+@bp.post("/events/<int:event_id>/registrations")
+@api_roles("enterprise")
+def create_registrations(event_id: int):
+    """Register attendees of the caller's enterprise (all or nothing)."""
+    event = access.load_event(event_id, current_user, need="public")
+    body = json_body()
+    registrations = services.register_attendees(
+        event, current_user.organization, body.get("attendees"), actor=current_user, now=now()
+    )
+    return created({"items": registrations_to_dicts(registrations)})
+
+
+create_registrations.openapi = {"post": {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["attendees"],
+        "properties": {"attendees": {"type": "array", "items": {"type": "object", "required": ["name", "phone"],
+                       "properties": {k: {"type": "string"} for k in ("name", "phone", "email", "job_title")}}}}}}}},
+    "responses": {"201": {"description": "Created: {items: [registration]}"},
+                  "409": {"description": "registration_not_open, registration_closed, event_not_open, "
+                                         "quota_exceeded (with allowed), duplicate_phone"},
+                  "422": {"description": "Invalid fields attendees.N.field"}},
+}}
+
+
+@bp.get("/events/<int:event_id>/registrations")
+@api_login_required
+def event_registrations(event_id: int):
+    """Registrations of an event: organizers in scope and the event's trainers all, an enterprise its own."""
+    if current_user.is_enterprise:
+        event = access.load_event(event_id, current_user, need="public")
+    else:
+        event = access.load_event(event_id, current_user, need="view")
+    statement = (
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, access.registration_clause(current_user))
+        .order_by(Registration.id)
+    )
+    return _page(_filtered(statement))
+
+
+@bp.get("/registrations")
+@api_login_required
+def list_registrations():
+    """Registrations the caller may read (an enterprise: its own across events); filters status, event_id."""
+    statement = sa.select(Registration).where(access.registration_clause(current_user)).order_by(Registration.id)
+    event_id = request.args.get("event_id")
+    if event_id:
+        if not event_id.isdigit():
+            abort(400)
+        statement = statement.where(Registration.event_id == int(event_id))
+    return _page(_filtered(statement))
+
+
+@bp.get("/registrations/<int:registration_id>")
+@api_login_required
+def get_registration(registration_id: int):
+    """One registration (404 when not yours)."""
+    return jsonify(registration_to_dict(access.load_registration(registration_id, current_user)))
+
+
+@bp.delete("/registrations/<int:registration_id>")
+@api_roles("enterprise", "organizer")
+def delete_registration(registration_id: int):
+    """Cancel a registration; the first waitlisted attendee is promoted at once."""
+    need = "view" if current_user.is_enterprise else "manage"
+    registration = access.load_registration(registration_id, current_user, need=need)
+    registration = services.cancel_registration(registration, actor=current_user, now=now())
+    return jsonify(registration_to_dict(registration))
+
+
+@bp.post("/registrations/<int:registration_id>/approve")
+@api_roles("organizer")
+def approve_registration(registration_id: int):
+    """Approve a pending registration (confirmed if a seat is free, else waitlisted)."""
+    registration = access.load_registration(registration_id, current_user, need="manage")
+    registration = services.approve_registration(registration, actor=current_user, now=now())
+    return jsonify(registration_to_dict(registration))
+
+
+@bp.post("/registrations/<int:registration_id>/reject")
+@api_roles("organizer")
+def reject_registration(registration_id: int):
+    """Reject a registration with a reason the enterprise sees."""
+    registration = access.load_registration(registration_id, current_user, need="manage")
+    reason = json_body().get("reason")
+    registration = services.reject_registration(
+        registration, reason if isinstance(reason, str) else "", actor=current_user, now=now()
+    )
+    return jsonify(registration_to_dict(registration))

@@ -1,0 +1,188 @@
+"""Registration pages: thin — load (404/403), call one service, respond."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from trainhub import access
+from trainhub.errors import DomainError, ValidationError
+from trainhub.models import Event, Organization, Registration, db
+from trainhub.registrations import bp, services
+from trainhub.registrations.forms import ActionForm, FilterForm, RegisterForm, RejectForm
+from trainhub.security import roles_required
+from trainhub.timeutil import now
+
+
+def _safe_next(default: str) -> str:
+    target = request.form.get("next") or request.args.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _attach_errors(form: RegisterForm, fields: dict, index_map: list[int]) -> None:
+    for key, messages in (fields or {}).items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(index_map):
+            entry = form.attendees[index_map[int(parts[1])]]
+            if parts[2] in entry.form._fields:
+                entry.form[parts[2]].errors = list(entry.form[parts[2]].errors or []) + [str(m) for m in messages]
+                continue
+        for message in messages:
+            flash(str(message), "danger")
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@roles_required("enterprise")
+def register(event_id: int):
+    event = access.load_event(event_id, current_user, need="public")
+    organization = current_user.organization
+    form = RegisterForm()
+    status = 200
+    if form.validate_on_submit():
+        indexed = form.attendee_rows()
+        index_map = [i for i, _row in indexed]
+        try:
+            created = services.register_attendees(
+                event, organization, [row for _i, row in indexed], actor=current_user, now=now()
+            )
+        except ValidationError as error:
+            _attach_errors(form, error.fields, index_map)
+            flash(str(error.message), "danger")
+            status = 422
+        except DomainError as error:
+            if error.status == 404:
+                abort(404)
+            flash(str(error.message), "danger")
+            status = error.status
+        else:
+            counts = {s: sum(1 for r in created if r.status == s) for s in ("confirmed", "waitlisted", "pending")}
+            flash(_("已提交 %(n)s 人：报名成功 %(confirmed)s，候补 %(waitlisted)s，待审核 %(pending)s。",
+                    n=len(created), **counts), "success")
+            return redirect(url_for("registrations.register", event_id=event.id))
+    elif form.is_submitted():
+        status = 422
+    db.session.refresh(event)
+    existing = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.organization_id == organization.id)
+        .order_by(Registration.id)
+    ).all()
+    positions = services.waitlist_positions([event.id])
+    return render_template(
+        "registrations/register.html", event=event, form=form, existing=existing, positions=positions,
+        quota_left=services.quota_left(event, organization), window=services.window_state(event, now()),
+        counts=services.seat_counts(event), labels=services.STATUS_LABELS, action_form=ActionForm(),
+    ), status
+
+
+@bp.get("/my/registrations")
+@roles_required("enterprise")
+def mine():
+    statement = (
+        sa.select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(access.registration_clause(current_user))
+        .options(selectinload(Registration.event))
+        .order_by(Event.starts_at.desc(), Registration.id)
+    )
+    status = request.args.get("status")
+    if status in services.STATUS_LABELS:
+        statement = statement.where(Registration.status == status)
+    page = db.paginate(statement, per_page=50, max_per_page=50, error_out=False)
+    registrations = list(page.items)
+    positions = services.waitlist_positions({r.event_id for r in registrations if r.status == "waitlisted"})
+    return render_template(
+        "registrations/mine.html", registrations=registrations, positions=positions, page=page,
+        labels=services.STATUS_LABELS, action_form=ActionForm(), status=status,
+    )
+
+
+@bp.post("/registrations/<int:registration_id>/cancel")
+@roles_required("enterprise", "organizer")
+def cancel(registration_id: int):
+    need = "view" if current_user.is_enterprise else "manage"
+    registration = access.load_registration(registration_id, current_user, need=need)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_registration(registration, actor=current_user, now=now())
+    except DomainError as error:
+        flash(str(error.message), "danger")
+    else:
+        flash(_("已取消 %(name)s 的报名。", name=registration.name), "success")
+    default = url_for("registrations.mine") if current_user.is_enterprise else url_for(
+        "registrations.event_admin", event_id=registration.event_id)
+    return redirect(_safe_next(default))
+
+
+@bp.get("/manage/events/<int:event_id>/registrations")
+@roles_required("organizer", "trainer")
+def event_admin(event_id: int):
+    event = access.load_event(event_id, current_user, need="view")
+    filters = FilterForm(request.args)
+    filters.status.choices = [("", _("全部状态"))] + [(k, str(v)) for k, v in services.STATUS_LABELS.items()]
+    statement = (
+        sa.select(Registration)
+        .join(Organization, Organization.id == Registration.organization_id)
+        .where(Registration.event_id == event.id)
+        .options(selectinload(Registration.organization))
+        .order_by(Registration.id)
+    )
+    if filters.status.data in services.STATUS_LABELS:
+        statement = statement.where(Registration.status == filters.status.data)
+    for field, column in ((filters.organization, Organization.name), (filters.name, Registration.name),
+                          (filters.phone, Registration.phone)):
+        value = (field.data or "").strip()[:200]
+        if value:
+            escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            statement = statement.where(column.like(f"%{escaped}%", escape="\\"))
+    page = db.paginate(statement, per_page=100, max_per_page=100, error_out=False)
+    registrations = list(page.items)
+    return render_template(
+        "registrations/event_admin.html", event=event, registrations=registrations, page=page, filters=filters,
+        positions=services.waitlist_positions([event.id]), counts=services.seat_counts(event),
+        can_manage=access.can_manage_event(current_user, event), labels=services.STATUS_LABELS,
+        action_form=ActionForm(), reject_form=RejectForm(),
+        show_phone=current_user.is_organizer,
+    )
+
+
+@bp.post("/manage/registrations/<int:registration_id>/approve")
+@roles_required("organizer")
+def approve(registration_id: int):
+    registration = access.load_registration(registration_id, current_user, need="manage")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.approve_registration(registration, actor=current_user, now=now())
+    except DomainError as error:
+        flash(str(error.message), "danger")
+    else:
+        flash(_("已通过 %(name)s 的报名（%(status)s）。", name=registration.name,
+                status=services.STATUS_LABELS[registration.status]), "success")
+    return redirect(_safe_next(url_for("registrations.event_admin", event_id=registration.event_id)))
+
+
+@bp.post("/manage/registrations/<int:registration_id>/reject")
+@roles_required("organizer")
+def reject(registration_id: int):
+    registration = access.load_registration(registration_id, current_user, need="manage")
+    form = RejectForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.reject_registration(registration, form.reason.data or "", actor=current_user, now=now())
+    except DomainError as error:
+        for messages in (error.fields or {}).values():
+            for message in messages:
+                flash(str(message), "danger")
+        if not error.fields:
+            flash(str(error.message), "danger")
+    else:
+        flash(_("已拒绝 %(name)s 的报名。", name=registration.name), "success")
+    return redirect(_safe_next(url_for("registrations.event_admin", event_id=registration.event_id)))
