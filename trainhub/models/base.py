@@ -63,7 +63,7 @@ def begin_write() -> None:
     On SQLite it ends any read transaction the view opened and makes the next one BEGIN IMMEDIATE;
     on PostgreSQL callers lock the guarding row with `with_for_update()`.
     """
-    session = db.session
+    session = db.session()  # the Session itself: scoped_session does not proxy in_transaction()
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
