@@ -1,0 +1,106 @@
+"""日常动态: reporting units post short updates (with an optional photo) during a campaign; the commission
+publishes them and they appear on the public campaign page, newest first. The commission's own are
+published at once."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from trainhub.access import is_commission
+from trainhub.errors import Forbidden, NotFound, ValidationError
+from trainhub.models import Campaign, NewsItem, User, begin_write, db
+from trainhub.reports.services import is_reporting_unit
+
+PHOTO_TYPES = {"jpg", "jpeg", "png"}
+
+
+def can_post(campaign: Campaign, actor: User | None) -> bool:
+    if actor is None or not actor.is_authenticated or not actor.is_organizer:
+        return False
+    return is_commission(actor) or is_reporting_unit(campaign, actor.unit_id)
+
+
+def news_query(campaign: Campaign, actor: User | None = None):
+    """Published items for everyone; the commission also sees pending ones, a unit its own pending ones."""
+    query = sa.select(NewsItem).where(NewsItem.campaign_id == campaign.id).options(sa.orm.selectinload(NewsItem.unit))
+    published = NewsItem.status == "published"
+    if actor is not None and actor.is_authenticated and actor.is_organizer:
+        if not is_commission(actor):
+            query = query.where(sa.or_(published, NewsItem.unit_id == actor.unit_id))
+    else:
+        query = query.where(published)
+    return query.order_by(sa.func.coalesce(NewsItem.published_at, NewsItem.created_at).desc(), NewsItem.id.desc())
+
+
+def published_news(campaign: Campaign, limit: int | None = None) -> list[NewsItem]:
+    query = news_query(campaign)
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def post_news(campaign: Campaign, data: dict, photo=None, *, actor: User, now: datetime) -> NewsItem:
+    """{title, body} and an optional photo (jpg/png). Pending until published; the commission's is published."""
+    if not can_post(campaign, actor):
+        raise Forbidden(_l("只有参与本专题活动的单位可以发布日常动态。"), code="news_not_allowed")
+    title, body = data.get("title"), data.get("body", "")
+    fields = {}
+    if not isinstance(title, str) or not title.strip():
+        fields["title"] = [_l("请填写标题。")]
+    elif len(title.strip()) > 200:
+        fields["title"] = [_l("标题最多 200 个字符。")]
+    if body is None:
+        body = ""
+    if not isinstance(body, str) or len(body) > 5000:
+        fields["body"] = [_l("正文最多 5000 个字符。")]
+    if fields:
+        raise ValidationError(fields)
+    stored_name = None
+    if photo is not None and getattr(photo, "filename", ""):
+        from trainhub.reports.files import store
+
+        stored = store(photo, allowed=PHOTO_TYPES, max_bytes=int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
+        stored_name = stored["stored_name"]
+    begin_write()
+    commission = is_commission(actor)
+    item = NewsItem(
+        campaign_id=campaign.id, unit_id=actor.unit_id, author_id=actor.id, title=title.strip(), body=body.strip(),
+        photo_stored_name=stored_name, status="published" if commission else "pending", created_at=now,
+        published_at=now if commission else None,
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def load_news(news_id: int) -> NewsItem:
+    item = db.session.get(NewsItem, news_id)
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def can_see(item: NewsItem, actor: User | None) -> bool:
+    if item.status == "published":
+        return True
+    if actor is None or not actor.is_authenticated or not actor.is_organizer:
+        return False
+    return is_commission(actor) or actor.unit_id == item.unit_id
+
+
+def publish(news_id: int, *, actor: User, now: datetime) -> NewsItem:
+    """The commission publishes a unit's news item (publishing twice changes nothing)."""
+    if not is_commission(actor):
+        raise Forbidden(_l("只有市场监管委可以发布日常动态。"), code="commission_only")
+    begin_write()
+    item = db.session.scalar(sa.select(NewsItem).where(NewsItem.id == news_id).with_for_update())
+    if item is None:
+        raise NotFound()
+    if item.status != "published":
+        item.status = "published"
+        item.published_at = now
+    db.session.commit()
+    return item

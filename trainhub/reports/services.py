@@ -1,0 +1,459 @@
+"""Campaign reports (活动总结): a reporting unit writes, saves drafts, submits; the commission
+returns (with a comment) or accepts. Figures come from the platform and freeze at submission.
+
+Status: no row = not_started; draft → submitted → (returned → submitted)* → accepted.
+`late` is fixed at each submission (after the due time); `overdue` = not submitted and past due.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+
+from trainhub.access import is_commission
+from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
+from trainhub.models import (
+    Campaign,
+    CampaignReport,
+    Certificate,
+    CheckIn,
+    Event,
+    Registration,
+    ReportAttachment,
+    Unit,
+    User,
+    begin_write,
+    campaign_reporting_units,
+    db,
+)
+from trainhub.notifications import notify
+
+STATUSES = ("not_started", "draft", "submitted", "returned", "accepted")
+EDITABLE = ("not_started", "draft", "returned")
+UNSUBMITTED = EDITABLE
+FIGURE_KEYS = ("events", "enterprises", "attendees_registered", "attendees_checked_in", "certificates")
+ATTACHMENT_TYPES = {"pdf", "jpg", "jpeg", "png", "docx", "xlsx", "zip"}
+
+STATUS_LABELS = {
+    "not_started": _l("未开始"),
+    "draft": _l("草稿"),
+    "submitted": _l("已提交"),
+    "returned": _l("已退回"),
+    "accepted": _l("已通过"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+@dataclass
+class ReportView:
+    """What a page or the API shows of one unit's report (the row may not exist yet)."""
+
+    campaign: Campaign
+    unit: Unit
+    report: CampaignReport | None
+    status: str
+    overdue: bool
+    late: bool
+    figures: dict
+    attachments: list = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return self.report.summary if self.report else ""
+
+    @property
+    def outcomes(self) -> str:
+        return self.report.outcomes if self.report else ""
+
+    @property
+    def comment(self) -> str:
+        return self.report.comment if self.report else ""
+
+    @property
+    def submitted_at(self):
+        return self.report.submitted_at if self.report else None
+
+    @property
+    def updated_at(self):
+        return self.report.updated_at if self.report else None
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+
+# -- scope ---------------------------------------------------------------------------------------------
+
+def is_reporting_unit(campaign: Campaign, unit_id: int | None) -> bool:
+    if unit_id is None:
+        return False
+    return db.session.scalar(
+        sa.select(campaign_reporting_units.c.unit_id).where(
+            campaign_reporting_units.c.campaign_id == campaign.id, campaign_reporting_units.c.unit_id == unit_id
+        )
+    ) is not None
+
+
+def load_campaign(campaign_id: int) -> Campaign:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound()
+    return campaign
+
+
+def require_organizer(actor: User | None) -> None:
+    if actor is None or not actor.is_authenticated:
+        raise DomainError("unauthorized", _l("请先登录或提供有效的令牌。"), 401)
+    if not actor.is_organizer:
+        raise Forbidden()
+
+
+def load_report_scope(campaign_id: int, unit_id: int, actor: User | None) -> tuple[Campaign, Unit]:
+    """(campaign, unit) for a report the actor may read: the commission any reporting unit's, a unit
+    its own; unknown campaigns, units that do not report on it, and other units' reports are 404."""
+    require_organizer(actor)
+    campaign = load_campaign(campaign_id)
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not is_reporting_unit(campaign, unit.id):
+        raise NotFound()
+    if not is_commission(actor) and actor.unit_id != unit.id:
+        raise NotFound()
+    return campaign, unit
+
+
+def _require_author(unit: Unit, actor: User) -> None:
+    if actor.unit_id != unit.id:
+        raise Forbidden(_l("只有该单位的组织者可以填写本单位的活动总结。"), code="not_report_author")
+
+
+def _require_reviewer(actor: User) -> None:
+    if not is_commission(actor):
+        raise Forbidden(_l("只有市场监管委可以审核活动总结。"), code="commission_only")
+
+
+# -- figures -------------------------------------------------------------------------------------------
+
+def live_figures(campaign_id: int, unit_id: int) -> dict:
+    """The unit's published events of the campaign and what their registrations say (API.md "Report figures")."""
+    return live_figures_for_units(campaign_id, [unit_id])[unit_id]
+
+
+def live_figures_for_units(campaign_id: int, unit_ids) -> dict[int, dict]:
+    """Figures of several units at once: five grouped queries whatever the number of units."""
+    unit_ids = list(unit_ids)
+    result = {uid: dict.fromkeys(FIGURE_KEYS, 0) for uid in unit_ids}
+    if not unit_ids:
+        return result
+    events = (
+        sa.select(Event.id, Event.host_unit_id)
+        .where(Event.campaign_id == campaign_id, Event.status == "published", Event.host_unit_id.in_(unit_ids))
+        .subquery()
+    )
+    for uid, count in db.session.execute(
+        sa.select(events.c.host_unit_id, sa.func.count()).group_by(events.c.host_unit_id)
+    ):
+        result[uid]["events"] = count
+    confirmed = (
+        sa.select(events.c.host_unit_id, Registration.id, Registration.organization_id, Registration.checked_in_at)
+        .join(events, Registration.event_id == events.c.id)
+        .where(Registration.status == "confirmed")
+        .subquery()
+    )
+    for uid, count, orgs in db.session.execute(
+        sa.select(confirmed.c.host_unit_id, sa.func.count(), sa.func.count(sa.distinct(confirmed.c.organization_id)))
+        .group_by(confirmed.c.host_unit_id)
+    ):
+        result[uid]["attendees_registered"] = count
+        result[uid]["enterprises"] = orgs
+    checked_in = sa.exists().where(
+        CheckIn.registration_id == confirmed.c.id, CheckIn.result == "ok", CheckIn.direction == "in",
+        CheckIn.undone_at.is_(None),
+    )
+    for uid, count in db.session.execute(
+        sa.select(confirmed.c.host_unit_id, sa.func.count())
+        .where(sa.or_(confirmed.c.checked_in_at.is_not(None), checked_in))
+        .group_by(confirmed.c.host_unit_id)
+    ):
+        result[uid]["attendees_checked_in"] = count
+    for uid, count in db.session.execute(
+        sa.select(events.c.host_unit_id, sa.func.count(Certificate.id))
+        .join(Registration, Registration.event_id == events.c.id)
+        .join(Certificate, Certificate.registration_id == Registration.id)
+        .where(Certificate.revoked_at.is_(None))
+        .group_by(events.c.host_unit_id)
+    ):
+        result[uid]["certificates"] = count
+    return result
+
+
+# -- view models ---------------------------------------------------------------------------------------
+
+def _status_of(report: CampaignReport | None) -> str:
+    return report.status if report is not None else "not_started"
+
+
+def _is_overdue(campaign: Campaign, status: str, now: datetime) -> bool:
+    return bool(status in UNSUBMITTED and campaign.report_due_at is not None and now > campaign.report_due_at)
+
+
+def _find_report(campaign_id: int, unit_id: int, *, lock: bool = False) -> CampaignReport | None:
+    query = sa.select(CampaignReport).where(CampaignReport.campaign_id == campaign_id, CampaignReport.unit_id == unit_id)
+    if lock:
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
+def _view(campaign: Campaign, unit: Unit, report: CampaignReport | None, now: datetime, figures: dict | None = None) -> ReportView:
+    status = _status_of(report)
+    if report is not None and report.frozen_figures is not None and status in ("submitted", "accepted"):
+        figures = {key: int(report.frozen_figures.get(key, 0)) for key in FIGURE_KEYS}
+    elif figures is None:
+        figures = live_figures(campaign.id, unit.id)
+    return ReportView(
+        campaign=campaign, unit=unit, report=report, status=status, overdue=_is_overdue(campaign, status, now),
+        late=bool(report.late) if report is not None and status in ("submitted", "accepted") else False,
+        figures=figures, attachments=list(report.attachments) if report is not None else [],
+    )
+
+
+def report_for(campaign: Campaign, unit: Unit, *, now: datetime) -> ReportView:
+    """One unit's report as shown: status, overdue, late, figures (live, or frozen once submitted)."""
+    return _view(campaign, unit, _find_report(campaign.id, unit.id), now)
+
+
+def reports_for(campaign: Campaign, *, actor: User, now: datetime) -> list[ReportView]:
+    """The tracker: one entry per reporting unit (the commission: all; a unit: its own)."""
+    require_organizer(actor)
+    units = list(campaign.reporting_units)
+    if not is_commission(actor):
+        units = [unit for unit in units if unit.id == actor.unit_id]
+    rows = {
+        r.unit_id: r
+        for r in db.session.scalars(
+            sa.select(CampaignReport).where(CampaignReport.campaign_id == campaign.id)
+            .options(sa.orm.selectinload(CampaignReport.attachments))
+        )
+    }
+    live = live_figures_for_units(campaign.id, [u.id for u in units])
+    return [_view(campaign, unit, rows.get(unit.id), now, figures=live[unit.id]) for unit in units]
+
+
+def campaigns_reported_by(unit_id: int | None) -> list[Campaign]:
+    if unit_id is None:
+        return []
+    return list(db.session.scalars(
+        sa.select(Campaign).join(campaign_reporting_units, campaign_reporting_units.c.campaign_id == Campaign.id)
+        .where(campaign_reporting_units.c.unit_id == unit_id).order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+    ))
+
+
+# -- use cases -----------------------------------------------------------------------------------------
+
+def _clean_text(data: dict) -> dict:
+    values, fields = {}, {}
+    for key in ("summary", "outcomes"):
+        if key not in data:
+            continue
+        value = data[key]
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            fields[key] = [_l("必须是文本。")]
+        elif len(value) > 20000:
+            fields[key] = [_l("最多 20000 个字符。")]
+        else:
+            values[key] = value
+    if fields:
+        raise ValidationError(fields)
+    return values
+
+
+def _editable_report(campaign: Campaign, unit: Unit, now: datetime) -> CampaignReport:
+    """The unit's report row, locked, created as a draft if missing; 409 once submitted or accepted."""
+    report = _find_report(campaign.id, unit.id, lock=True)
+    if report is None:
+        report = CampaignReport(campaign_id=campaign.id, unit_id=unit.id, status="draft", updated_at=now)
+        db.session.add(report)
+        db.session.flush()
+    elif report.status not in ("draft", "returned"):
+        raise DomainError("report_locked", _l("活动总结已提交，不能再修改。"), 409)
+    return report
+
+
+def save_draft(campaign: Campaign, unit: Unit, data: dict, *, actor: User, now: datetime) -> ReportView:
+    """Save {summary, outcomes} (either may be empty). A returned report stays `returned` until resubmitted."""
+    _require_author(unit, actor)
+    values = _clean_text(data)
+    begin_write()
+    report = _editable_report(campaign, unit, now)
+    for key, value in values.items():
+        setattr(report, key, value)
+    report.updated_at = now
+    db.session.commit()
+    return report_for(campaign, unit, now=now)
+
+
+def submit(campaign: Campaign, unit: Unit, data: dict | None = None, *, actor: User, now: datetime) -> ReportView:
+    """Submit (optionally saving {summary, outcomes} first): a blank summary is 422; figures freeze;
+    `late` is fixed now (after the due time)."""
+    _require_author(unit, actor)
+    values = _clean_text(data or {})
+    begin_write()
+    report = _editable_report(campaign, unit, now)
+    for key, value in values.items():
+        setattr(report, key, value)
+    if not (report.summary or "").strip():
+        db.session.rollback()
+        raise ValidationError({"summary": [_l("提交前请填写活动基本情况。")]}, code="summary_required")
+    report.frozen_figures = live_figures(campaign.id, unit.id)
+    report.status = "submitted"
+    report.submitted_at = now
+    report.late = bool(campaign.report_due_at is not None and now > campaign.report_due_at)
+    report.updated_at = now
+    db.session.commit()
+    return report_for(campaign, unit, now=now)
+
+
+def _submitted_report(campaign: Campaign, unit: Unit) -> CampaignReport:
+    report = _find_report(campaign.id, unit.id, lock=True)
+    if report is None or report.status != "submitted":
+        raise DomainError("report_not_submitted", _l("只能审核已提交的活动总结。"), 409)
+    return report
+
+
+def return_report(campaign: Campaign, unit: Unit, comment: str | None = None, *, actor: User, now: datetime) -> ReportView:
+    """The commission returns a submitted report with a comment: editable again, figures live, the unit emailed."""
+    _require_reviewer(actor)
+    if comment is not None and not isinstance(comment, str):
+        raise ValidationError({"comment": [_l("必须是文本。")]})
+    comment = (comment or "").strip()
+    begin_write()
+    report = _submitted_report(campaign, unit)
+    report.status = "returned"
+    report.comment = comment
+    report.frozen_figures = None
+    report.updated_at = now
+    for organizer in _unit_organizers(unit):
+        locale = organizer.locale or "zh_CN"
+        with force_locale(locale):
+            subject = _("活动总结被退回：%(title)s", title=campaign.title)
+            body = _(
+                "%(unit)s：\n\n您单位提交的“%(title)s”活动总结已被退回，请修改后重新提交。\n退回意见：%(comment)s\n",
+                unit=unit.name, title=campaign.title, comment=comment or "-",
+            )
+        notify.send_plain("report_returned", organizer.email, subject, body, locale=locale)
+    db.session.commit()
+    return report_for(campaign, unit, now=now)
+
+
+def accept(campaign: Campaign, unit: Unit, *, actor: User, now: datetime) -> ReportView:
+    _require_reviewer(actor)
+    begin_write()
+    report = _submitted_report(campaign, unit)
+    report.status = "accepted"
+    report.updated_at = now
+    db.session.commit()
+    return report_for(campaign, unit, now=now)
+
+
+def add_attachment(campaign: Campaign, unit: Unit, file_storage, *, actor: User, now: datetime) -> ReportAttachment:
+    """A photo, the scanned paper copy… (pdf, jpg, png, docx, xlsx, zip; size-checked: 413 / type: 422)."""
+    from flask import current_app
+
+    from trainhub.reports.files import store
+
+    _require_author(unit, actor)
+    if file_storage is None or not getattr(file_storage, "filename", ""):
+        raise ValidationError({"file": [_l("请选择要上传的文件。")]})
+    stored = store(file_storage, allowed=ATTACHMENT_TYPES,
+                   max_bytes=int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
+    begin_write()
+    report = _editable_report(campaign, unit, now)
+    attachment = ReportAttachment(report_id=report.id, created_at=now, **stored)
+    report.updated_at = now
+    db.session.add(attachment)
+    db.session.commit()
+    return attachment
+
+
+def delete_attachment(campaign: Campaign, unit: Unit, attachment_id: int, *, actor: User, now: datetime) -> None:
+    _require_author(unit, actor)
+    begin_write()
+    report = _editable_report(campaign, unit, now)
+    attachment = db.session.get(ReportAttachment, attachment_id)
+    if attachment is None or attachment.report_id != report.id:
+        raise NotFound()
+    db.session.delete(attachment)
+    report.updated_at = now
+    db.session.commit()
+
+
+def find_attachment(campaign: Campaign, unit: Unit, attachment_id: int) -> ReportAttachment:
+    attachment = db.session.get(ReportAttachment, attachment_id)
+    if attachment is None or attachment.report.campaign_id != campaign.id or attachment.report.unit_id != unit.id:
+        raise NotFound()
+    return attachment
+
+
+def _unit_organizers(unit: Unit) -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).where(User.unit_id == unit.id, User.role == "organizer", User.is_active_flag.is_(True))
+        .order_by(User.id)
+    ))
+
+
+# -- reminders -----------------------------------------------------------------------------------------
+
+REMINDER_OFFSETS = ((3, "3d"), (1, "1d"))
+
+
+def send_report_reminders(now: datetime) -> int:
+    """Email the organizers of units whose reports are not submitted, 3 days and 1 day before the due
+    time. Each (campaign, unit, organizer, stage) is sent at most once (outbox dedupe_key). Returns the count."""
+    from datetime import timedelta
+
+    from trainhub.models import OutboxMessage
+
+    horizon = now + timedelta(days=3)
+    campaigns = list(db.session.scalars(
+        sa.select(Campaign).where(Campaign.report_due_at.is_not(None), Campaign.report_due_at > now,
+                                  Campaign.report_due_at <= horizon)
+    ))
+    sent = 0
+    for campaign in campaigns:
+        remaining = campaign.report_due_at - now
+        stage = "1d" if remaining <= timedelta(days=1) else "3d"
+        statuses = {
+            r.unit_id: r.status
+            for r in db.session.scalars(sa.select(CampaignReport).where(CampaignReport.campaign_id == campaign.id))
+        }
+        for unit in campaign.reporting_units:
+            if statuses.get(unit.id, "not_started") not in UNSUBMITTED:
+                continue
+            for organizer in _unit_organizers(unit):
+                key = f"report-reminder:{campaign.id}:{unit.id}:{organizer.id}:{stage}"
+                if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+                    continue
+                locale = organizer.locale or "zh_CN"
+                from trainhub.timeutil import to_local
+
+                with force_locale(locale):
+                    subject = _("活动总结提交提醒：%(title)s", title=campaign.title)
+                    body = _(
+                        "%(unit)s：\n\n“%(title)s”的活动总结将于 %(due)s 截止，您单位尚未提交，请及时填写并提交。\n",
+                        unit=unit.name, title=campaign.title,
+                        due=to_local(campaign.report_due_at).strftime("%Y-%m-%d %H:%M"),
+                    )
+                notify.send_plain("report_reminder", organizer.email, subject, body, locale=locale, dedupe_key=key)
+                sent += 1
+    db.session.commit()
+    return sent
