@@ -1,0 +1,421 @@
+"""Accounts: log-in (rate-limited), passwords, users created by organizers, API tokens, invitations.
+
+Every rule of who may log in or create whom lives here; pages, the API and the CLI call these.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale, gettext, lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from trainhub import ratelimit
+from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
+from trainhub.models import ApiToken, MemberInvitation, Organization, Unit, User, begin_write, db
+from trainhub.notifications import notify
+from trainhub.security import hash_token, new_token
+
+MIN_PASSWORD_LENGTH = 8
+LOGIN_WINDOW_SECONDS = 15 * 60
+INVITATION_DAYS = 7
+SETUP_LINK_SECONDS = 7 * 24 * 3600
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Checked when the email is unknown, so a wrong email costs as much time as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+# -- small shared rules ------------------------------------------------------------------------------
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)  # werkzeug's default: scrypt
+
+
+def password_problems(password) -> list:
+    if not isinstance(password, str) or not password:
+        return [_l("请设置密码。")]
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [_l("密码至少 %(n)s 位。", n=MIN_PASSWORD_LENGTH)]
+    if len(password) > 200:
+        return [_l("密码过长。")]
+    return []
+
+
+def normalize_email(email) -> str:
+    return (email or "").strip().lower() if isinstance(email, str) else ""
+
+
+def email_problems(email) -> list:
+    if not isinstance(email, str) or not email.strip():
+        return [_l("此项必填。")]
+    if len(email.strip()) > 254 or not EMAIL_RE.match(email.strip()):
+        return [_l("请输入有效的电子邮箱地址。")]
+    return []
+
+
+def name_problems(name) -> list:
+    if not isinstance(name, str) or not name.strip():
+        return [_l("此项必填。")]
+    if len(name.strip()) > 100:
+        return [_l("最多 %(n)s 个字符。", n=100)]
+    return []
+
+
+def email_exists(email: str) -> bool:
+    return db.session.scalar(sa.select(User.id).where(User.email == normalize_email(email))) is not None
+
+
+def email_taken_error() -> DomainError:
+    return DomainError("email_taken", _l("该电子邮箱已有账号。"), 409)
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+# -- log-in --------------------------------------------------------------------------------------------
+
+def _login_keys(email: str, ip: str | None) -> list[str]:
+    keys = [f"login:account:{normalize_email(email)}"]
+    if ip:
+        keys.append(f"login:ip:{ip}")
+    return keys
+
+
+def authenticate(email: str, password: str, *, ip: str | None, now: datetime) -> User:
+    """The user whose email and password match, or DomainError: `login_rate_limited` (too many failed
+    attempts for this account or this IP in 15 minutes), `invalid_credentials`, `account_disabled`."""
+    limit = int(current_app.config["LOGIN_RATE_LIMIT"])
+    keys = _login_keys(email, ip)
+    if any(ratelimit.is_limited(key, limit=limit, window_seconds=LOGIN_WINDOW_SECONDS, now=now) for key in keys):
+        raise DomainError("login_rate_limited", _l("登录失败次数过多，请 15 分钟后再试。"), 429)
+    user = find_user_by_email(email) if normalize_email(email) else None
+    password = password if isinstance(password, str) else ""
+    valid = check_password_hash(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
+    if user is None or not user.password_hash or not valid:
+        for key in keys:
+            ratelimit.record(key, window_seconds=LOGIN_WINDOW_SECONDS, now=now)
+        raise DomainError("invalid_credentials", _l("电子邮箱或密码不正确。"), 401)
+    if not user.is_active:
+        raise DomainError("account_disabled", _l("该账号已停用，请联系管理员。"), 403)
+    user_id = user.id
+    begin_write()
+    user = db.session.get(User, user_id)
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, *, current_password: str, new_password: str, now: datetime) -> User:
+    """Change one's password; every other session and remember-me cookie of the user ends."""
+    fields: dict = {}
+    if not user.password_hash or not check_password_hash(user.password_hash, current_password or ""):
+        fields["current_password"] = [_l("当前密码不正确。")]
+    problems = password_problems(new_password)
+    if problems:
+        fields["new_password"] = problems
+    if fields:
+        raise ValidationError(fields)
+    _set_password(user, new_password)
+    db.session.commit()
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    user_id = user.id
+    begin_write()
+    locked = db.session.scalar(sa.select(User).where(User.id == user_id).with_for_update())
+    locked.password_hash = hash_password(password)
+    locked.session_version = (locked.session_version or 1) + 1
+
+
+def update_profile(user: User, *, name: str, locale: str | None) -> User:
+    problems = name_problems(name)
+    if problems:
+        raise ValidationError({"name": problems})
+    if locale not in (None, "", "zh_CN", "en"):
+        raise ValidationError({"locale": [_l("不支持该语言。")]})
+    user_id = user.id
+    begin_write()
+    user = db.session.get(User, user_id)
+    user.name = name.strip()
+    user.locale = locale or None
+    db.session.commit()
+    return user
+
+
+# -- accounts created by organizers (and the command line) ----------------------------------------------
+
+def create_user(*, email: str, name: str, role: str, actor: User | None, unit_id=None, organization_id=None,
+                password: str | None = None, phone: str | None = None, now: datetime) -> User:
+    """An organizer creates a trainer or organizer account (actor None: the command line, any role).
+
+    Organizer accounts belong to a unit (default: the commission); only commission organizers create
+    organizer accounts. Without a password the new user gets an email link to set one.
+    """
+    allowed_roles = ("trainer", "organizer") if actor is not None else ("trainer", "organizer", "enterprise")
+    if actor is not None and not actor.is_organizer:
+        raise Forbidden()
+    begin_write()
+    fields: dict = {}
+    if email_problems(email):
+        fields["email"] = email_problems(email)
+    if name_problems(name):
+        fields["name"] = name_problems(name)
+    if role not in allowed_roles:
+        fields["role"] = [_l("角色必须是以下之一：%(roles)s。", roles=", ".join(allowed_roles))]
+    if password is not None and password_problems(password):
+        fields["password"] = password_problems(password)
+    unit = organization = None
+    if role == "organizer":
+        if unit_id in (None, ""):
+            unit = db.session.scalar(sa.select(Unit).where(Unit.kind == "commission").order_by(Unit.id))
+        elif isinstance(unit_id, bool) or not isinstance(unit_id, (int, str)) or not str(unit_id).isdigit():
+            fields["unit_id"] = [_l("必须是整数。")]
+        else:
+            unit = db.session.get(Unit, int(unit_id))
+        if unit is None and "unit_id" not in fields:
+            fields["unit_id"] = [_l("该单位不存在。")]
+    if role == "enterprise":
+        organization = db.session.get(Organization, int(organization_id)) if str(organization_id or "").isdigit() else None
+        if organization is None:
+            fields["organization_id"] = [_l("该企业不存在。")]
+    if fields:
+        raise ValidationError(fields)
+    if role == "organizer" and actor is not None and not actor.is_commission:
+        raise Forbidden(_l("只有市市场监管委的管理员可以创建组织者账号。"), code="commission_only")
+    if email_exists(email):
+        raise email_taken_error()
+    user = User(email=normalize_email(email), name=name.strip(), role=role, unit=unit, organization=organization,
+                phone=phone or None, password_hash=hash_password(password) if password else None,
+                created_at=now, locale=None)
+    db.session.add(user)
+    db.session.flush()
+    if not password:
+        _send_setup_link(user, inviter=actor)
+    from trainhub.organizations.services import commit_or_conflict
+
+    commit_or_conflict()
+    return user
+
+
+def _base_url() -> str:
+    return current_app.config["BASE_URL"]
+
+
+def _setup_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-setup")
+
+
+def password_setup_token(user: User) -> str:
+    """A signed link to set a first password; it stops working once any password is set."""
+    return _setup_serializer().dumps([user.id, user.session_version])
+
+
+def _send_setup_link(user: User, *, inviter: User | None) -> None:
+    locale = (inviter.locale if inviter is not None else None) or notify.DEFAULT_LOCALE
+    url = f"{_base_url()}/account/setup/{password_setup_token(user)}"
+    with force_locale(locale):
+        subject = gettext("您的标准化云课堂账号已开通")
+        body = "\n".join([
+            gettext("%(name)s，您好：", name=user.name),
+            gettext("管理员为您开通了标准化云课堂账号（%(email)s）。请在 7 天内通过以下链接设置密码：", email=user.email),
+            url,
+        ])
+    notify.send_plain("account_setup", user.email, subject, body, locale=locale)
+
+
+def user_for_setup_token(token: str, *, now: datetime) -> User:
+    try:
+        user_id, version = _setup_serializer().loads(token, max_age=SETUP_LINK_SECONDS)
+    except (SignatureExpired, BadSignature, ValueError, TypeError):
+        raise DomainError("invalid_link", _l("链接无效或已过期。"), 404) from None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or user.password_hash or user.session_version != version or not user.is_active:
+        raise DomainError("invalid_link", _l("链接无效或已过期。"), 404)
+    return user
+
+
+def set_first_password(token: str, *, password: str, now: datetime) -> User:
+    """The account holder opens the emailed link and chooses a password."""
+    user = user_for_setup_token(token, now=now)
+    problems = password_problems(password)
+    if problems:
+        raise ValidationError({"password": problems})
+    _set_password(user, password)
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
+    """Disable (or enable again) an account; organizer accounts only by commission organizers."""
+    if actor is not None:
+        if not actor.is_organizer:
+            raise Forbidden()
+        if user.id == actor.id:
+            raise DomainError("cannot_disable_self", _l("不能停用自己的账号。"), 409)
+        if user.is_organizer and not actor.is_commission:
+            raise Forbidden(_l("只有市市场监管委的管理员可以管理组织者账号。"), code="commission_only")
+    user_id = user.id
+    begin_write()
+    user = db.session.scalar(sa.select(User).where(User.id == user_id).with_for_update())
+    user.is_active_flag = bool(active)
+    db.session.commit()
+    return user
+
+
+def users_query(*, role: str | None = None, q: str | None = None):
+    from sqlalchemy.orm import selectinload
+
+    statement = (sa.select(User).options(selectinload(User.unit), selectinload(User.organization))
+                 .order_by(User.created_at.desc(), User.id.desc()))
+    if role:
+        statement = statement.where(User.role == role)
+    if q:
+        like = f"%{q.strip()}%"
+        statement = statement.where(sa.or_(User.name.ilike(like), User.email.ilike(like)))
+    return statement
+
+
+# -- API tokens ------------------------------------------------------------------------------------------
+
+def create_api_token(user: User, name: str | None = None, *, now: datetime | None = None) -> str:
+    """A new bearer token for /api/v1: the raw value is returned once, only its hash is stored."""
+    name = (name or "").strip()[:100] or gettext("API 令牌")
+    user_id = user.id
+    begin_write()
+    raw = new_token(32)
+    token = ApiToken(user_id=user_id, name=name, token_hash=hash_token(raw))
+    if now is not None:
+        token.created_at = now
+    db.session.add(token)
+    db.session.commit()
+    return raw
+
+
+def api_tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_api_token(user: User, token_id: int, *, now: datetime) -> ApiToken:
+    begin_write()
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id).with_for_update())
+    if token is None:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = now
+    db.session.commit()
+    return token
+
+
+# -- member invitations (邀请同事) -------------------------------------------------------------------------
+
+def invite_member(organization: Organization, *, email: str, name: str | None, actor: User, now: datetime):
+    """A member (of this organization) or an organizer invites a colleague by email link.
+
+    The member account exists at once, without a password, until the link is accepted (7 days).
+    Returns (user, raw_token). Inviting the same not-yet-accepted colleague again sends a new link.
+    """
+    if actor.is_enterprise:
+        if actor.organization_id != organization.id:
+            raise NotFound()
+    elif not actor.is_organizer:
+        raise Forbidden()
+    organization_id = organization.id
+    begin_write()
+    fields: dict = {}
+    if email_problems(email):
+        fields["email"] = email_problems(email)
+    if name not in (None, "") and name_problems(name):
+        fields["name"] = name_problems(name)
+    if fields:
+        raise ValidationError(fields)
+    organization = db.session.scalar(
+        sa.select(Organization).where(Organization.id == organization_id).with_for_update())
+    if not organization.is_active:
+        raise DomainError("organization_disabled", _l("该企业已停用。"), 409)
+    email = normalize_email(email)
+    name = (name or "").strip() or email.split("@")[0]
+    user = find_user_by_email(email)
+    if user is not None and not (user.organization_id == organization.id and user.password_hash is None):
+        raise email_taken_error()
+    if user is None:
+        user = User(email=email, name=name, role="enterprise", organization=organization, created_at=now)
+        db.session.add(user)
+    raw = new_token(32)
+    db.session.add(MemberInvitation(organization=organization, email=email, name=name, token_hash=hash_token(raw),
+                                    invited_by_id=actor.id, created_at=now,
+                                    expires_at=now + timedelta(days=INVITATION_DAYS)))
+    locale = actor.locale or notify.DEFAULT_LOCALE
+    with force_locale(locale):
+        subject = gettext("%(inviter)s 邀请您加入“%(org)s”", inviter=actor.name, org=organization.name)
+        body = "\n".join([
+            gettext("%(name)s，您好：", name=name),
+            gettext("%(inviter)s 邀请您加入标准化云课堂的企业账号“%(org)s”，为同事报名培训、查看电子票和证书。",
+                    inviter=actor.name, org=organization.name),
+            gettext("请在 7 天内打开以下链接，设置您的姓名和密码："),
+            f"{_base_url()}/invitation/{raw}",
+        ])
+    notify.send_plain("member_invitation", email, subject, body, locale=locale)
+    from trainhub.organizations.services import commit_or_conflict
+
+    commit_or_conflict()
+    return user, raw
+
+
+def invitation_for_token(raw: str, *, now: datetime) -> MemberInvitation:
+    invitation = db.session.scalar(sa.select(MemberInvitation).where(MemberInvitation.token_hash == hash_token(raw or "")))
+    if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= now:
+        raise DomainError("invalid_invitation", _l("邀请链接无效、已使用或已过期。"), 404)
+    if not invitation.organization.is_active:
+        raise DomainError("invalid_invitation", _l("邀请链接无效、已使用或已过期。"), 404)
+    return invitation
+
+
+def accept_invitation(raw: str, *, name: str, password: str, now: datetime) -> User:
+    """The invited colleague sets name and password; the link then stops working."""
+    invitation = invitation_for_token(raw, now=now)
+    fields: dict = {}
+    if name_problems(name):
+        fields["name"] = name_problems(name)
+    if password_problems(password):
+        fields["password"] = password_problems(password)
+    if fields:
+        raise ValidationError(fields)
+    invitation_id = invitation.id
+    begin_write()
+    invitation = db.session.scalar(
+        sa.select(MemberInvitation).where(MemberInvitation.id == invitation_id).with_for_update())
+    if invitation.accepted_at is not None:
+        raise DomainError("invalid_invitation", _l("邀请链接无效、已使用或已过期。"), 404)
+    user = find_user_by_email(invitation.email)
+    if user is None:
+        user = User(email=invitation.email, role="enterprise", organization_id=invitation.organization_id,
+                    created_at=now)
+        db.session.add(user)
+    elif user.organization_id != invitation.organization_id or user.password_hash is not None:
+        raise DomainError("invalid_invitation", _l("邀请链接无效、已使用或已过期。"), 404)
+    user.name = name.strip()
+    user.password_hash = hash_password(password)
+    user.session_version = (user.session_version or 1) + 1
+    user.last_login_at = now
+    invitation.accepted_at = now
+    db.session.execute(sa.update(MemberInvitation).where(
+        MemberInvitation.email == invitation.email, MemberInvitation.accepted_at.is_(None)).values(accepted_at=now))
+    db.session.commit()
+    return user
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def role_choice_message():
+    return _l("角色必须是以下之一：%(roles)s。", roles="organizer, trainer, enterprise")

@@ -1,0 +1,261 @@
+"""Account pages: thin — load, authorise, call one service, respond."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from trainhub.accounts import bp, services
+from trainhub.accounts.forms import (
+    EmptyForm,
+    LoginForm,
+    NewUserForm,
+    PasswordChangeForm,
+    ProfileForm,
+    SetPasswordForm,
+    SignupForm,
+    TokenForm,
+    show_errors,
+)
+from trainhub.errors import DomainError, ValidationError
+from trainhub.models import Unit, User, db
+from trainhub.organizations import services as org_services
+from trainhub.security import organizer_required
+from trainhub.timeutil import now
+
+import sqlalchemy as sa
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path only (no scheme, no host, no `//` or backslash tricks); else None."""
+    if not target or not isinstance(target, str):
+        return None
+    target = target.strip()
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _home_for(user) -> str:
+    if user.is_organizer and "events.manage_list" in _endpoints():
+        return url_for("events.manage_list")
+    if user.is_enterprise and "registrations.mine" in _endpoints():
+        return url_for("registrations.mine")
+    return url_for("main.index")
+
+
+def _endpoints():
+    from flask import current_app
+
+    return current_app.view_functions
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")) or _home_for(current_user))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, ip=request.remote_addr, now=now())
+        except DomainError as error:
+            flash(str(error.message), "danger")
+            return render_template("accounts/login.html", form=form), 429 if error.code == "login_rate_limited" else 200
+        login_user(user, remember=bool(form.remember.data))
+        return redirect(safe_next(form.next.data) or _home_for(user))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    logout_user()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    """企业自助注册."""
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = org_services.sign_up_enterprise(
+                name=form.name.data, uscc=form.uscc.data, district=form.district.data, industry=form.industry.data or "",
+                contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+                contact_email=form.contact_email.data, pilot_unit_requested=form.pilot_unit_requested.data,
+                password=form.password.data, locale=session.get("lang"), now=now())
+        except ValidationError as error:
+            show_errors(form, error)
+            return render_template("accounts/signup.html", form=form), 422
+        except DomainError as error:
+            field = {"uscc_taken": form.uscc, "email_taken": form.contact_email}.get(error.code)
+            if field is not None:
+                field.errors = list(field.errors) + [str(error.message)]
+            else:
+                flash(str(error.message), "danger")
+            return render_template("accounts/signup.html", form=form), error.status
+        login_user(user)
+        flash(_("注册成功，欢迎使用标准化云课堂。"), "success")
+        if user.organization.pilot_unit_requested:
+            flash(_("试点单位申请已提交，经管理员确认后生效。"), "info")
+        return redirect(_home_for(user))
+    return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    profile_form = ProfileForm(prefix="profile", obj=current_user if request.method == "GET" else None)
+    if request.method == "GET":
+        profile_form.locale.data = current_user.locale or ""
+    password_form = PasswordChangeForm(prefix="password")
+    token_form = TokenForm(prefix="token")
+    status = 200
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "profile" and profile_form.validate_on_submit():
+                services.update_profile(current_user, name=profile_form.name.data, locale=profile_form.locale.data or None)
+                session.pop("lang", None)
+                flash(_("资料已保存。"), "success")
+                return redirect(url_for("accounts.profile"))
+            if action == "password" and password_form.validate_on_submit():
+                user = services.change_password(current_user, current_password=password_form.current_password.data,
+                                                new_password=password_form.new_password.data, now=now())
+                login_user(user, remember=False)  # this session goes on with the new version; the others end
+                flash(_("密码已修改，其他设备上的登录已失效。"), "success")
+                return redirect(url_for("accounts.profile"))
+            if action == "token" and token_form.validate_on_submit():
+                raw = services.create_api_token(current_user, token_form.token_name.data, now=now())
+                flash(_("令牌已创建。它只显示这一次，请立即复制保存。"), "warning")
+                return render_template("accounts/profile.html", profile_form=profile_form, password_form=password_form,
+                                       token_form=TokenForm(prefix="token", formdata=None), new_token=raw,
+                                       tokens=services.api_tokens_of(current_user), revoke_form=EmptyForm())
+        except ValidationError as error:
+            show_errors(password_form if action == "password" else profile_form, error)
+        status = 422
+    return render_template("accounts/profile.html", profile_form=profile_form, password_form=password_form,
+                           token_form=token_form, new_token=None, tokens=services.api_tokens_of(current_user),
+                           revoke_form=EmptyForm()), status
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.revoke_api_token(current_user, token_id, now=now())
+    flash(_("令牌已撤销。"), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """The invited colleague sets a name and a password."""
+    invitation = services.invitation_for_token(token, now=now())
+    form = SetPasswordForm(data={"name": invitation.name} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, name=form.name.data, password=form.password.data, now=now())
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            logout_user()
+            login_user(user)
+            flash(_("欢迎加入“%(org)s”。", org=user.organization.name), "success")
+            return redirect(_home_for(user))
+    return render_template("accounts/set_password.html", form=form, email=invitation.email,
+                           organization=invitation.organization), 422 if form.errors else 200
+
+
+@bp.route("/account/setup/<token>", methods=["GET", "POST"])
+def setup_password(token: str):
+    """A user created by an organizer chooses a first password."""
+    user = services.user_for_setup_token(token, now=now())
+    form = SetPasswordForm(data={"name": user.name} if request.method == "GET" else None)
+    del form.name
+    if form.validate_on_submit():
+        try:
+            user = services.set_first_password(token, password=form.password.data, now=now())
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            logout_user()
+            login_user(user)
+            flash(_("密码已设置。"), "success")
+            return redirect(_home_for(user))
+    return render_template("accounts/set_password.html", form=form, email=user.email, organization=None), \
+        422 if form.errors else 200
+
+
+# -- organizers: users --------------------------------------------------------------------------------
+
+@bp.get("/manage/users")
+@organizer_required
+def admin_users():
+    role = request.args.get("role") or None
+    if role not in (None, "organizer", "trainer", "enterprise"):
+        role = None
+    q = request.args.get("q", "").strip() or None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = 50
+    statement = services.users_query(role=role, q=q)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+    users = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    return render_template("accounts/admin_users.html", users=users, role=role, q=q or "", page=page,
+                           pages=max(1, -(-total // per_page)), total=total, toggle_form=EmptyForm())
+
+
+@bp.route("/manage/users/new", methods=["GET", "POST"])
+@organizer_required
+def admin_user_new():
+    form = NewUserForm()
+    units = db.session.scalars(sa.select(Unit).order_by(Unit.kind != "commission", Unit.name)).all()
+    form.unit_id.choices = [(str(unit.id), unit.name) for unit in units]
+    if not current_user.is_commission:
+        form.role.choices = [("trainer", form.role.choices[0][1])]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(email=form.email.data, name=form.name.data, role=form.role.data,
+                                        unit_id=form.unit_id.data or None, password=form.password.data or None,
+                                        actor=current_user, now=now())
+        except ValidationError as error:
+            show_errors(form, error)
+            status = 422
+        except DomainError as error:
+            if error.code == "email_taken":
+                form.email.errors = list(form.email.errors) + [str(error.message)]
+            else:
+                flash(str(error.message), "danger")
+            status = error.status
+        else:
+            flash(_("账号 %(email)s 已创建。", email=user.email), "success")
+            return redirect(url_for("accounts.admin_users"))
+    elif form.errors:
+        status = 422
+    return render_template("accounts/admin_user_new.html", form=form), status
+
+
+@bp.post("/manage/users/<int:user_id>/active")
+@organizer_required
+def admin_user_active(user_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    active = request.form.get("active") == "1"
+    services.set_user_active(user, active, actor=current_user)
+    flash(_("账号已启用。") if active else _("账号已停用。"), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("accounts.admin_users"))
