@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -25,6 +25,8 @@ def normalize_locale(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and services called outside a request
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     from_query = normalize_locale(request.args.get("lang"))
     if from_query:
         return from_query
