@@ -1,0 +1,325 @@
+"""参训证明: who may get one, issuing with serials, revoking, reissuing, downloads (logged)."""
+from __future__ import annotations
+
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Iterable, Iterator
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from trainhub.certificates.attendance import attended_minutes, self_checkin_exists
+from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
+from trainhub.errors import DomainError, NotFound, ValidationError
+from trainhub.models import AuditLog, Certificate, CheckIn, Event, Organization, Registration, User, begin_write, db
+from trainhub.timeutil import to_local
+
+SKIP_REASONS = {
+    "not_checked_in": _l("未签到"),
+    "not_checked_out": _l("未签退，无法计算参训时长"),
+    "too_short": _l("参训时长不足"),
+}
+
+
+@dataclass
+class Candidate:
+    registration: Registration
+    minutes: int | None
+    reason: str | None  # None: eligible
+    certificate: Certificate | None  # the live one, if any
+
+
+def _live_certificates(registration_ids) -> dict[int, Certificate]:
+    if not registration_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Certificate).where(Certificate.registration_id.in_(registration_ids), Certificate.revoked_at.is_(None))
+    )
+    return {c.registration_id: c for c in rows}
+
+
+def candidates(event: Event) -> list[Candidate]:
+    """Every confirmed attendee of the event with their minutes and why they are (not) eligible."""
+    rows = db.session.execute(
+        sa.select(Registration, self_checkin_exists().label("self_in"))
+        .where(Registration.event_id == event.id, Registration.status == "confirmed")
+        .options(selectinload(Registration.organization))
+        .order_by(Registration.organization_id, Registration.id)
+    ).all()
+    live = _live_certificates([r.id for r, _ in rows])
+    result = []
+    for registration, self_in in rows:
+        self_in = bool(self_in) and event.mode in ("online", "hybrid")
+        minutes = attended_minutes(event.starts_at, event.ends_at, registration.checked_in_at,
+                                   registration.checked_out_at, self_in)
+        reason = None
+        if registration.checked_in_at is None:
+            reason = "not_checked_in"
+        elif event.certificate_min_minutes:
+            if minutes is None:
+                reason = "not_checked_out"
+            elif minutes < event.certificate_min_minutes:
+                reason = "too_short"
+        result.append(Candidate(registration, minutes, reason, live.get(registration.id)))
+    return result
+
+
+def _lock_serials(year: int) -> None:
+    """Serialize serial allocation: SQLite's BEGIN IMMEDIATE already does; PostgreSQL takes an xact lock."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": 7_000_000 + year})
+
+
+def _next_serial_number(year: int) -> int:
+    prefix = f"TH-{year}-"
+    last = db.session.scalar(
+        sa.select(sa.func.max(Certificate.serial)).where(Certificate.serial.like(prefix + "%"))
+    )
+    return int(last[len(prefix):]) + 1 if last else 1
+
+
+def _allocate(registration: Registration, minutes: int | None, *, actor: User | None, now: datetime,
+              year: int, number: int) -> Certificate:
+    certificate = Certificate(
+        serial=f"TH-{year}-{number:06d}", registration_id=registration.id, minutes_attended=minutes,
+        issued_at=now, issued_by_id=actor.id if actor else None,
+    )
+    db.session.add(certificate)
+    return certificate
+
+
+def issue_certificates(event: Event, *, actor: User | None, now: datetime,
+                       progress: Callable[[Iterable], Iterable] | None = None) -> dict:
+    """Issue a certificate to every eligible attendee not yet holding one.
+
+    → {"issued": n, "skipped": {reason: [{"registration_id", "name", "organization"}, ...]}}.
+    `progress` wraps the loop (the CLI passes click's progressbar).
+    """
+    begin_write()
+    event = db.session.scalar(sa.select(Event).where(Event.id == event.id).with_for_update())
+    if event.status == "draft":
+        raise DomainError("event_not_published", _l("活动尚未发布，不能发放证明。"), 409)
+    year = to_local(now).year
+    _lock_serials(year)
+    number = _next_serial_number(year)
+    issued = 0
+    skipped: dict[str, list] = defaultdict(list)
+    todo = candidates(event)
+    for candidate in (progress(todo) if progress else todo):
+        registration = candidate.registration
+        if candidate.certificate is not None:
+            skipped["already_issued"].append(_who(registration))
+            continue
+        if candidate.reason:
+            skipped[candidate.reason].append(_who(registration))
+            continue
+        _allocate(registration, candidate.minutes, actor=actor, now=now, year=year, number=number)
+        number += 1
+        issued += 1
+    if issued:
+        db.session.add(AuditLog(actor_id=actor.id if actor else None, action="certificates.issue",
+                                object_type="event", object_id=event.id, details={"issued": issued}, created_at=now))
+    db.session.commit()
+    return {"issued": issued, "skipped": dict(skipped)}
+
+
+def _who(registration: Registration) -> dict:
+    return {"registration_id": registration.id, "name": registration.name,
+            "organization": registration.organization.name}
+
+
+def get_by_serial(serial: str) -> Certificate:
+    certificate = db.session.scalar(
+        sa.select(Certificate).where(Certificate.serial == serial)
+        .options(selectinload(Certificate.registration).selectinload(Registration.event),
+                 selectinload(Certificate.registration).selectinload(Registration.organization))
+    )
+    if certificate is None:
+        raise NotFound(_l("未找到该证书编号。"))
+    return certificate
+
+
+def revoke(certificate: Certificate, reason: str, *, actor: User, now: datetime) -> Certificate:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_l("请填写撤销原因。")]})
+    begin_write()
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.id == certificate.id).with_for_update())
+    if certificate.revoked_at is not None:
+        raise DomainError("already_revoked", _l("该证书已撤销。"), 409)
+    certificate.revoked_at = now
+    certificate.revoked_reason = reason[:500]
+    db.session.add(AuditLog(actor_id=actor.id, action="certificates.revoke", object_type="certificate",
+                            object_id=certificate.id, details={"serial": certificate.serial, "reason": reason[:500]},
+                            created_at=now))
+    db.session.commit()
+    return certificate
+
+
+def reissue(certificate: Certificate, *, actor: User, now: datetime, reason: str = "") -> Certificate:
+    """A new serial for the same attendee; the current live certificate (if any) is revoked."""
+    begin_write()
+    old = db.session.scalar(sa.select(Certificate).where(Certificate.id == certificate.id).with_for_update())
+    registration = old.registration
+    if registration.status != "confirmed":
+        raise DomainError("not_confirmed", _l("该报名已不是确认状态，不能补发。"), 409)
+    live = _live_certificates([registration.id]).get(registration.id)
+    if live is not None:
+        live.revoked_at = now
+        live.revoked_reason = (reason or "").strip()[:500] or "重新签发"
+        db.session.flush()
+    year = to_local(now).year
+    _lock_serials(year)
+    new = _allocate(registration, old.minutes_attended, actor=actor, now=now, year=year,
+                    number=_next_serial_number(year))
+    db.session.add(AuditLog(actor_id=actor.id, action="certificates.reissue", object_type="certificate",
+                            object_id=old.id, details={"old": old.serial, "new": new.serial}, created_at=now))
+    db.session.commit()
+    return new
+
+
+# -- reading and downloading -----------------------------------------------------------------
+
+def may_download(user: User | None, certificate: Certificate) -> bool:
+    """The attendee's enterprise, or organizers/trainers who may read the event's attendance."""
+    from trainhub.access import can_read_event_admin
+
+    if user is None or not user.is_authenticated:
+        return False
+    registration = certificate.registration
+    if user.is_enterprise:
+        return registration.organization_id == user.organization_id
+    return can_read_event_admin(user, registration.event)
+
+
+def verify_url(serial: str) -> str:
+    return f"{current_app.config['BASE_URL']}/verify/{serial}"
+
+
+def certificate_url(serial: str) -> str:
+    return f"{current_app.config['BASE_URL']}/api/v1/certificates/{serial}.pdf"
+
+
+def certificate_data(certificate: Certificate) -> CertificateData:
+    registration = certificate.registration
+    event = registration.event
+    return CertificateData(
+        serial=certificate.serial,
+        name=registration.name,
+        organization=registration.organization.name,
+        event_title=event.title,
+        event_date=chinese_date(to_local(event.starts_at)),
+        hours=hours_text(certificate.minutes_attended if certificate.minutes_attended is not None
+                         else int((event.ends_at - event.starts_at).total_seconds() // 60)),
+        issuer=event.host_unit.name,
+        issued_on=chinese_date(to_local(certificate.issued_at)),
+        verify_url=verify_url(certificate.serial),
+        revoked=certificate.revoked_at is not None,
+    )
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    data = certificate_data(certificate)
+    with FontSubset(data.text()) as fonts:
+        return render_certificate(data, fonts)
+
+
+def verification(certificate: Certificate) -> dict:
+    from trainhub.templating import mask_name
+    from trainhub.timeutil import iso
+
+    registration = certificate.registration
+    event = registration.event
+    return {
+        "serial": certificate.serial,
+        "valid": certificate.revoked_at is None,
+        "name": mask_name(registration.name),
+        "organization": registration.organization.name,
+        "event": event.title,
+        "event_date": iso(event.starts_at),
+        "issuer": event.host_unit.name,
+        "hours": float(hours_text(certificate.minutes_attended)) if certificate.minutes_attended is not None else None,
+        "issued_at": iso(certificate.issued_at),
+        "revoked_at": iso(certificate.revoked_at),
+    }
+
+
+def certificates_query(*, event: Event | None = None, organization_id: int | None = None, live_only: bool = True):
+    statement = (
+        sa.select(Certificate).join(Certificate.registration)
+        .options(selectinload(Certificate.registration).selectinload(Registration.organization),
+                 selectinload(Certificate.registration).selectinload(Registration.event).selectinload(Event.host_unit))
+        .order_by(Certificate.serial)
+    )
+    if event is not None:
+        statement = statement.where(Registration.event_id == event.id)
+    if organization_id is not None:
+        statement = statement.where(Registration.organization_id == organization_id)
+    if live_only:
+        statement = statement.where(Certificate.revoked_at.is_(None))
+    return statement
+
+
+def log_download(actor: User, action: str, *, object_type: str | None, object_id: int | None,
+                 details: dict, now: datetime) -> None:
+    """Every export and bulk download leaves an AuditLog row (who, what, when)."""
+    begin_write()
+    db.session.add(AuditLog(actor_id=actor.id, action=action, object_type=object_type, object_id=object_id,
+                            details=details, created_at=now))
+    db.session.commit()
+
+
+class _Sink:
+    """A write-only file for zipfile whose bytes are taken out as they come (no seeking)."""
+
+    def __init__(self):
+        self.chunks: list[bytes] = []
+        self.offset = 0
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.chunks.append(data)
+        self.offset += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.offset
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        out = b"".join(self.chunks)
+        self.chunks.clear()
+        return out
+
+
+def zip_certificates(certificates: list[Certificate], *, batch: int = 200) -> Iterator[bytes]:
+    """Stream a ZIP of the certificates' PDFs: one PDF in memory at a time.
+
+    The characters of all certificates are gathered first (a few strings each) to cut one small font.
+    """
+    data = [certificate_data(c) for c in certificates]
+    sink = _Sink()
+    with FontSubset("".join(d.text() for d in data)) as fonts:
+        archive = zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED)
+        seen: set[str] = set()
+        for item in data:
+            name = f"{item.serial}-{item.name}.pdf".replace("/", "_")
+            if name in seen:
+                name = f"{item.serial}.pdf"
+            seen.add(name)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), render_certificate(item, fonts))
+            chunk = sink.take()
+            if chunk:
+                yield chunk
+        archive.close()
+        yield sink.take()
+
+
+def enterprise_certificates(organization_id: int) -> list[Certificate]:
+    return list(db.session.scalars(certificates_query(organization_id=organization_id)))

@@ -1,0 +1,124 @@
+"""Pages: the organizer's certificate list per event, the enterprise's certificates, /verify/<serial>."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from trainhub.access import load_event
+from trainhub.certificates import bp, services
+from trainhub.certificates.services import SKIP_REASONS
+from trainhub.models import db
+from trainhub.security import roles_required
+from trainhub.timeutil import now
+
+
+def _load_certificate_for(serial: str):
+    try:
+        certificate = services.get_by_serial(serial)
+    except services.NotFound:
+        abort(404)
+    if not services.may_download(current_user, certificate):
+        abort(404)
+    return certificate
+
+
+def pdf_response(certificate) -> Response:
+    body = services.certificate_pdf(certificate)
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{certificate.serial}.pdf"', "Cache-Control": "private, no-store"})
+
+
+def zip_response(certificates, filename: str) -> Response:
+    return Response(stream_with_context(services.zip_certificates(certificates)), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "private, no-store"})
+
+
+@bp.get("/manage/events/<int:event_id>/certificates")
+@roles_required("organizer", "trainer")
+def event_admin(event_id: int):
+    event = load_event(event_id, current_user, need="view")
+    rows = services.candidates(event)
+    history = list(db.session.scalars(services.certificates_query(event=event, live_only=False)))
+    from trainhub.access import can_manage_event
+
+    return render_template("certificates/event_admin.html", event=event, rows=rows, history=history,
+                           reasons=SKIP_REASONS, can_manage=can_manage_event(current_user, event))
+
+
+@bp.post("/manage/events/<int:event_id>/certificates/issue")
+@roles_required("organizer")
+def issue(event_id: int):
+    event = load_event(event_id, current_user, need="manage")
+    result = services.issue_certificates(event, actor=current_user, now=now())
+    skipped = sum(len(v) for v in result["skipped"].values())
+    flash(_("已发放 %(issued)d 份参训证明，%(skipped)d 人未发放（原因见下表）。", issued=result["issued"], skipped=skipped),
+          "success")
+    return redirect(url_for("certificates.event_admin", event_id=event.id))
+
+
+@bp.post("/manage/certificates/<serial>/revoke")
+@roles_required("organizer")
+def revoke(serial: str):
+    certificate = _load_certificate_for(serial)
+    load_event(certificate.registration.event_id, current_user, need="manage")
+    services.revoke(certificate, request.form.get("reason", ""), actor=current_user, now=now())
+    flash(_("证书 %(serial)s 已撤销。", serial=serial), "success")
+    return redirect(url_for("certificates.event_admin", event_id=certificate.registration.event_id))
+
+
+@bp.post("/manage/certificates/<serial>/reissue")
+@roles_required("organizer")
+def reissue(serial: str):
+    certificate = _load_certificate_for(serial)
+    event_id = certificate.registration.event_id
+    load_event(event_id, current_user, need="manage")
+    new = services.reissue(certificate, actor=current_user, now=now(), reason=request.form.get("reason", ""))
+    flash(_("已补发新证书 %(serial)s。", serial=new.serial), "success")
+    return redirect(url_for("certificates.event_admin", event_id=event_id))
+
+
+@bp.get("/manage/events/<int:event_id>/certificates.zip")
+@roles_required("organizer")
+def event_zip(event_id: int):
+    event = load_event(event_id, current_user, need="view")
+    certificates = list(db.session.scalars(services.certificates_query(event=event)))
+    services.log_download(current_user, "certificates.zip", object_type="event", object_id=event.id,
+                          details={"count": len(certificates)}, now=now())
+    return zip_response(certificates, f"certificates-event-{event.id}.zip")
+
+
+@bp.get("/certificates/<serial>.pdf")
+@login_required
+def download(serial: str):
+    return pdf_response(_load_certificate_for(serial))
+
+
+@bp.get("/my/certificates")
+@roles_required("enterprise")
+def mine():
+    certificates = services.enterprise_certificates(current_user.organization_id)
+    return render_template("certificates/mine.html", certificates=certificates)
+
+
+@bp.get("/my/certificates.zip")
+@roles_required("enterprise")
+def mine_zip():
+    event_id = request.args.get("event_id", type=int)
+    certificates = [c for c in services.enterprise_certificates(current_user.organization_id)
+                    if event_id is None or c.registration.event_id == event_id]
+    services.log_download(current_user, "certificates.zip", object_type="organization",
+                          object_id=current_user.organization_id,
+                          details={"count": len(certificates), "event_id": event_id}, now=now())
+    return zip_response(certificates, f"certificates-{current_user.organization_id}.zip")
+
+
+@bp.get("/verify/<serial>")
+def verify(serial: str):
+    try:
+        certificate = services.get_by_serial(serial)
+    except services.NotFound:
+        return render_template("certificates/verify.html", serial=serial, info=None), 404
+    return render_template("certificates/verify.html", serial=serial, info=services.verification(certificate),
+                           certificate=certificate)
