@@ -1,0 +1,184 @@
+"""Reading events: the catalogue's filters, one grouped count query for a page of events."""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from trainhub.access import is_commission, organizer_event_clause
+from trainhub.errors import Forbidden, ValidationError
+from trainhub.models import ACTIVE_STATUSES, EVENT_KINDS, EVENT_MODES, Event, Registration, db
+from trainhub.timeutil import local_day_bounds, parse_datetime
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def registration_counts(event_ids) -> dict[int, dict[str, int]]:
+    """{event id: {"confirmed": n, "waitlisted": n, "pending": n}} with ONE grouped query."""
+    ids = list({int(i) for i in event_ids})
+    result = {i: {"confirmed": 0, "waitlisted": 0, "pending": 0} for i in ids}
+    if not ids:
+        return result
+    rows = db.session.execute(
+        sa.select(Registration.event_id, Registration.status, sa.func.count())
+        .where(Registration.event_id.in_(ids), Registration.status.in_(ACTIVE_STATUSES))
+        .group_by(Registration.event_id, Registration.status)
+    ).all()
+    for event_id, status, count in rows:
+        result[event_id][status] = count
+    return result
+
+
+def window_state(event: Event, now: datetime) -> str:
+    """The registration window as people see it: not_open | open | closed (报名未开始/报名中/报名已截止)."""
+    if event.status != "published":
+        return "closed"
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        return "not_open"
+    closes = event.registration_closes_at or event.starts_at
+    if now >= closes:
+        return "closed"
+    return "open"
+
+
+def _flag(args, name: str) -> bool | None:
+    raw = args.get(name)
+    if raw is None:
+        return None
+    value = str(raw).strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValidationError({name: [_l("必须是 0 或 1。")]})
+
+
+def _bound(raw: str, name: str, *, end: bool) -> datetime:
+    """A date (the whole local day: its start for `from`, its end for `to`) or a datetime."""
+    raw = raw.strip()
+    try:
+        if _DATE_ONLY.match(raw):
+            start, stop = local_day_bounds(date.fromisoformat(raw))
+            return stop if end else start
+        return parse_datetime(raw)
+    except ValueError:
+        raise ValidationError({name: [_l("日期格式不正确，例如 2021-10-14 或 2021-10-14T09:00。")]})
+
+
+def parse_filters(args) -> dict:
+    """The catalogue's filters from query arguments (API and page alike); bad values → 422 by field."""
+    filters: dict = {}
+    q = (args.get("q") or "").strip()
+    if q:
+        filters["q"] = q[:100]
+    for name, allowed in (("kind", EVENT_KINDS), ("mode", EVENT_MODES)):
+        value = (args.get(name) or "").strip()
+        if value:
+            if value not in allowed:
+                raise ValidationError({name: [_l("取值必须是：%(values)s", values=", ".join(allowed))]})
+            filters[name] = value
+    topic = (args.get("topic") or "").strip()
+    if topic:
+        filters["topic"] = topic
+    campaign = (args.get("campaign_id") or "").strip()
+    if campaign:
+        if not campaign.isdigit():
+            raise ValidationError({"campaign_id": [_l("必须是整数。")]})
+        filters["campaign_id"] = int(campaign)
+    for name in ("from", "to"):
+        raw = args.get(name)
+        if raw not in (None, ""):
+            filters[name] = _bound(raw, name, end=name == "to")
+    if "from" in filters and "to" in filters and filters["to"] < filters["from"]:
+        raise ValidationError({"to": [_l("结束日期不能早于开始日期。")]})
+    open_now = _flag(args, "open")
+    if open_now:
+        filters["open"] = True
+    past = _flag(args, "past")
+    if past is not None:
+        filters["past"] = past
+    status = (args.get("status") or "").strip()
+    if status:
+        if status not in ("published", "draft", "cancelled", "all"):
+            raise ValidationError({"status": [_l("取值必须是：%(values)s", values="published, draft, cancelled, all")]})
+        filters["status"] = status
+    return filters
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def catalogue_query(filters: dict, *, now: datetime, user=None):
+    """A select of events for the filters, relations loaded up front (a constant number of queries).
+
+    Anyone: published events, upcoming (not yet ended) by default, `past` for the archive.
+    Organizers passing `status` (draft|cancelled|all) see their scope's events in that status,
+    at any time unless `past` is given.
+    """
+    statement = sa.select(Event).options(
+        selectinload(Event.trainers), selectinload(Event.co_units), selectinload(Event.host_unit)
+    )
+    status = filters.get("status", "published")
+    if status != "published":
+        if user is None or not user.is_authenticated or not user.is_organizer:
+            raise Forbidden()
+        if not is_commission(user):
+            statement = statement.where(organizer_event_clause(user))
+        if status != "all":
+            statement = statement.where(Event.status == status)
+    else:
+        statement = statement.where(Event.status == "published")
+    past = filters.get("past")
+    if past is None and status == "published":
+        past = False
+    if past is True:
+        statement = statement.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        if past is False:
+            statement = statement.where(Event.ends_at >= now)
+        statement = statement.order_by(Event.starts_at, Event.id)
+    if "q" in filters:
+        pattern = f"%{_escape_like(filters['q'])}%"
+        statement = statement.where(
+            sa.or_(
+                Event.title.ilike(pattern, escape="\\"),
+                Event.description.ilike(pattern, escape="\\"),
+                Event.topic.ilike(pattern, escape="\\"),
+            )
+        )
+    for name in ("kind", "mode", "topic", "campaign_id"):
+        if name in filters:
+            statement = statement.where(getattr(Event, name) == filters[name])
+    if "from" in filters:
+        statement = statement.where(Event.starts_at >= filters["from"])
+    if "to" in filters:
+        statement = statement.where(Event.starts_at <= filters["to"])
+    if filters.get("open"):
+        statement = statement.where(
+            Event.status == "published",
+            sa.or_(Event.registration_opens_at.is_(None), Event.registration_opens_at <= now),
+            sa.func.coalesce(Event.registration_closes_at, Event.starts_at) > now,
+        )
+    return statement
+
+
+def topics() -> list[str]:
+    """Topics of published events, for the catalogue's filter."""
+    return [t for t in db.session.scalars(
+        sa.select(Event.topic).where(Event.status == "published", Event.topic != "").distinct().order_by(Event.topic)
+    )]
+
+
+def page_of(statement, page: int, per_page: int) -> tuple[list, int, int]:
+    """(items, total, pages) of a select: one count query and one page query."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())) or 0
+    items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
+    pages = max(1, math.ceil(total / per_page)) if total else 1
+    return items, total, pages

@@ -1,0 +1,239 @@
+"""Event pages: thin. Load (404) → authorise (403) → one service call → respond."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainhub.access import can_manage_event, is_commission, load_event
+from trainhub.errors import ValidationError
+from trainhub.events import bp, queries, services
+from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, EventForm
+from trainhub.models import Campaign, Event, Unit, User, db
+from trainhub.security import organizer_required
+from trainhub.timeutil import now, to_local
+
+CATALOGUE_PER_PAGE = 12
+LIST_FIELDS = ("trainer_ids", "co_unit_ids")
+
+
+def _labels() -> dict:
+    return {"kinds": KIND_LABELS, "modes": MODE_LABELS, "statuses": STATUS_LABELS}
+
+
+@bp.get("/events")
+def catalogue():
+    """The public catalogue (no login): upcoming events, filters, search, the archive tab."""
+    args = request.args.to_dict()
+    args.pop("status", None)
+    try:
+        filters = queries.parse_filters(args)
+    except ValidationError:
+        flash(_("筛选条件有误，已忽略。"), "warning")
+        filters = {}
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    moment = now()
+    statement = queries.catalogue_query(filters, now=moment)
+    events, total, pages = queries.page_of(statement, page, CATALOGUE_PER_PAGE)
+    counts = queries.registration_counts(e.id for e in events)
+    campaigns = db.session.scalars(
+        sa.select(Campaign).where(Campaign.status == "published").order_by(Campaign.starts_on.desc())
+    ).all()
+    return render_template(
+        "events/catalogue.html", events=events, counts=counts, total=total, page=page, pages=pages,
+        filters=filters, past=bool(filters.get("past")), campaigns=campaigns, topics=queries.topics(),
+        window_state=queries.window_state, now=moment, **_labels(),
+    )
+
+
+@bp.get("/events/<int:event_id>")
+def detail(event_id: int):
+    """The public event page: seats left, waitlist, window state, trainers, venue or online link."""
+    event = load_event(event_id, current_user, need="public")
+    counts = queries.registration_counts([event.id])[event.id]
+    moment = now()
+    return render_template(
+        "events/detail.html", event=event, counts=counts, seats_left=max(0, event.capacity - counts["confirmed"]),
+        state=queries.window_state(event, moment), can_manage=can_manage_event(current_user, event),
+        **_labels(),
+    )
+
+
+@bp.get("/manage/events")
+@organizer_required
+def manage_list():
+    """The organizer's events (their unit's hosted and co-organized ones; the commission: all)."""
+    filters = {"status": request.args.get("status") or "all"}
+    if filters["status"] not in ("all", "draft", "published", "cancelled"):
+        filters["status"] = "all"
+    if request.args.get("q"):
+        filters["q"] = request.args["q"].strip()[:100]
+    statement = queries.catalogue_query(filters, now=now(), user=current_user)
+    statement = statement.order_by(None).order_by(Event.starts_at.desc(), Event.id.desc())
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    events, total, pages = queries.page_of(statement, page, 30)
+    counts = queries.registration_counts(e.id for e in events)
+    return render_template("events/manage_list.html", events=events, counts=counts, total=total, page=page,
+                           pages=pages, status=filters["status"], **_labels())
+
+
+def _form_choices(form: EventForm) -> None:
+    trainers = db.session.scalars(sa.select(User).where(User.role == "trainer").order_by(User.name)).all()
+    units = db.session.scalars(sa.select(Unit).order_by(Unit.id)).all()
+    campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc())).all()
+    form.trainer_ids.choices = [(t.id, t.name) for t in trainers]
+    form.co_unit_ids.choices = [(u.id, u.name) for u in units]
+    host_units = units if is_commission(current_user) else [u for u in units if u.id == current_user.unit_id]
+    form.host_unit_id.choices = [(u.id, u.name) for u in host_units]
+    form.campaign_id.choices = [(0, _("（无）"))] + [(c.id, c.title) for c in campaigns]
+
+
+def _initial(event) -> dict:
+    """The event as the form shows it (strings; times in the platform's zone, to the minute)."""
+    values = {}
+    for name in ("title", "kind", "mode", "topic", "description", "venue", "online_url", "status"):
+        values[name] = getattr(event, name) or ""
+    for name in DATETIME_FIELDS:
+        value = getattr(event, name)
+        values[name] = to_local(value).strftime("%Y-%m-%dT%H:%M") if value else ""
+    for name in ("capacity", "per_enterprise_quota", "pilot_reserved_seats", "checkin_opens_minutes_before",
+                 "checkin_closes_minutes_after", "certificate_min_minutes"):
+        value = getattr(event, name)
+        values[name] = "" if value is None else str(value)
+    values["requires_approval"] = bool(event.requires_approval)
+    values["trainer_ids"] = [t.id for t in event.trainers]
+    values["co_unit_ids"] = [u.id for u in event.co_units]
+    values["host_unit_id"] = event.host_unit_id
+    values["campaign_id"] = event.campaign_id or 0
+    return values
+
+
+def _submitted(form: EventForm, initial: dict | None) -> dict:
+    """The posted fields as the service takes them; on edit only those that changed."""
+    data: dict = {}
+    for field in form:
+        name = field.name
+        if name == "csrf_token":
+            continue
+        if name in LIST_FIELDS:
+            value = [int(v) for v in request.form.getlist(name) if v.isdigit()]
+        elif name == "requires_approval":
+            value = name in request.form
+        elif name in ("host_unit_id", "campaign_id"):
+            raw = request.form.get(name, "")
+            if name not in request.form:
+                continue
+            value = int(raw) if raw.isdigit() else raw
+            if name == "campaign_id" and value in (0, ""):
+                value = None
+        else:
+            if name not in request.form:
+                continue
+            value = request.form.get(name, "")
+        if initial is not None:
+            before = initial.get(name)
+            same = sorted(value) == sorted(before) if isinstance(value, list) else value == before or (
+                value is None and before == 0)
+            if same:
+                continue
+        data[name] = value
+    return data
+
+
+def _show_errors(form: EventForm, error: ValidationError) -> None:
+    for name, messages in (error.fields or {}).items():
+        field = getattr(form, name, None)
+        target = field if field is not None else form.title
+        target.errors = list(target.errors or []) + [str(m) for m in messages]
+    flash(str(error.message), "danger")
+
+
+@bp.route("/manage/events/new", methods=["GET", "POST"])
+@organizer_required
+def new():
+    """Create an event."""
+    form = EventForm()
+    _form_choices(form)
+    if request.method == "GET":
+        form.host_unit_id.data = current_user.unit_id
+        form.capacity.data = "50"
+        form.pilot_reserved_seats.data = "0"
+        form.checkin_opens_minutes_before.data = "60"
+        form.checkin_closes_minutes_after.data = "30"
+        if request.args.get("campaign_id", "").isdigit():
+            form.campaign_id.data = int(request.args["campaign_id"])
+    elif form.validate_on_submit():
+        try:
+            event = services.create_event(_submitted(form, None), actor=current_user, now=now())
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            flash(_("活动已创建。"), "success")
+            return redirect(url_for("events.manage", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None), 422 if form.errors else 200
+
+
+@bp.route("/manage/events/<int:event_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def edit(event_id: int):
+    """Edit an event (organizers of the host unit)."""
+    event = load_event(event_id, current_user, need="manage")
+    initial = _initial(event)
+    form = EventForm(data=initial) if request.method == "GET" else EventForm()
+    _form_choices(form)
+    if event.status == "cancelled":
+        flash(_("活动已取消，不能再修改。"), "warning")
+        return redirect(url_for("events.manage", event_id=event.id))
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.update_event(event, _submitted(form, initial), actor=current_user, now=now())
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            flash(_("活动已保存。"), "success")
+            return redirect(url_for("events.manage", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event), 422 if form.errors else 200
+
+
+@bp.post("/manage/events/<int:event_id>/cancel")
+@organizer_required
+def cancel(event_id: int):
+    """Cancel an event (a POST after the page's confirmation)."""
+    event = load_event(event_id, current_user, need="manage")
+    if request.form.get("confirm") != "yes":
+        flash(_("请勾选确认后再取消活动。"), "warning")
+        return redirect(url_for("events.manage", event_id=event.id))
+    services.cancel_event(event, actor=current_user, now=now())
+    flash(_("活动已取消，已报名的学员会收到通知。"), "success")
+    return redirect(url_for("events.manage", event_id=event.id))
+
+
+@bp.post("/manage/events/<int:event_id>/publish")
+@organizer_required
+def publish(event_id: int):
+    """Publish a draft."""
+    event = load_event(event_id, current_user, need="manage")
+    try:
+        services.publish_event(event, actor=current_user, now=now())
+    except ValidationError as error:
+        flash(str(error.message) + " " + "; ".join(str(m) for ms in error.fields.values() for m in ms), "danger")
+    else:
+        flash(_("活动已发布。"), "success")
+    return redirect(url_for("events.manage", event_id=event.id))
+
+
+@bp.get("/manage/events/<int:event_id>")
+@organizer_required
+def manage(event_id: int):
+    """The organizer's event hub: summary counts and links to every tool of the event."""
+    event = load_event(event_id, current_user, need="view")
+    if not current_user.is_organizer:
+        abort(403)
+    counts = queries.registration_counts([event.id])[event.id]
+    return render_template(
+        "events/manage.html", event=event, counts=counts, seats_left=max(0, event.capacity - counts["confirmed"]),
+        can_manage=can_manage_event(current_user, event), state=queries.window_state(event, now()), **_labels(),
+    )
