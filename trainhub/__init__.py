@@ -82,9 +82,13 @@ def _init_extensions(app: Flask) -> None:
     @app.before_request
     def _fresh_locale():
         # Locale and catalogs are cached on the app context, which tests keep open across requests.
+        from flask import g
+        from flask import g
         from flask_babel import refresh
 
         refresh()
+        g.pop("_login_user", None)  # likewise Flask-Login's cached user: each request authenticates afresh
+        g.pop("_login_user", None)  # Flask-Login caches the user on g: each request authenticates anew
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
