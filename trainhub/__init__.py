@@ -83,11 +83,9 @@ def _init_extensions(app: Flask) -> None:
     def _fresh_locale():
         # Locale and catalogs are cached on the app context, which tests keep open across requests.
         from flask import g
-        from flask import g
         from flask_babel import refresh
 
         refresh()
-        g.pop("_login_user", None)  # likewise Flask-Login's cached user: each request authenticates afresh
         g.pop("_login_user", None)  # Flask-Login caches the user on g: each request authenticates anew
 
     login_manager.init_app(app)
