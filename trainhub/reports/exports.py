@@ -93,7 +93,10 @@ def report_pdf(view) -> bytes:
 
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_font("cjk", "", str(cjk_font_path()))
+    regular = cjk_font_path()
+    bold = regular.with_name(regular.name.replace("400Regular", "700Bold"))
+    pdf.add_font("cjk", "", str(regular))
+    pdf.add_font("cjk", "B", str(bold if bold.exists() else regular))
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     pdf.set_font("cjk", size=16)
