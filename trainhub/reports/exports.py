@@ -5,9 +5,7 @@ import io
 import re
 import zipfile
 from datetime import datetime
-from pathlib import Path
-
-from flask import current_app, send_file
+from flask import send_file
 from flask_babel import gettext as _
 
 from trainhub.reports import services
@@ -73,74 +71,76 @@ def xlsx_response(campaign, *, actor, now: datetime):
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def cjk_font_path() -> Path:
-    """The CJK font the certificates use (Noto Sans SC, static/vendor/fonts)."""
-    try:
-        from trainhub.certificates import fonts  # type: ignore
-
-        for name in ("regular_font_path", "font_path", "cjk_font_path"):
-            if hasattr(fonts, name):
-                value = getattr(fonts, name)
-                return Path(value() if callable(value) else value)
-    except ImportError:
-        pass
-    return Path(current_app.static_folder) / "vendor" / "fonts" / "NotoSansSC_400Regular.ttf"
-
-
-def report_pdf(view) -> bytes:
-    """One report: title, unit, status and times, the figures in a table, summary and outcomes."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    regular = cjk_font_path()
-    bold = regular.with_name(regular.name.replace("400Regular", "700Bold"))
-    pdf.add_font("cjk", "", str(regular))
-    pdf.add_font("cjk", "B", str(bold if bold.exists() else regular))
-    pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-    pdf.set_font("cjk", size=16)
-    pdf.multi_cell(width, 9, f"{view.campaign.title} · {_('活动总结')}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=11)
+def _pdf_lines(view) -> tuple[str, list[str], list[tuple[str, str]], list[tuple[str, str]]]:
+    title = f"{view.campaign.title} · {_('活动总结')}"
     lines = [
         f"{_('单位')}：{view.unit.name}",
         f"{_('状态')}：{view.status_label}" + (f"（{_('逾期提交')}）" if view.late else ""),
         f"{_('提交时间')}：{_fmt(view.submitted_at)}",
     ]
+    figures = [(_("指标"), _("数量"))] + [(label, str(int(view.figures.get(key, 0)))) for key, label in figure_labels()]
+    sections = [(_("活动基本情况"), view.summary or "-"), (_("取得的成效"), view.outcomes or "-")]
+    return title, lines, figures, sections
+
+
+def _all_text(views) -> str:
+    parts = []
+    for view in views:
+        title, lines, figures, sections = _pdf_lines(view)
+        parts += [title, *lines, *(a + b for a, b in figures), *(a + b for a, b in sections)]
+    return "".join(parts)
+
+
+def report_pdf(view, fonts) -> bytes:
+    """One report: title, unit, status and times, the figures in a table, summary and outcomes.
+
+    `fonts` is the certificates' FontSubset (Noto Sans SC cut down to the batch's characters)."""
+    from trainhub.certificates.pdf import FAMILY
+
+    title, lines, figures, sections = _pdf_lines(view)
+    pdf = fonts.new_pdf("P")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    pdf.set_font(FAMILY, "B", size=16)
+    pdf.multi_cell(width, 9, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, size=11)
     for line in lines:
         pdf.multi_cell(width, 7, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     with pdf.table(col_widths=(60, 30), width=90, align="LEFT", text_align=("LEFT", "RIGHT")) as table:
-        row = table.row()
-        row.cell(_("指标"))
-        row.cell(_("数量"))
-        for key, label in figure_labels():
+        for left, right in figures:
             row = table.row()
-            row.cell(label)
-            row.cell(str(int(view.figures.get(key, 0))))
-    for heading, text in ((_("活动基本情况"), view.summary), (_("取得的成效"), view.outcomes)):
+            row.cell(left)
+            row.cell(right)
+    for heading, text in sections:
         pdf.ln(4)
-        pdf.set_font("cjk", size=13)
+        pdf.set_font(FAMILY, "B", size=13)
         pdf.multi_cell(width, 8, heading, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("cjk", size=11)
-        pdf.multi_cell(width, 7, text or "-", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FAMILY, size=11)
+        pdf.multi_cell(width, 7, text, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
 def reports_zip(campaign, *, actor, now: datetime) -> bytes:
     """Submitted and accepted reports: `<unit>/<unit>.pdf` and `<unit>/attachments/<n>-<filename>`."""
     _require_commission(actor)
+    from trainhub.certificates.pdf import FontSubset
+
+    views = [v for v in services.reports_for(campaign, actor=actor, now=now) if v.status in ("submitted", "accepted")]
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for view in services.reports_for(campaign, actor=actor, now=now):
-            if view.status not in ("submitted", "accepted"):
-                continue
-            folder = f"{view.unit.id}-{_safe_filename(view.unit.name)}"
-            archive.writestr(f"{folder}/{_safe_filename(view.unit.name)}.pdf", report_pdf(view))
-            for n, attachment in enumerate(view.attachments, start=1):
-                path = stored_path(attachment.stored_name)
-                if path.exists():
-                    archive.write(path, f"{folder}/attachments/{n}-{_safe_filename(attachment.filename)}")
+    fonts = FontSubset(_all_text(views))
+    try:
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for view in views:
+                folder = f"{view.unit.id}-{_safe_filename(view.unit.name)}"
+                archive.writestr(f"{folder}/{_safe_filename(view.unit.name)}.pdf", report_pdf(view, fonts))
+                for n, attachment in enumerate(view.attachments, start=1):
+                    path = stored_path(attachment.stored_name)
+                    if path.exists():
+                        archive.write(path, f"{folder}/attachments/{n}-{_safe_filename(attachment.filename)}")
+    finally:
+        fonts.close()
     return buffer.getvalue()
 
 

@@ -14,7 +14,7 @@ from trainhub.errors import Forbidden, NotFound, ValidationError
 from trainhub.models import Campaign, NewsItem, User, begin_write, db
 from trainhub.reports.services import is_reporting_unit
 
-PHOTO_TYPES = {"jpg", "jpeg", "png"}
+PHOTO_TYPES = {"jpg", "png"}
 
 
 def can_post(campaign: Campaign, actor: User | None) -> bool:

@@ -34,7 +34,7 @@ STATUSES = ("not_started", "draft", "submitted", "returned", "accepted")
 EDITABLE = ("not_started", "draft", "returned")
 UNSUBMITTED = EDITABLE
 FIGURE_KEYS = ("events", "enterprises", "attendees_registered", "attendees_checked_in", "certificates")
-ATTACHMENT_TYPES = {"pdf", "jpg", "jpeg", "png", "docx", "xlsx", "zip"}
+ATTACHMENT_TYPES = {"pdf", "jpg", "png", "docx", "xlsx", "zip"}
 
 STATUS_LABELS = {
     "not_started": _l("未开始"),
