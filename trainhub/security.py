@@ -12,7 +12,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from trainhub.models import ApiToken, User, db
+from trainhub.models import ApiToken, User, begin_write, db
 from trainhub.timeutil import now
 
 
@@ -45,6 +45,14 @@ def unsign(token: str, salt: str):
         return None
 
 
+def _reject_bearer():
+    """401 — anonymous first, so the error handler (gettext → locale → current_user) does not re-enter."""
+    from flask import g
+
+    g._login_user = current_app.login_manager.anonymous_user()
+    abort(401)
+
+
 def load_user_from_bearer(req) -> User | None:
     """Flask-Login request loader: `Authorization: Bearer <token>`. A bad token is a 401."""
     header = req.headers.get("Authorization", "")
@@ -52,15 +60,18 @@ def load_user_from_bearer(req) -> User | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        abort(401)
+        _reject_bearer()
     api_token = db.session.scalar(
         sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None))
     )
     if api_token is None or not api_token.user.is_active:
-        abort(401)
+        _reject_bearer()
     moment = now()
     if api_token.last_used_at is None or moment - api_token.last_used_at > timedelta(minutes=1):
-        # Bookkeeping at most once a minute, in its own short transaction.
+        # Bookkeeping at most once a minute, in its own short transaction. On SQLite a read
+        # transaction upgraded to a write fails at once ("database is locked") when another writer
+        # committed meanwhile: begin_write() ends the read and takes the write lock up front.
+        begin_write()
         db.session.execute(sa.update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=moment))
         db.session.commit()
     return db.session.get(User, api_token.user_id)
