@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 
@@ -31,7 +31,7 @@ class SignupForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=100)])
-    locale = SelectField(_l("语言"), choices=[("", _l("跟随浏览器")), ("zh_CN", "中文"), ("en", "English")])
+    locale = SelectField(_l("语言"), choices=[SelectChoice("", _l("跟随浏览器")), SelectChoice("zh_CN", "中文"), SelectChoice("en", "English")])
 
 
 class PasswordChangeForm(FlaskForm):
@@ -51,7 +51,7 @@ class SetPasswordForm(FlaskForm):
 
 
 class NewUserForm(FlaskForm):
-    role = SelectField(_l("角色"), choices=[("trainer", _l("培训讲师")), ("organizer", _l("组织者（管理员）"))])
+    role = SelectField(_l("角色"), choices=[SelectChoice("trainer", _l("培训讲师")), SelectChoice("organizer", _l("组织者（管理员）"))])
     name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("电子邮箱"), validators=[DataRequired(), Length(max=254)])
     unit_id = SelectField(_l("所属单位（组织者）"), choices=[], validate_choice=False)

@@ -66,7 +66,7 @@ def name_problems(name) -> list:
 
 
 def email_exists(email: str) -> bool:
-    return db.session.scalar(sa.select(User.id).where(User.email == normalize_email(email))) is not None
+    return db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == normalize_email(email))) is not None
 
 
 def email_taken_error() -> DomainError:
@@ -74,7 +74,7 @@ def email_taken_error() -> DomainError:
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+    return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == normalize_email(email)))
 
 
 # -- log-in --------------------------------------------------------------------------------------------
@@ -120,9 +120,10 @@ def change_password(user: User, *, current_password: str, new_password: str, now
         fields["new_password"] = problems
     if fields:
         raise ValidationError(fields)
+    user_id = user.id
     _set_password(user, new_password)
     db.session.commit()
-    return user
+    return db.session.get(User, user_id)
 
 
 def _set_password(user: User, password: str) -> None:
@@ -180,7 +181,7 @@ def create_user(*, email: str, name: str, role: str, actor: User | None, unit_id
             unit = db.session.get(Unit, int(unit_id))
         if unit is None and "unit_id" not in fields:
             fields["unit_id"] = [_l("该单位不存在。")]
-    if role == "enterprise":
+    if role == "enterprise" and role in allowed_roles:
         organization = db.session.get(Organization, int(organization_id)) if str(organization_id or "").isdigit() else None
         if organization is None:
             fields["organization_id"] = [_l("该企业不存在。")]

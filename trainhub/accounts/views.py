@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms import SelectChoice
 
 from trainhub.accounts import bp, services
 from trainhub.accounts.forms import (
@@ -24,9 +26,6 @@ from trainhub.models import Unit, User, db
 from trainhub.organizations import services as org_services
 from trainhub.security import organizer_required
 from trainhub.timeutil import now
-
-import sqlalchemy as sa
-
 
 def safe_next(target: str | None) -> str | None:
     """A local path only (no scheme, no host, no `//` or backslash tricks); else None."""
@@ -130,7 +129,7 @@ def profile():
                 flash(_("资料已保存。"), "success")
                 return redirect(url_for("accounts.profile"))
             if action == "password" and password_form.validate_on_submit():
-                user = services.change_password(current_user, current_password=password_form.current_password.data,
+                user = services.change_password(current_user._get_current_object(), current_password=password_form.current_password.data,
                                                 new_password=password_form.new_password.data, now=now())
                 login_user(user, remember=False)  # this session goes on with the new version; the others end
                 flash(_("密码已修改，其他设备上的登录已失效。"), "success")
@@ -221,9 +220,9 @@ def admin_users():
 def admin_user_new():
     form = NewUserForm()
     units = db.session.scalars(sa.select(Unit).order_by(Unit.kind != "commission", Unit.name)).all()
-    form.unit_id.choices = [(str(unit.id), unit.name) for unit in units]
+    form.unit_id.choices = [SelectChoice(str(unit.id), unit.name) for unit in units]
     if not current_user.is_commission:
-        form.role.choices = [("trainer", form.role.choices[0][1])]
+        form.role.choices = [choice for choice in form.role.choices if choice.value == "trainer"]
     status = 200
     if form.validate_on_submit():
         try:
