@@ -1,0 +1,47 @@
+"""The exports page and its download (the same service as the API)."""
+from __future__ import annotations
+
+from flask import Response, render_template, request, stream_with_context
+from flask_login import current_user
+
+from trainhub.access import load_event
+from trainhub.exports import bp, services
+from trainhub.security import roles_required
+from trainhub.timeutil import now
+
+
+def download_response(chunks, mimetype: str, filename: str) -> Response:
+    return Response(stream_with_context(chunks), mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff"})
+
+
+def flag(name: str) -> bool:
+    return (request.args.get(name) or "").lower() in ("1", "true", "on", "yes")
+
+
+@bp.get("/manage/exports")
+@roles_required("organizer", "trainer")
+def index():
+    return render_template("exports/index.html", events=services.events_for(current_user),
+                           campaigns=services.campaigns_for_filter(), districts=services.districts())
+
+
+@bp.get("/manage/exports/attendance")
+@roles_required("organizer", "trainer")
+def download():
+    fmt = request.args.get("format", "xlsx")
+    event_id = request.args.get("event_id", type=int)
+    if event_id:
+        event = load_event(event_id, current_user, need="view")
+        result = services.export_attendance(actor=current_user, fmt=fmt, now=now(), event=event,
+                                            full_phone=flag("full_phone"))
+    else:
+        if not current_user.is_organizer:
+            from flask import abort
+
+            abort(403)
+        filters = services.parse_filters(request.args)
+        result = services.export_attendance(actor=current_user, fmt=fmt, now=now(), filters=filters,
+                                            full_phone=flag("full_phone"))
+    return download_response(*result)
