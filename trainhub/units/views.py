@@ -1,0 +1,105 @@
+"""Units pages: the list (commission: create and edit), a district's enterprises, event invitations."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainhub.access import is_commission, load_event
+from trainhub.errors import DomainError
+from trainhub.models import User, db
+from trainhub.security import roles_required
+from trainhub.timeutil import now
+from trainhub.units import bp, services
+from trainhub.units.forms import UnitForm
+
+
+def _flash_error(error: DomainError) -> None:
+    messages = [str(error.message)]
+    for problems in (error.fields or {}).values():
+        messages += [str(p) for p in problems]
+    flash(" ".join(messages), "danger")
+
+
+@bp.get("/manage/units")
+@roles_required("organizer")
+def index():
+    units = services.list_units()
+    counts = dict(db.session.execute(
+        sa.select(User.unit_id, sa.func.count()).where(User.role == "organizer").group_by(User.unit_id)
+    ).all())
+    return render_template("units/index.html", units=units, counts=counts, form=UnitForm(formdata=None),
+                           can_edit=is_commission(current_user), kind_label=services.kind_label)
+
+
+@bp.post("/manage/units")
+@roles_required("organizer")
+def create():
+    form = UnitForm()
+    if not form.validate():
+        flash(_("请检查填写的内容。"), "danger")
+        return redirect(url_for("units.index"))
+    try:
+        unit = services.create_unit(form.data, actor=current_user)
+    except DomainError as error:
+        if error.status == 403:
+            abort(403)
+        _flash_error(error)
+    else:
+        flash(_("已添加单位：%(name)s", name=unit.name), "success")
+    return redirect(url_for("units.index"))
+
+
+@bp.post("/manage/units/<int:unit_id>")
+@roles_required("organizer")
+def update(unit_id: int):
+    form = UnitForm()
+    if not form.validate():
+        flash(_("请检查填写的内容。"), "danger")
+        return redirect(url_for("units.index"))
+    try:
+        unit = services.update_unit(unit_id, form.data, actor=current_user)
+    except DomainError as error:
+        if error.status in (403, 404):
+            abort(error.status)
+        _flash_error(error)
+    else:
+        flash(_("已保存：%(name)s", name=unit.name), "success")
+    return redirect(url_for("units.index"))
+
+
+@bp.get("/manage/enterprises")
+@roles_required("organizer")
+def enterprises():
+    """A district bureau's enterprises (the commission: all)."""
+    if not services.can_invite(current_user):
+        abort(403)
+    organizations = list(db.session.scalars(services.district_enterprises_query(current_user)))
+    return render_template("units/enterprises.html", organizations=organizations)
+
+
+@bp.route("/manage/events/<int:event_id>/invitations", methods=["GET", "POST"])
+@roles_required("organizer")
+def invitations(event_id: int):
+    """Invite the district's enterprises to an event; who was invited and who registered."""
+    need = "manage" if request.method == "POST" else "view"
+    event = load_event(event_id, current_user, need=need)
+    if request.method == "POST":
+        ids = [int(i) for i in request.form.getlist("organization_ids") if i.isdigit()]
+        try:
+            sent = services.invite_organizations(event, ids, actor=current_user, now=now())
+        except DomainError as error:
+            if error.status == 403:
+                abort(403)
+            _flash_error(error)
+        else:
+            flash(_("已发送 %(n)s 份邀请。", n=sent), "success")
+        return redirect(url_for("units.invitations", event_id=event.id))
+    can_send = services.can_invite(current_user) and (
+        is_commission(current_user) or event.host_unit_id == current_user.unit_id)
+    invited = services.list_invitations(event)
+    invited_ids = {row["organization"].id for row in invited}
+    candidates = list(db.session.scalars(services.district_enterprises_query(current_user))) if can_send else []
+    return render_template("units/invitations.html", event=event, invited=invited, can_send=can_send,
+                           candidates=[o for o in candidates if o.id not in invited_ids])
