@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 
 from trainhub.models import EVENT_KINDS, EVENT_MODES
 
@@ -15,8 +15,8 @@ DATETIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registratio
 
 class EventForm(FlaskForm):
     title = StringField(_l("活动名称"))
-    kind = SelectField(_l("类型"), choices=[(k, KIND_LABELS[k]) for k in EVENT_KINDS])
-    mode = SelectField(_l("形式"), choices=[(m, MODE_LABELS[m]) for m in EVENT_MODES])
+    kind = SelectField(_l("类型"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in EVENT_KINDS])
+    mode = SelectField(_l("形式"), choices=[SelectChoice(m, MODE_LABELS[m]) for m in EVENT_MODES])
     topic = StringField(_l("主题"))
     description = TextAreaField(_l("活动介绍"), render_kw={"rows": 5})
     venue = StringField(_l("地点"), description=_l("线下或线上+线下活动的会场。"))
@@ -31,7 +31,8 @@ class EventForm(FlaskForm):
                                         description=_l("留空则不限。"))
     pilot_reserved_seats = StringField(_l("试点单位预留名额"), render_kw={"type": "number", "min": 0, "inputmode": "numeric"})
     requires_approval = BooleanField(_l("报名需审核"))
-    status = SelectField(_l("状态"), choices=[("draft", STATUS_LABELS["draft"]), ("published", STATUS_LABELS["published"])])
+    status = SelectField(_l("状态"), choices=[SelectChoice("draft", STATUS_LABELS["draft"]),
+                                                 SelectChoice("published", STATUS_LABELS["published"])])
     trainer_ids = SelectMultipleField(_l("讲师"), coerce=int, validate_choice=False)
     host_unit_id = SelectField(_l("主办单位"), coerce=int, validate_choice=False)
     co_unit_ids = SelectMultipleField(_l("协办单位"), coerce=int, validate_choice=False)

@@ -15,6 +15,7 @@ from trainhub.models import ACTIVE_STATUSES, EVENT_KINDS, EVENT_MODES, Event, Re
 from trainhub.timeutil import local_day_bounds, parse_datetime
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LOST_PLUS = re.compile(r"(?<=\d) (\d{2}:?\d{2})$")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -62,6 +63,8 @@ def _flag(args, name: str) -> bool | None:
 def _bound(raw: str, name: str, *, end: bool) -> datetime:
     """A date (the whole local day: its start for `from`, its end for `to`) or a datetime."""
     raw = raw.strip()
+    # An unencoded "+08:00" arrives as " 08:00": take it back as the offset it was.
+    raw = _LOST_PLUS.sub(r"+\1", raw)
     try:
         if _DATE_ONLY.match(raw):
             start, stop = local_day_bounds(date.fromisoformat(raw))

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from trainhub.access import can_manage_event, is_commission, load_event
 from trainhub.errors import ValidationError
@@ -84,11 +85,11 @@ def _form_choices(form: EventForm) -> None:
     trainers = db.session.scalars(sa.select(User).where(User.role == "trainer").order_by(User.name)).all()
     units = db.session.scalars(sa.select(Unit).order_by(Unit.id)).all()
     campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc())).all()
-    form.trainer_ids.choices = [(t.id, t.name) for t in trainers]
-    form.co_unit_ids.choices = [(u.id, u.name) for u in units]
+    form.trainer_ids.choices = [SelectChoice(str(t.id), t.name) for t in trainers]
+    form.co_unit_ids.choices = [SelectChoice(str(u.id), u.name) for u in units]
     host_units = units if is_commission(current_user) else [u for u in units if u.id == current_user.unit_id]
-    form.host_unit_id.choices = [(u.id, u.name) for u in host_units]
-    form.campaign_id.choices = [(0, _("（无）"))] + [(c.id, c.title) for c in campaigns]
+    form.host_unit_id.choices = [SelectChoice(str(u.id), u.name) for u in host_units]
+    form.campaign_id.choices = [SelectChoice("0", _("（无）"))] + [SelectChoice(str(c.id), c.title) for c in campaigns]
 
 
 def _initial(event) -> dict:

@@ -1,0 +1,23 @@
+"""Reading campaigns: the public list and one campaign's events (relations loaded up front)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from trainhub.models import Campaign, Event, db
+
+
+def campaigns_query(*, include_drafts: bool = False):
+    statement = sa.select(Campaign).options(selectinload(Campaign.reporting_units))
+    if not include_drafts:
+        statement = statement.where(Campaign.status == "published")
+    return statement.order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+
+
+def campaign_events(campaign: Campaign) -> list[Event]:
+    """The campaign's events people may see (published or cancelled, not drafts), by start."""
+    return list(db.session.scalars(
+        sa.select(Event).where(Event.campaign_id == campaign.id, Event.status != "draft")
+        .options(selectinload(Event.trainers), selectinload(Event.co_units), selectinload(Event.host_unit))
+        .order_by(Event.starts_at, Event.id)
+    ))
