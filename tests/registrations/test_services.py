@@ -227,3 +227,20 @@ def test_seat_counts(make, open_event, now):
     services.register_attendees(event, make.organization(), attendees(2), actor=None, now=now)
     counts = services.seat_counts(event)
     assert (counts.confirmed_pilot, counts.confirmed_other, counts.waitlisted, counts.seats_left) == (1, 1, 1, 0)
+
+
+def test_through_the_events_service_capacity_raise_promotes_and_cancel_cancels(make, open_event, now):
+    events = pytest.importorskip("trainhub.events.services")
+    event = open_event(capacity=1, pilot_reserved_seats=1)
+    organizer = make.organizer()
+    pilot, other = make.organization(is_pilot_unit=True), make.organization()
+    services.register_attendees(event, pilot, attendees(1), actor=None, now=now)
+    waiting, = services.register_attendees(event, other, attendees(1), actor=None, now=now)
+    assert waiting.status == "waitlisted"
+    events.update_event(event, {"capacity": 2}, actor=organizer, now=now)  # reserved 1 of 2: the other may now sit
+    db.session.refresh(waiting)
+    assert waiting.status == "confirmed"
+    events.cancel_event(event, actor=organizer, now=now)
+    assert {s for _n, s in statuses(event)} == {"cancelled"}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.kind == "registration_event_cancelled")) == 2
