@@ -1,0 +1,60 @@
+"""POST /api/v1/checkins (scan) and GET /api/v1/events/{id}/checkins (the audit log)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import jsonify, request
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from trainhub import access
+from trainhub.api import bp
+from trainhub.api._helpers import api_roles, json_body, paginate
+from trainhub.checkin import services
+from trainhub.checkin.serializers import checkin_to_dict, result_to_dict
+from trainhub.errors import ValidationError
+from trainhub.models import CheckIn, Event, Registration, db
+from trainhub.timeutil import now
+
+
+@bp.post("/checkins")
+@api_roles("trainer", "organizer")
+def create_checkin():
+    """Check an attendee in (or out) by what their QR code holds."""
+    data = json_body()
+    token, event_id = data.get("token"), data.get("event_id")
+    direction = data.get("direction", "in") or "in"
+    fields = {}
+    if not isinstance(token, str) or not token.strip():
+        fields["token"] = [services.MESSAGES["invalid_token"]]
+    if not isinstance(event_id, int) or isinstance(event_id, bool):
+        fields["event_id"] = [services.MESSAGES["wrong_event"]]
+    if direction not in ("in", "out"):
+        fields["direction"] = ["in | out"]
+    if fields:
+        raise ValidationError(fields)
+    device = data.get("device") if isinstance(data.get("device"), str) else ""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        # Unknown event: the scan is still an answer (the console may hold a stale event id).
+        return jsonify({"result": "wrong_event", "registration": None, "checked_in_at": None,
+                        "message": str(services.MESSAGES["wrong_event"])})
+    result = services.check_in(token, event, actor=current_user, device=device or request.user_agent.string[:200],
+                               now=now(), direction=direction, method="scan" if data.get("method") != "api" else "api")
+    return jsonify(result_to_dict(result))
+
+
+@bp.get("/events/<int:event_id>/checkins")
+@api_roles("trainer", "organizer")
+def event_checkins(event_id: int):
+    """The check-in audit log of an event: who scanned what, when, the result and the device (newest first)."""
+    event = access.load_event(event_id, current_user, need="view")
+    statement = (
+        sa.select(CheckIn).where(CheckIn.event_id == event.id)
+        .options(selectinload(CheckIn.registration).selectinload(Registration.organization),
+                 selectinload(CheckIn.actor))
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+    )
+    result = request.args.get("result")
+    if result:
+        statement = statement.where(CheckIn.result == result)
+    return paginate(statement, checkin_to_dict)

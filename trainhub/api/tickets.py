@@ -1,0 +1,22 @@
+"""GET /api/v1/registrations/{id}/ticket.svg|png: the QR ticket (attendee's enterprise, organizers in scope,
+trainers of the event); a registration without a ticket is 404."""
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from trainhub import access
+from trainhub.api import bp
+from trainhub.api._helpers import api_login_required
+
+
+@bp.get("/registrations/<int:registration_id>/ticket.<any(png, svg):kind>")
+@api_login_required
+def registration_ticket(registration_id: int, kind: str):
+    """The QR ticket of a registration as SVG or PNG."""
+    from trainhub.tickets.views import image_response
+
+    registration = access.load_registration(registration_id, current_user)
+    if registration.status != "confirmed" or not registration.ticket_token:
+        abort(404)
+    return image_response(registration, kind)

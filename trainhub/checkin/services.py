@@ -1,0 +1,322 @@
+"""Check-in at the door (签到): one service for the console, the API, the CLI and self check-in.
+
+`check_in` answers with a code (API.md): ok, already_checked_in, invalid_token, wrong_event,
+cancelled, not_confirmed, too_early, too_late, not_allowed. A refused scan is an answer, not an
+error: it is stored like an accepted one (a `CheckIn` row with its result) and costs no more.
+The scan path: one indexed lookup by token with the registration locked, one insert, one update,
+one commit. The unique partial index `uq_checkins_accepted` makes a second `ok` impossible.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import format_time, lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from trainhub import ratelimit
+from trainhub.access import can_check_in
+from trainhub.errors import DomainError
+from trainhub.models import AuditLog, CheckIn, Event, Organization, Registration, User, begin_write, db
+from trainhub.tickets.services import find_by_token, find_retired, parse_token
+from trainhub.timeutil import to_local
+
+SELF_CODE_WINDOW = 60  # seconds a self check-in code lives (the previous one is still accepted)
+SELF_RATE_WINDOW = 300  # wrong self check-in codes are counted per 5 minutes
+
+MESSAGES = {
+    "ok": _l("签到成功"),
+    "ok_out": _l("签退成功"),
+    "already_checked_in": _l("已于 %(time)s 签到"),
+    "already_checked_out": _l("已于 %(time)s 签退"),
+    "invalid_token": _l("无效的电子票"),
+    "wrong_event": _l("这张电子票不属于本场活动"),
+    "cancelled": _l("该报名已取消"),
+    "not_confirmed": _l("该报名未确认"),
+    "too_early": _l("签到尚未开始（%(time)s 开始）"),
+    "too_late": _l("签到已结束"),
+    "not_allowed": _l("您不是本场活动的签到人员"),
+}
+
+
+@dataclass
+class CheckInResult:
+    code: str
+    registration: Registration | None = None
+    checked_in_at: datetime | None = None  # the new time (ok) or the first one (already_checked_in)
+    first_by: User | None = None
+    message: str = ""
+    checkin: CheckIn | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.code == "ok"
+
+
+def checkin_window(event: Event) -> tuple[datetime, datetime]:
+    """From `checkin_opens_minutes_before` the start to the end plus `checkin_closes_minutes_after`."""
+    opens = event.starts_at - timedelta(minutes=event.checkin_opens_minutes_before or 0)
+    closes = event.ends_at + timedelta(minutes=event.checkin_closes_minutes_after or 0)
+    return opens, closes
+
+
+def _hhmm(value: datetime) -> str:
+    return format_time(to_local(value), "HH:mm")
+
+
+def _short(token) -> str:
+    """What the audit log keeps of the scanned text: enough to recognise it, not a working ticket."""
+    text = token if isinstance(token, str) else ""
+    text = text.strip()
+    return text[:12] + "…" if len(text) > 12 else text
+
+
+def check_in(token, event: Event, *, actor: User | None, device: str = "", now: datetime, direction: str = "in",
+             method: str = "scan") -> CheckInResult:
+    """Check in (or out) the attendee of this ticket for this event; every attempt is recorded."""
+    if direction not in ("in", "out"):
+        direction = "in"
+    begin_write()
+    if actor is not None and not can_check_in(actor, event):
+        return _finish(CheckInResult("not_allowed"), event, token, actor, device, now, direction, method)
+    bare = parse_token(token)
+    registration = find_by_token(bare, lock=True)
+    return _decide(registration, bare, token, event, actor=actor, device=device, now=now, direction=direction,
+                   method=method)
+
+
+def _decide(registration, bare, token, event, *, actor, device, now, direction, method) -> CheckInResult:
+    if registration is None:
+        retired = find_retired(bare)
+        if retired is None:
+            result = CheckInResult("invalid_token")
+        elif retired.event_id != event.id:
+            result = CheckInResult("wrong_event")
+        elif retired.status == "cancelled":
+            result = CheckInResult("cancelled", retired)
+        elif retired.status == "confirmed":  # reissued: the old code opens nothing
+            result = CheckInResult("invalid_token")
+        else:
+            result = CheckInResult("not_confirmed", retired)
+        return _finish(result, event, token, actor, device, now, direction, method)
+    if registration.event_id != event.id:
+        return _finish(CheckInResult("wrong_event"), event, token, actor, device, now, direction, method)
+    if event.status == "cancelled" or registration.status == "cancelled":
+        return _finish(CheckInResult("cancelled", registration), event, token, actor, device, now, direction, method)
+    if registration.status != "confirmed":
+        return _finish(CheckInResult("not_confirmed", registration), event, token, actor, device, now, direction,
+                       method)
+    opens, closes = checkin_window(event)
+    if now < opens:
+        result = CheckInResult("too_early", registration, message=str(MESSAGES["too_early"] % {"time": _hhmm(opens)}))
+        return _finish(result, event, token, actor, device, now, direction, method)
+    if now > closes:
+        return _finish(CheckInResult("too_late", registration), event, token, actor, device, now, direction, method)
+    first = registration.checked_in_at if direction == "in" else registration.checked_out_at
+    if first is not None:
+        return _finish(_already(registration, direction), event, token, actor, device, now, direction, method)
+    if direction == "in":
+        registration.checked_in_at = now
+        registration.checked_in_by_id = actor.id if actor is not None else None
+    else:
+        registration.checked_out_at = now
+    result = CheckInResult("ok", registration, now,
+                           message=str(MESSAGES["ok" if direction == "in" else "ok_out"]))
+    try:
+        return _finish(result, event, token, actor, device, now, direction, method)
+    except IntegrityError:
+        # Belt and braces: the unique index refused a second `ok` that slipped past the lock.
+        db.session.rollback()
+        begin_write()
+        registration = find_by_token(bare, lock=True)
+        return _finish(_already(registration, direction), event, token, actor, device, now, direction, method)
+
+
+def _already(registration: Registration, direction: str) -> CheckInResult:
+    if direction == "in":
+        first, first_by = registration.checked_in_at, registration.checked_in_by
+        template = MESSAGES["already_checked_in"]
+    else:
+        first, first_by = registration.checked_out_at, None
+        template = MESSAGES["already_checked_out"]
+    message = str(template % {"time": _hhmm(first)})
+    if first_by is not None:
+        message += f" · {first_by.name}"
+    return CheckInResult("already_checked_in", registration, first, first_by, message)
+
+
+def _finish(result: CheckInResult, event, token, actor, device, now, direction, method) -> CheckInResult:
+    """Store the attempt (accepted or not) and commit once."""
+    if not result.message:
+        result.message = str(MESSAGES[result.code])
+    row = CheckIn(
+        event_id=event.id,
+        registration_id=result.registration.id if result.registration is not None else None,
+        token_tried=_short(token),
+        direction=direction,
+        method=method,
+        result=result.code,
+        actor_id=actor.id if actor is not None else None,
+        device=(device or "")[:200],
+        created_at=now,
+    )
+    db.session.add(row)
+    db.session.commit()
+    result.checkin = row
+    return result
+
+
+def check_in_registration(registration: Registration, event: Event, *, actor: User, device: str = "",
+                          now: datetime, direction: str = "in") -> CheckInResult:
+    """The manual fallback (one tap on a search result): the same rules, by the attendee's ticket."""
+    return check_in(registration.ticket_token or f"registration-{registration.id}", event, actor=actor,
+                    device=device, now=now, direction=direction, method="manual")
+
+
+def undo_check_in(checkin: CheckIn, *, actor: User, now: datetime) -> CheckIn:
+    """Undo a wrong check-in: the row stays, marked undone; the attendee is expected again."""
+    begin_write()
+    row = db.session.scalar(sa.select(CheckIn).where(CheckIn.id == checkin.id).with_for_update()
+                            .execution_options(populate_existing=True))
+    if row is None:
+        raise DomainError("not_found", _l("未找到该对象。"), 404)
+    if row.result != "ok" or row.undone_at is not None:
+        raise DomainError("not_undoable", _l("只能撤销一次有效的签到。"), 409)
+    registration = db.session.scalar(sa.select(Registration).where(Registration.id == row.registration_id)
+                                     .with_for_update().execution_options(populate_existing=True))
+    row.undone_at = now
+    row.undone_by_id = actor.id
+    if registration is not None:
+        if row.direction == "in":
+            registration.checked_in_at = None
+            registration.checked_in_by_id = None
+        else:
+            registration.checked_out_at = None
+    db.session.add(AuditLog(actor_id=actor.id, action="checkin.undo", object_type="checkin", object_id=row.id,
+                            details={"registration_id": row.registration_id, "direction": row.direction},
+                            created_at=now))
+    db.session.commit()
+    return row
+
+
+# -- self check-in (online and hybrid events) --------------------------------------------------
+
+def ensure_self_checkin_secret(event: Event) -> Event:
+    """Give the event its secret for rotating codes (once)."""
+    if event.self_checkin_secret:
+        return event
+    begin_write()
+    locked = db.session.scalar(sa.select(Event).where(Event.id == event.id).with_for_update()
+                               .execution_options(populate_existing=True))
+    if not locked.self_checkin_secret:
+        locked.self_checkin_secret = secrets.token_hex(32)
+    db.session.commit()
+    return locked
+
+
+def _code_for(secret: str, window: int) -> str:
+    digest = hmac.new(secret.encode(), str(window).encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 1_000_000:06d}"
+
+
+def current_self_checkin_code(event: Event, now: datetime) -> tuple[str, int]:
+    """The 6-digit code shown now and the seconds it has left (HMAC of the secret and the 60-s window)."""
+    if not event.self_checkin_secret:
+        raise DomainError("self_checkin_unavailable", _l("本场活动不支持自助签到。"), 409)
+    stamp = int(now.timestamp())
+    return _code_for(event.self_checkin_secret, stamp // SELF_CODE_WINDOW), SELF_CODE_WINDOW - stamp % SELF_CODE_WINDOW
+
+
+def self_code_valid(event: Event, code: str, now: datetime) -> bool:
+    if not event.self_checkin_secret or not isinstance(code, str):
+        return False
+    code = code.strip()
+    window = int(now.timestamp()) // SELF_CODE_WINDOW
+    return any(hmac.compare_digest(code, _code_for(event.self_checkin_secret, w)) for w in (window, window - 1))
+
+
+def self_check_in(ticket_token: str, code: str, *, now: datetime, ip: str = "") -> CheckInResult:
+    """The attendee enters (or scans) the presenter's code on their ticket page."""
+    registration = find_by_token(parse_token(ticket_token))
+    if registration is None:
+        raise DomainError("invalid_token", MESSAGES["invalid_token"], 404)
+    event = registration.event
+    if event.mode not in ("online", "hybrid"):
+        raise DomainError("self_checkin_unavailable", _l("本场活动不支持自助签到。"), 409)
+    limit = current_app.config.get("SELF_CHECKIN_RATE_LIMIT", 10)
+    keys = [f"selfcheckin:reg:{registration.id}"] + ([f"selfcheckin:ip:{ip}"] if ip else [])
+    limits = [limit] + [limit * 5] * (len(keys) - 1)
+    if any(ratelimit.is_limited(k, limit=n, window_seconds=SELF_RATE_WINDOW, now=now) for k, n in zip(keys, limits)):
+        raise DomainError("rate_limited", _l("尝试次数过多，请稍后再试。"), 429)
+    if not self_code_valid(event, code, now):
+        begin_write()
+        db.session.add(CheckIn(event_id=event.id, registration_id=registration.id, token_tried=_short(code),
+                               direction="in", method="self", result="invalid_token", device=(ip or "")[:200],
+                               created_at=now))
+        db.session.commit()
+        for key in keys:
+            ratelimit.record(key, window_seconds=SELF_RATE_WINDOW, now=now)
+        raise DomainError("invalid_code", _l("签到码错误或已过期。"), 422)
+    begin_write()
+    locked = find_by_token(registration.ticket_token, lock=True)
+    return _decide(locked, locked.ticket_token if locked else None, ticket_token, event, actor=None,
+                   device=ip, now=now, direction="in", method="self")
+
+
+# -- figures for the console and the attendance page -------------------------------------------
+
+def counters(event: Event) -> dict:
+    """Confirmed, checked in, still expected — one query."""
+    confirmed, checked_in = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count(Registration.checked_in_at),
+        ).where(Registration.event_id == event.id, Registration.status == "confirmed")
+    ).one()
+    return {"confirmed": confirmed, "checked_in": checked_in, "expected": confirmed - checked_in,
+            "rate": round(checked_in * 100 / confirmed, 1) if confirmed else 0.0}
+
+
+def by_organization(event: Event) -> list[dict]:
+    rows = db.session.execute(
+        sa.select(Organization.id, Organization.name, sa.func.count(), sa.func.count(Registration.checked_in_at))
+        .join(Organization, Organization.id == Registration.organization_id)
+        .where(Registration.event_id == event.id, Registration.status == "confirmed")
+        .group_by(Organization.id, Organization.name)
+        .order_by(Organization.name)
+    ).all()
+    return [{"id": i, "name": n, "confirmed": c, "checked_in": k,
+             "rate": round(k * 100 / c, 1) if c else 0.0} for i, n, c, k in rows]
+
+
+def latest_scans(event: Event, limit: int = 20) -> list[CheckIn]:
+    from sqlalchemy.orm import selectinload
+
+    return list(db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.event_id == event.id)
+        .options(selectinload(CheckIn.registration).selectinload(Registration.organization),
+                 selectinload(CheckIn.actor))
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc()).limit(limit)
+    ))
+
+
+def search_attendees(event: Event, q: str, limit: int = 20) -> list[Registration]:
+    """Manual fallback: by name, the last four digits of the phone, or the enterprise."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    like = f"%{q.replace('%', '').replace('_', '')}%"
+    conditions = [Registration.name.ilike(like), Organization.name.ilike(like)]
+    if q.isdigit() and len(q) <= 4:
+        conditions.append(Registration.phone.like(f"%{q}"))
+    return list(db.session.scalars(
+        sa.select(Registration).join(Organization, Organization.id == Registration.organization_id)
+        .where(Registration.event_id == event.id, Registration.status == "confirmed", sa.or_(*conditions))
+        .options(sa.orm.contains_eager(Registration.organization))
+        .order_by(Registration.name).limit(limit)
+    ))
