@@ -346,10 +346,13 @@ def return_report(campaign: Campaign, unit: Unit, comment: str | None = None, *,
         locale = organizer.locale or "zh_CN"
         with force_locale(locale):
             subject = _("活动总结被退回：%(title)s", title=campaign.title)
-            body = _(
-                "%(unit)s：\n\n您单位提交的“%(title)s”活动总结已被退回，请修改后重新提交。\n退回意见：%(comment)s\n",
-                unit=unit.name, title=campaign.title, comment=comment or "-",
-            )
+            body = "\n".join([
+                _("%(name)s：", name=unit.name),
+                "",
+                _("您单位提交的“%(title)s”活动总结已被退回，请修改后重新提交。", title=campaign.title),
+                _("退回意见：%(comment)s", comment=comment or "-"),
+                "",
+            ])
         notify.send_plain("report_returned", organizer.email, subject, body, locale=locale)
     db.session.commit()
     return report_for(campaign, unit, now=now)
@@ -448,11 +451,13 @@ def send_report_reminders(now: datetime) -> int:
 
                 with force_locale(locale):
                     subject = _("活动总结提交提醒：%(title)s", title=campaign.title)
-                    body = _(
-                        "%(unit)s：\n\n“%(title)s”的活动总结将于 %(due)s 截止，您单位尚未提交，请及时填写并提交。\n",
-                        unit=unit.name, title=campaign.title,
-                        due=to_local(campaign.report_due_at).strftime("%Y-%m-%d %H:%M"),
-                    )
+                    body = "\n".join([
+                        _("%(name)s：", name=unit.name),
+                        "",
+                        _("“%(title)s”的活动总结将于 %(due)s 截止，您单位尚未提交，请及时填写并提交。",
+                          title=campaign.title, due=to_local(campaign.report_due_at).strftime("%Y-%m-%d %H:%M")),
+                        "",
+                    ])
                 notify.send_plain("report_reminder", organizer.email, subject, body, locale=locale, dedupe_key=key)
                 sent += 1
     db.session.commit()

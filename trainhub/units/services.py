@@ -213,12 +213,15 @@ def _send_invitation(event: Event, org: Organization, recipient: str, locale: st
 
     with force_locale(locale):
         subject = _("邀请参加：%(title)s", title=event.title)
-        body = _(
-            "%(org)s：\n\n%(unit)s 邀请贵单位参加“%(title)s”（%(when)s，%(venue)s）。\n报名链接：%(link)s\n",
-            org=org.name, unit=event.host_unit.name, title=event.title,
-            when=to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"),
-            venue=event.venue or event.online_url or "-", link=registration_link(event),
-        )
+        body = "\n".join([
+            _("%(name)s：", name=org.name),
+            "",
+            _("%(unit)s 邀请贵单位参加“%(title)s”（%(when)s，%(venue)s）。", unit=event.host_unit.name,
+              title=event.title, when=to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+              venue=event.venue or event.online_url or "-"),
+            _("报名链接：%(link)s", link=registration_link(event)),
+            "",
+        ])
     notify.send_plain("event_invitation", recipient, subject, body, locale=locale)
 
 
