@@ -225,3 +225,41 @@ def test_cli_register(runner, make, open_event):
     bad = runner.invoke(args=["register", str(event.id), "--organization-id", str(org.id), "--name", "吴六",
                               "--phone", "1"])
     assert bad.exit_code != 0 and "attendees.0.phone" in bad.output
+
+
+def test_ticket_link_for_confirmed_attendees(app, client, login, make, open_event, now):
+    if "tickets.show" not in app.view_functions:
+        pytest.skip("the tickets feature is not installed")
+    member = make.member()
+    confirmed, waiting = services.register_attendees(open_event(capacity=1), member.organization, attendees(2),
+                                                     actor=None, now=now)
+    login(member)
+    html = client.get("/my/registrations").get_data(as_text=True)
+    assert f"/t/{confirmed.ticket_token}" in html and html.count('href="/t/') == 1
+
+
+def test_organizer_page_query_count_does_not_grow(client, login, make, open_event, now):
+    event = open_event(capacity=2)
+    event_id = event.id
+    login(make.organizer())
+
+    def statements_for_page() -> int:
+        db.session.remove()
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/manage/events/{event_id}/registrations").status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    for _ in range(3):
+        services.register_attendees(db.session.get(type(event), event_id), make.organization(), attendees(1),
+                                    actor=None, now=now)
+    statements_for_page()
+    few = statements_for_page()
+    for _ in range(6):
+        services.register_attendees(db.session.get(type(event), event_id), make.organization(), attendees(1),
+                                    actor=None, now=now)
+    assert statements_for_page() == few

@@ -65,7 +65,6 @@ def register(event_id: int):
             return redirect(url_for("registrations.register", event_id=event.id))
     elif form.is_submitted():
         status = 422
-    db.session.refresh(event)
     existing = db.session.scalars(
         sa.select(Registration)
         .where(Registration.event_id == event.id, Registration.organization_id == organization.id)
