@@ -96,3 +96,22 @@ def test_openapi_lists_these_endpoints(client):
     for path in ("/api/v1/me", "/api/v1/users", "/api/v1/organizations", "/api/v1/organizations/{organization_id}",
                  "/api/v1/organizations/{organization_id}/members"):
         assert any(p.endswith(path.removeprefix("/api/v1")) for p in paths), path
+
+
+def test_organizer_disables_and_enables_a_trainer(api, make):
+    trainer = make.trainer()
+    token = make.token(trainer)
+    caller = api(make.organizer())
+    response = caller.patch(f"/api/v1/users/{trainer.id}", json={"is_active": False})
+    assert response.status_code == 200 and response.get_json()["is_active"] is False
+    assert api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert caller.patch(f"/api/v1/users/{trainer.id}", json={"is_active": "no"}).status_code == 422
+    assert caller.patch(f"/api/v1/users/{trainer.id}", json={"is_active": True}).get_json()["is_active"] is True
+    assert caller.get(f"/api/v1/users/{trainer.id}").get_json()["id"] == trainer.id
+    assert caller.get("/api/v1/users/9999").status_code == 404
+
+
+def test_district_organizer_cannot_disable_organizers(api, make):
+    target = make.organizer()
+    response = api(make.organizer(unit=make.unit())).patch(f"/api/v1/users/{target.id}", json={"is_active": False})
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "commission_only"

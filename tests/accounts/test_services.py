@@ -167,3 +167,18 @@ def test_organizer_cannot_disable_self_and_district_organizer_cannot_disable_org
     assert codes_of(lambda: services.set_user_active(commission_organizer, False, actor=bureau_organizer)) == "commission_only"
     services.set_user_active(bureau_organizer, False, actor=commission_organizer)
     assert db.session.get(User, bureau_organizer.id).is_active is False
+
+
+REDIS_URL = __import__("os").environ.get("TRAINHUB_TEST_REDIS_URL")
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="TRAINHUB_TEST_REDIS_URL is not set: the Redis rate-limit backend is not tested")
+@pytest.mark.parametrize("app", [{"REDIS_URL": REDIS_URL, "LOGIN_RATE_LIMIT": 2}], indirect=True)
+def test_failed_logins_are_limited_with_redis_too(app, make):
+    import uuid
+
+    email = f"{uuid.uuid4().hex}@example.cn"
+    make.trainer(email=email, password="right-password")
+    for _ in range(2):
+        codes_of(lambda: services.authenticate(email, "wrong", ip=None, now=NOW))
+    assert codes_of(lambda: services.authenticate(email, "right-password", ip=None, now=NOW)) == "login_rate_limited"

@@ -191,3 +191,14 @@ def test_admin_pages_are_for_organizers_only(client, make, login, path):
     assert client.get(path).status_code == 302  # anonymous → login
     login(make.member())
     assert client.get(path).status_code == 403
+
+
+def test_remember_me_cookie_logs_back_in_after_the_session_ends(app, client, make):
+    make.trainer(email="t@example.cn")
+    response = post_login(client, "t@example.cn", remember="y")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
+    value = cookie.split(";", 1)[0].split("=", 1)[1]
+    fresh = app.test_client()
+    assert fresh.get("/profile").status_code == 302
+    fresh.set_cookie("remember_token", value)
+    assert fresh.get("/profile").status_code == 200

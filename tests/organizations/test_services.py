@@ -105,3 +105,29 @@ def test_disabling_organization_stops_its_members(app, make):
     member = signup()
     services.set_organization_active(member.organization, False, actor=make.organizer())
     assert db.session.get(User, member.id).is_active is False
+
+
+def test_parallel_sign_ups_with_the_same_code_let_exactly_one_through(app):
+    import threading
+
+    barrier = threading.Barrier(4)
+    results: list[str] = []
+
+    def attempt(n):
+        with app.app_context():
+            barrier.wait()
+            try:
+                signup(contact_email=f"racer{n}@example.cn")
+                results.append("ok")
+            except DomainError as error:
+                results.append(error.code)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["ok", "uscc_taken", "uscc_taken", "uscc_taken"]
+    assert db.session.scalar(db.select(db.func.count(Organization.id))) == 1

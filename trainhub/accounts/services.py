@@ -420,3 +420,7 @@ def generate_password() -> str:
 
 def role_choice_message():
     return _l("角色必须是以下之一：%(roles)s。", roles="organizer, trainer, enterprise")
+
+
+def boolean_message():
+    return _l("必须是 true 或 false。")

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
@@ -92,7 +92,7 @@ def signup():
                 name=form.name.data, uscc=form.uscc.data, district=form.district.data, industry=form.industry.data or "",
                 contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
                 contact_email=form.contact_email.data, pilot_unit_requested=form.pilot_unit_requested.data,
-                password=form.password.data, locale=session.get("lang"), now=now())
+                password=form.password.data, locale=str(get_locale() or "zh_CN"), now=now())
         except ValidationError as error:
             show_errors(form, error)
             return render_template("accounts/signup.html", form=form), 422

@@ -64,3 +64,37 @@ create_user.openapi = {"post": {"requestBody": {"content": {"application/json": 
                    "role": {"enum": ["trainer", "organizer"]}, "unit_id": {"type": "integer"},
                    "password": {"type": "string"}}}}}},
     "responses": {"201": {"description": "The new user"}}}}
+
+
+def _load_user(user_id: int) -> User:
+    from trainhub.errors import NotFound
+    from trainhub.models import db
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+@bp.get("/users/<int:user_id>")
+@api_roles("organizer")
+def get_user(user_id: int):
+    """One user account (organizers)."""
+    return jsonify(user_json(_load_user(user_id)))
+
+
+@bp.patch("/users/<int:user_id>")
+@api_roles("organizer")
+def update_user(user_id: int):
+    """Disable or enable an account: {is_active} (organizers; organizer accounts: the commission only)."""
+    user = _load_user(user_id)
+    data = json_body()
+    if "is_active" in data:
+        if not isinstance(data["is_active"], bool):
+            raise ValidationError({"is_active": [services.boolean_message()]})
+        user = services.set_user_active(user, data["is_active"], actor=current_user._get_current_object())
+    return jsonify(user_json(user))
+
+
+update_user.openapi = {"patch": {"requestBody": {"content": {"application/json": {"schema": {
+    "type": "object", "properties": {"is_active": {"type": "boolean"}}}}}}}}
