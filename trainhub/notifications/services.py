@@ -1,0 +1,208 @@
+"""The outbox's use cases: deliver what is due (safe with several workers), retry, list.
+
+Delivery claims a batch of due rows in one short locked transaction (PostgreSQL: FOR UPDATE SKIP
+LOCKED; SQLite: an immediate transaction) by moving their `next_attempt_at` a lease ahead and
+counting the attempt — another worker then does not see them. Each row is sent outside any lock
+and its result written in its own short transaction: sent, or the error kept and the next
+attempt due after a growing delay (30 s, 60 s, 2 min … at most an hour), or `failed` after
+MAIL_MAX_ATTEMPTS tries. A worker that dies mid-batch leaves its rows to be picked up when the
+lease ends (the Message-ID is stable per row, so a receiving server can recognise a repeat).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from trainhub.access import is_commission, organizer_event_clause
+from trainhub.errors import DomainError, Forbidden
+from trainhub.models import Event, OutboxMessage, Registration, User, begin_write, db
+from trainhub.notifications.channels import DeliveryError, channel_class
+
+log = logging.getLogger("trainhub.mail")
+
+BATCH_SIZE = 20
+LEASE = timedelta(minutes=10)  # > BATCH_SIZE × SMTP timeout: a claim outlives its slowest batch
+FIRST_RETRY_SECONDS = 30
+MAX_RETRY_SECONDS = 3600
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """After the n-th failed attempt: 30 s, 60 s, 120 s … capped at an hour."""
+    return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS))
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def claim_due(now: datetime, *, limit: int = BATCH_SIZE) -> list[OutboxMessage]:
+    """Take up to `limit` due messages for this worker (committed), detached from the session."""
+    begin_write()
+    statement = (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True)
+    messages = list(db.session.scalars(statement))
+    for message in messages:
+        message.attempts = (message.attempts or 0) + 1
+        message.next_attempt_at = now + LEASE
+    db.session.flush()
+    for message in messages:
+        db.session.expunge(message)  # keep the loaded state: no reload per row after the commit
+    db.session.commit()
+    return messages
+
+
+def _record(message_id: int, *, now: datetime, error: str | None, max_attempts: int) -> str:
+    begin_write()
+    message = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if message is None or message.status != "queued":
+        db.session.commit()
+        return "gone"
+    if error is None:
+        message.status = "sent"
+        message.sent_at = now
+        message.last_error = ""
+        outcome = "sent"
+    else:
+        message.last_error = error[:2000]
+        if message.attempts >= max_attempts:
+            message.status = "failed"
+            outcome = "failed"
+            log.warning("mail %s to %s failed for good after %s attempts: %s",
+                        message.id, message.recipient, message.attempts, error)
+        else:
+            message.next_attempt_at = now + retry_delay(message.attempts)
+            outcome = "retrying"
+    db.session.commit()
+    return outcome
+
+
+def deliver_due(*, now: datetime, clock=None, limit: int | None = None) -> DeliveryReport:
+    """Deliver every message due at `now` (batch after batch; each row at most once per run).
+    `clock()` stamps results (defaults to `now`). Never raises for a delivery failure."""
+    config = current_app.config
+    max_attempts = int(config.get("MAIL_MAX_ATTEMPTS") or 8)
+    report = DeliveryReport()
+    channels: dict = {}
+    try:
+        while limit is None or report.handled < limit:
+            batch = claim_due(now, limit=BATCH_SIZE if limit is None else min(BATCH_SIZE, limit - report.handled))
+            if not batch:
+                break
+            broken: dict[str, str] = {}  # channel → connection error: the rest of the batch waits too
+            for message in batch:
+                stamp = clock() if clock else now
+                error = broken.get(message.channel)
+                if error is None:
+                    error = _send(message, channels, config, broken)
+                outcome = _record(message.id, now=stamp, error=error, max_attempts=max_attempts)
+                if outcome in ("sent", "retrying", "failed"):
+                    setattr(report, outcome, getattr(report, outcome) + 1)
+                if error:
+                    report.errors.append(error)
+    finally:
+        for channel in channels.values():
+            channel.close()
+    return report
+
+
+def _send(message, channels: dict, config, broken: dict) -> str | None:
+    cls = channel_class(message.channel)
+    if cls is None:
+        return f"unknown channel {message.channel!r}"
+    channel = channels.get(message.channel)
+    if channel is None:
+        channel = channels[message.channel] = cls(config, current_app.instance_path)
+    try:
+        channel.send(message)
+    except DeliveryError as error:
+        if error.connection:
+            broken[message.channel] = str(error)
+        return str(error)
+    except Exception as error:  # noqa: BLE001 - any channel failure is recorded, never lost
+        log.exception("mail %s: channel %s raised", message.id, message.channel)
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+# -- organizers' outbox page --------------------------------------------------------------------------
+
+def visible_clause(user: User):
+    """Commission organizers see every message; another unit's organizers see what went to the
+    attendees of their events and to their unit's own people."""
+    if is_commission(user):
+        return sa.true()
+    attendees = sa.select(Registration.email).where(
+        Registration.event_id.in_(sa.select(Event.id).where(organizer_event_clause(user))))
+    colleagues = sa.select(User.email).where(User.unit_id == user.unit_id)
+    return sa.or_(OutboxMessage.recipient.in_(attendees), OutboxMessage.recipient.in_(colleagues))
+
+
+def outbox_query(user: User, status: str | None = None):
+    statement = sa.select(OutboxMessage).where(visible_clause(user)).order_by(OutboxMessage.id.desc())
+    if status:
+        statement = statement.where(OutboxMessage.status == status)
+    return statement
+
+
+def status_counts(user: User) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).where(visible_clause(user)).group_by(OutboxMessage.status)
+    ).all()
+    counts = {"queued": 0, "sent": 0, "failed": 0}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def retry_message(message_id: int, *, actor: User, now: datetime) -> OutboxMessage:
+    """A failed message goes back to the queue, due now, with its attempts counted afresh."""
+    if actor is None or not actor.is_organizer:
+        raise Forbidden()
+    begin_write()
+    message = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.id == message_id, visible_clause(actor)).with_for_update()
+    )
+    if message is None:
+        raise DomainError("not_found", _l("未找到该消息。"), 404)
+    if message.status != "failed":
+        raise DomainError("not_failed", _l("只能重试发送失败的消息。"), 409)
+    message.status = "queued"
+    message.attempts = 0
+    message.next_attempt_at = now
+    db.session.commit()
+    return message
+
+
+def retry_all_failed(*, actor: User, now: datetime) -> int:
+    if actor is None or not actor.is_organizer:
+        raise Forbidden()
+    begin_write()
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.status == "failed", visible_clause(actor))
+        .values(status="queued", attempts=0, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount or 0
