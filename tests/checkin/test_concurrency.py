@@ -1,0 +1,43 @@
+"""Two trainers scanning the same ticket at the same moment: exactly one `ok`, one `already_checked_in`
+(SQLite: immediate write transactions; PostgreSQL: the locked registration; both: the unique index)."""
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+
+from trainhub.checkin import services
+from trainhub.models import CheckIn, Event, User, db
+
+ROUNDS = 6
+
+
+def test_two_trainers_same_ticket_same_moment(app, make, event, trainer, org, at):
+    second = make.trainer()
+    event.trainers.append(second)
+    db.session.commit()
+    tokens = [make.registration(event, org).ticket_token for _ in range(ROUNDS)]
+    actor_ids, event_id = (trainer.id, second.id), event.id
+    db.session.remove()
+
+    def scan(actor_id, token, barrier, out):
+        with app.app_context():
+            actor = db.session.get(User, actor_id)
+            ev = db.session.get(Event, event_id)
+            _ = ev.trainers  # loaded before the race: both threads hit the lock together
+            barrier.wait()
+            out.append(services.check_in(token, ev, actor=actor, device=f"t{actor_id}", now=at()).code)
+            db.session.remove()
+
+    for token in tokens:
+        barrier, out = threading.Barrier(2), []
+        threads = [threading.Thread(target=scan, args=(actor_id, token, barrier, out)) for actor_id in actor_ids]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(out) == ["already_checked_in", "ok"], out
+
+    accepted = db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)
+                                 .where(CheckIn.event_id == event_id, CheckIn.result == "ok"))
+    assert accepted == ROUNDS
