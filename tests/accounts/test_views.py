@@ -202,3 +202,39 @@ def test_remember_me_cookie_logs_back_in_after_the_session_ends(app, client, mak
     assert fresh.get("/profile").status_code == 302
     fresh.set_cookie("remember_token", value)
     assert fresh.get("/profile").status_code == 200
+
+
+def _csrf_from(page: str) -> dict:
+    return dict(re.findall(r'name="([\w-]*csrf_token)" type="hidden" value="([^"]+)"', page))
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_profile_forms_work_with_csrf_and_refuse_without(app, client, make):
+    make.trainer(email="t@example.cn", password="old-password")
+    login_page = client.get("/login").get_data(as_text=True)
+    post_login(client, "t@example.cn", "old-password", csrf_token=_csrf_from(login_page)["csrf_token"])
+    data = {"action": "password", "password-current_password": "old-password",
+            "password-new_password": "new-password-1", "password-new_password_confirm": "new-password-1"}
+    assert client.post("/profile", data=data).status_code == 400
+    tokens = _csrf_from(client.get("/profile").get_data(as_text=True))
+    assert client.post("/profile", data={**data, "password-csrf_token": tokens["password-csrf_token"]}).status_code == 302
+    assert client.get("/profile").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/login", "/signup", "/login?lang=en", "/signup?lang=en"])
+def test_public_pages_render_in_both_languages(client, path):
+    page = client.get(path)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert ("Log in" in text) if "lang=en" in path else ("登录" in text)
+
+
+def test_disabling_a_user_ends_their_open_session(app, client, make, login):
+    trainer = make.trainer(email="t@example.cn")
+    post_login(client, "t@example.cn")
+    assert client.get("/profile").status_code == 200
+    organizer_client = app.test_client()
+    with organizer_client.session_transaction() as session:
+        session["_user_id"] = make.organizer().get_id()
+    assert organizer_client.post(f"/manage/users/{trainer.id}/active", data={"active": "0"}).status_code == 302
+    assert client.get("/profile").status_code == 302
