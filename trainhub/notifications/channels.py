@@ -54,7 +54,6 @@ def build_email(message, config: dict) -> EmailMessage:
     email["Date"] = format_datetime(message.created_at) if message.created_at else formatdate()
     # Stable per row: a receiving server can drop a duplicate should a crash make us send twice.
     email["Message-ID"] = f"<outbox-{message.id}@{host}>"
-    email["Content-Language"] = "zh-CN" if (message.locale or "zh_CN").startswith("zh") else "en"
     email["Auto-Submitted"] = "auto-generated"
     email["X-TrainHub-Kind"] = message.kind
     email.set_content(message.body_text or "", charset="utf-8")
@@ -67,6 +66,8 @@ def build_email(message, config: dict) -> EmailMessage:
             params["charset"] = "utf-8"
         email.add_attachment(base64.b64decode(item["data"]), maintype=maintype, subtype=subtype or "octet-stream",
                              filename=item["filename"], params=params)
+    # After the body: set_content() drops every Content-* header.
+    email["Content-Language"] = "zh-CN" if (message.locale or "zh_CN").startswith("zh") else "en"
     return email
 
 

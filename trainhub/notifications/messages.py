@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from trainhub.notifications.notify import DEFAULT_LOCALE, attachment, enqueue
@@ -50,8 +50,9 @@ class Content:
         return "\n".join(lines).strip() + "\n"
 
     def html(self, locale: str) -> str:
-        return render_template("notifications/email/message.html", content=self,
-                               html_lang="zh-CN" if locale.startswith("zh") else "en")
+        # The bare Jinja environment: no request, so none of the pages' context processors.
+        template = current_app.jinja_env.get_template("notifications/email/message.html")
+        return template.render(content=self, html_lang="zh-CN" if locale.startswith("zh") else "en")
 
 
 def _is_zh() -> bool:
