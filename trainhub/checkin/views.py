@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,6 +16,7 @@ from trainhub.timeutil import iso, now
 
 
 def _no_store(response):
+    response = make_response(response)
     response.headers["Cache-Control"] = "no-store"
     return response
 
