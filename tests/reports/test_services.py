@@ -196,3 +196,11 @@ def test_reminders_three_days_and_one_day_before_never_twice(make, world):
     keys = reminders()
     assert len(keys) == 5 and len(set(keys)) == 5
     assert sum(k.endswith(":1d") for k in keys) == 2
+
+
+def test_send_reminders_runs_the_report_job(world):
+    from trainhub.notifications.reminders import run_reminders
+
+    results = run_reminders(world.due - timedelta(hours=12))
+    assert results["send_report_reminders"] == 3  # every organizer of the three units
+    assert run_reminders(world.due - timedelta(hours=11))["send_report_reminders"] == 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from trainhub.access import is_commission
@@ -427,6 +428,7 @@ def send_report_reminders(now: datetime) -> int:
     from trainhub.models import OutboxMessage
 
     horizon = now + timedelta(days=3)
+    begin_write()
     campaigns = list(db.session.scalars(
         sa.select(Campaign).where(Campaign.report_due_at.is_not(None), Campaign.report_due_at > now,
                                   Campaign.report_due_at <= horizon)
@@ -460,5 +462,9 @@ def send_report_reminders(now: datetime) -> int:
                     ])
                 notify.send_plain("report_reminder", organizer.email, subject, body, locale=locale, dedupe_key=key)
                 sent += 1
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent run queued the same keys first: they are sent by it
+        db.session.rollback()
+        return 0
     return sent
