@@ -35,8 +35,7 @@ assets: .make-assets
 	cp node_modules/jsqr/dist/jsQR.js $(VENDOR)/jsqr/
 	cp node_modules/chart.js/dist/chart.umd.js $(VENDOR)/chartjs/
 	# Certificates and summaries (fpdf2 embeds a subset): Noto Sans SC TrueType, OFL, from npm.
-	mkdir -p $(VENDOR)/fonts && cp node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf \
-	  node_modules/@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf $(VENDOR)/fonts/
+	mkdir -p $(VENDOR)/fonts && cp node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf $(VENDOR)/fonts/
 	touch $@
 
 translations: venv

@@ -21,9 +21,12 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-FONT_FILES = {"": "NotoSansSC_400Regular.ttf", "B": "NotoSansSC_700Bold.ttf"}
+FONT_FILE = "NotoSansSC_400Regular.ttf"
 FAMILY = "NotoSansSC"
 _BASE_CHARS = string.printable + "参训证明兹于年月日时分至参加了由主办的学时特此证书编号发证单位签发日期扫码验证真伪：（）「」，。·、—《》"
+
+
+_BODY_CHARS = "兹证明于参加了由主办的「」，参训学时。特此证明证书编号：发证单位签发日期扫码验证真伪已撤销REVOKED"
 
 
 class FontMissing(RuntimeError):
@@ -39,39 +42,47 @@ def font_dir() -> Path:
     return Path(current_app.static_folder) / "vendor" / "fonts"
 
 
+def _cut(source: str, chars: str, target: str) -> None:
+    options = subset.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.notdef_outline = True
+    options.name_IDs = ["*"]
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "STAT", "vhea", "vmtx", "VORG", "gasp", "prep"]
+    font = TTFont(source, lazy=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    font.save(target)
+    font.close()
+
+
 class FontSubset:
-    """A temporary directory holding the regular and bold fonts cut down to `text`'s characters."""
+    """The font cut down to the characters a batch needs, in a temporary directory.
+
+    One weight only (bold is drawn as fill+stroke), so each PDF parses and embeds one small font.
+    Batches of documents share one cut (see `zip_certificates`, which cuts one per 100 PDFs).
+    """
 
     def __init__(self, text: str, source_dir: Path | None = None):
         source_dir = source_dir or font_dir()
+        source = source_dir / FONT_FILE
+        if not source.exists():
+            raise FontMissing(f"{source} is missing: run `make assets` (npm ci copies Noto Sans SC)")
         self._tmp = tempfile.TemporaryDirectory(prefix="trainhub-font-")
         chars = "".join(sorted(set(_BASE_CHARS + text)))
-        self.paths: dict[str, str] = {}
-        for style, name in FONT_FILES.items():
-            source = source_dir / name
-            if not source.exists():
-                self._tmp.cleanup()
-                raise FontMissing(f"{source} is missing: run `make assets` (npm ci copies Noto Sans SC)")
-            options = subset.Options()
-            options.layout_features = []
-            options.hinting = False
-            options.notdef_outline = True
-            options.name_IDs = ["*"]
-            font = TTFont(str(source), lazy=True)
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(text=chars)
-            subsetter.subset(font)
-            digest = hashlib.sha1(chars.encode()).hexdigest()[:10]
-            target = Path(self._tmp.name) / f"{FAMILY}-{style or 'R'}-{digest}.ttf"
-            font.save(str(target))
-            font.close()
-            self.paths[style] = str(target)
+        digest = hashlib.sha1(chars.encode()).hexdigest()[:10]
+        self.path = str(Path(self._tmp.name) / f"{FAMILY}-{digest}.ttf")
+        _cut(str(source), chars, self.path)
 
     def new_pdf(self, orientation: str = "L") -> FPDF:
         pdf = FPDF(orientation=orientation, unit="mm", format="A4")
         pdf.set_creator("TrainHub")
-        for style, path in self.paths.items():
-            pdf.add_font(FAMILY, style, path)
+        pdf.add_font(FAMILY, "", self.path)
+        for font in pdf.fonts.values():
+            # The cut font's glyph boxes are already right: don't re-expand every glyph when fpdf2
+            # writes its own subset (several times faster).
+            font.ttfont.recalcBBoxes = False
         pdf.set_font(FAMILY, size=12)
         return pdf
 
@@ -83,6 +94,15 @@ class FontSubset:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def bold(pdf: FPDF, on: bool = True) -> None:
+    """Faux bold: fill and stroke the glyphs (one font file instead of two)."""
+    if on:
+        pdf.set_line_width(0.25)
+        pdf.text_mode = "FILL_STROKE"
+    else:
+        pdf.text_mode = "FILL"
 
 
 @dataclass(frozen=True)
@@ -115,7 +135,8 @@ def hours_text(minutes: int | None) -> str:
 
 
 def _qr_image(url: str):
-    qr = qrcode.QRCode(border=2, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    # A fixed mask: choosing the "best" of eight costs more than the rest of the page.
+    qr = qrcode.QRCode(border=2, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=0)
     qr.add_data(url)
     qr.make(fit=True)
     return qr.make_image(fill_color="black", back_color="white").get_image()
@@ -135,17 +156,23 @@ def render_certificate(data: CertificateData, fonts: FontSubset) -> bytes:
     pdf.rect(13, 13, width - 26, height - 26)
 
     pdf.set_text_color(150, 30, 30)
-    pdf.set_font(FAMILY, "B", 34)
+    pdf.set_draw_color(150, 30, 30)
+    bold(pdf)
+    pdf.set_font(FAMILY, "", 34)
     pdf.set_xy(20, 28)
     pdf.cell(width - 40, 16, "参训证明", align="C")
+    bold(pdf, False)
     pdf.set_font(FAMILY, "", 12)
     pdf.set_xy(20, 45)
     pdf.cell(width - 40, 7, "Certificate of Attendance", align="C")
 
     pdf.set_text_color(20, 20, 20)
-    pdf.set_font(FAMILY, "B", 22)
+    pdf.set_draw_color(20, 20, 20)
+    bold(pdf)
+    pdf.set_font(FAMILY, "", 22)
     pdf.set_xy(30, 62)
     pdf.cell(width - 60, 12, data.name, align="C")
+    bold(pdf, False)
     pdf.set_font(FAMILY, "", 13)
     pdf.set_xy(30, 75)
     pdf.cell(width - 60, 8, data.organization, align="C")
@@ -170,7 +197,9 @@ def render_certificate(data: CertificateData, fonts: FontSubset) -> bytes:
     pdf.image(_qr_image(data.verify_url), x=width - 75, y=132, w=45, h=45)
     if data.revoked:
         pdf.set_text_color(200, 0, 0)
-        pdf.set_font(FAMILY, "B", 40)
+        pdf.set_draw_color(200, 0, 0)
+        bold(pdf)
+        pdf.set_font(FAMILY, "", 40)
         pdf.set_xy(20, 118)
         pdf.cell(width - 40, 20, "已撤销 REVOKED", align="C")
     return bytes(pdf.output())

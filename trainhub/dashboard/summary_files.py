@@ -6,7 +6,9 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from trainhub.certificates.pdf import FAMILY, FontSubset
+from fpdf.fonts import FontFace
+
+from trainhub.certificates.pdf import FAMILY, FontSubset, bold
 from trainhub.dashboard.labels import KIND_LABELS, MODE_LABELS
 from trainhub.models import AuditLog, Campaign, User, begin_write, db
 from trainhub.timeutil import to_local
@@ -107,8 +109,10 @@ def summary_pdf(summary: dict, *, generated_at: datetime) -> bytes:
         pdf.set_title(heading)
         pdf.set_auto_page_break(True, margin=15)
         pdf.add_page()
-        pdf.set_font(FAMILY, "B", 18)
+        bold(pdf)
+        pdf.set_font(FAMILY, "", 18)
         pdf.multi_cell(0, 10, heading, align="C")
+        bold(pdf, False)
         pdf.set_font(FAMILY, "", 10)
         line = period + (f'   {summary["unit"]["name"]}' if summary.get("unit") else "")
         pdf.cell(0, 6, line, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -117,12 +121,15 @@ def summary_pdf(summary: dict, *, generated_at: datetime) -> bytes:
         pdf.ln(4)
 
         def section(text):
-            pdf.set_font(FAMILY, "B", 13)
+            bold(pdf)
+            pdf.set_font(FAMILY, "", 13)
             pdf.cell(0, 9, text, new_x="LMARGIN", new_y="NEXT")
+            bold(pdf, False)
             pdf.set_font(FAMILY, "", 10)
 
         def table(header, rows, widths):
-            with pdf.table(col_widths=widths, text_align="LEFT", line_height=6) as tbl:
+            with pdf.table(col_widths=widths, text_align="LEFT", line_height=6,
+                           headings_style=FontFace(emphasis="", fill_color=(221, 229, 240))) as tbl:
                 first = tbl.row()
                 for cell in header:
                     first.cell(str(cell))
