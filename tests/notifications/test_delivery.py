@@ -162,8 +162,11 @@ def test_without_a_server_messages_are_written_as_files(app, world, register, no
     assert b"Subject:" in path.read_bytes() and b"text/calendar" in path.read_bytes()
 
 
-def test_unknown_channel_is_kept_with_its_error_and_a_registered_channel_delivers(app, now):
+def test_unknown_channel_is_kept_with_its_error_and_a_registered_channel_delivers(app, now, monkeypatch):
+    from trainhub.notifications import channels
     from trainhub.notifications.channels import Channel, register_channel
+
+    monkeypatch.setattr(channels, "_CHANNELS", dict(channels._CHANNELS))  # the registry is global
 
     notify.enqueue("test", "13800000000", subject="短信", body_text="验证", channel="sms-test")
     db.session.commit()
