@@ -167,3 +167,27 @@ def test_news_posted_published_and_listed_newest_first(api, make, world):
     assert cy.post(news_url, json={"title": " "}).status_code == 422
     assert api(make.member()).post(news_url, json={"title": "x"}).status_code == 403
     assert db.session.scalar(sa.select(sa.func.count()).select_from(NewsItem)) == 3
+
+
+def test_downloads_are_audited(api, world):
+    from trainhub.models import AuditLog
+
+    api(world.boss).get(url(world, suffix=".xlsx"))
+    api(world.boss).get(url(world, suffix=".zip"))
+    api(world.cy_org).get(url(world, suffix=".zip"))  # refused: not logged
+    rows = db.session.scalars(sa.select(AuditLog).order_by(AuditLog.id)).all()
+    assert [(r.action, r.actor_id, r.object_id) for r in rows] == [
+        ("reports.xlsx", world.boss.id, world.campaign.id), ("reports.zip", world.boss.id, world.campaign.id)]
+
+
+def test_campaign_page_shows_published_news_newest_first(app, api, client, world):
+    if "campaigns.detail" not in app.view_functions:
+        pytest.skip("campaign pages are not there yet")
+    news_url = f"/api/v1/campaigns/{world.campaign.id}/news"
+    first = api(world.cy_org).post(news_url, json={"title": "朝阳区走进园区", "body": "宣讲"}).json["id"]
+    api(world.hd_org).post(news_url, json={"title": "海淀区待发布", "body": ""})
+    api(world.boss).post(f"/api/v1/news/{first}/publish")
+    api(world.boss).post(news_url, json={"title": "委员会通报", "body": ""})
+    page = client.get(f"/campaigns/{world.campaign.id}").text
+    assert "海淀区待发布" not in page
+    assert page.index("委员会通报") < page.index("朝阳区走进园区")

@@ -17,6 +17,16 @@ def _require_commission(actor) -> None:
     services._require_reviewer(actor)
 
 
+def _audit(actor, action: str, campaign, now: datetime) -> None:
+    """Bulk downloads are logged (who, what, when) before the file is built."""
+    from trainhub.models import AuditLog, begin_write, db
+
+    begin_write()
+    db.session.add(AuditLog(actor_id=actor.id, action=action, object_type="campaign", object_id=campaign.id,
+                            created_at=now))
+    db.session.commit()
+
+
 def _fmt(value: datetime | None) -> str:
     return to_local(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
@@ -41,6 +51,7 @@ def reports_xlsx(campaign, *, actor, now: datetime) -> bytes:
     from openpyxl.styles import Font
 
     _require_commission(actor)
+    _audit(actor, "reports.xlsx", campaign, now)
     views = services.reports_for(campaign, actor=actor, now=now)
     wb = Workbook()
     ws = wb.active
@@ -95,27 +106,30 @@ def report_pdf(view, fonts) -> bytes:
     """One report: title, unit, status and times, the figures in a table, summary and outcomes.
 
     `fonts` is the certificates' FontSubset (Noto Sans SC cut down to the batch's characters)."""
+    from fpdf.fonts import FontFace
+
     from trainhub.certificates.pdf import FAMILY
 
     title, lines, figures, sections = _pdf_lines(view)
-    pdf = fonts.new_pdf("P")
+    pdf = fonts.new_pdf("P")  # one regular weight (the certificates draw bold as fill+stroke)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    pdf.set_font(FAMILY, "B", size=16)
+    pdf.set_font(FAMILY, "", size=16)
     pdf.multi_cell(width, 9, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, size=11)
     for line in lines:
         pdf.multi_cell(width, 7, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    with pdf.table(col_widths=(60, 30), width=90, align="LEFT", text_align=("LEFT", "RIGHT")) as table:
+    with pdf.table(col_widths=(60, 30), width=90, align="LEFT", text_align=("LEFT", "RIGHT"),
+                   headings_style=FontFace(emphasis="", fill_color=(230, 236, 245))) as table:
         for left, right in figures:
             row = table.row()
             row.cell(left)
             row.cell(right)
     for heading, text in sections:
         pdf.ln(4)
-        pdf.set_font(FAMILY, "B", size=13)
+        pdf.set_font(FAMILY, "", size=13)
         pdf.multi_cell(width, 8, heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FAMILY, size=11)
         pdf.multi_cell(width, 7, text, new_x="LMARGIN", new_y="NEXT")
@@ -125,6 +139,7 @@ def report_pdf(view, fonts) -> bytes:
 def reports_zip(campaign, *, actor, now: datetime) -> bytes:
     """Submitted and accepted reports: `<unit>/<unit>.pdf` and `<unit>/attachments/<n>-<filename>`."""
     _require_commission(actor)
+    _audit(actor, "reports.zip", campaign, now)
     from trainhub.certificates.pdf import FontSubset
 
     views = [v for v in services.reports_for(campaign, actor=actor, now=now) if v.status in ("submitted", "accepted")]
