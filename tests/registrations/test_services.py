@@ -244,3 +244,10 @@ def test_through_the_events_service_capacity_raise_promotes_and_cancel_cancels(m
     assert {s for _n, s in statuses(event)} == {"cancelled"}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
                              .where(OutboxMessage.kind == "registration_event_cancelled")) == 2
+
+
+@pytest.mark.parametrize("typed", ["138 0013 8000", "138-0013-8000", "+86 13800138000", " 13800138000 "])
+def test_phone_numbers_are_stored_as_eleven_digits(make, open_event, now, typed):
+    reg, = services.register_attendees(open_event(), make.organization(), [attendee(phone=typed, email="hr@example.cn")],
+                                   actor=None, now=now)
+    assert reg.phone == "13800138000"

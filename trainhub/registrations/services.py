@@ -195,6 +195,16 @@ def _clean(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def normalize_phone(phone: str) -> str:
+    """138 0000 0000, 138-0000-0000, +86 13800000000 → 13800000000 (what people type)."""
+    compact = re.sub(r"[\s\-()]", "", phone)
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    elif compact.startswith("0086"):
+        compact = compact[4:]
+    return compact
+
+
 def validate_attendees(attendees) -> list[dict]:
     """Field by field, all or nothing: ValidationError with keys like `attendees.0.phone`."""
     if not isinstance(attendees, list) or not attendees:
@@ -211,6 +221,7 @@ def validate_attendees(attendees) -> list[dict]:
             cleaned.append({})
             continue
         item = {key: _clean(row.get(key)) for key in ("name", "phone", "email", "job_title")}
+        item["phone"] = normalize_phone(item["phone"])
         for key in ("name", "phone", "email", "job_title"):
             raw = row.get(key)
             if raw is not None and not isinstance(raw, str):
