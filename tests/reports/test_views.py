@@ -94,3 +94,24 @@ def test_news_posted_by_unit_published_by_commission_shown_on_campaign_partial(a
 
         html = render_template_string('{% include "reports/_campaign_news.html" %}', campaign=world.campaign)
         assert "走进园区" in html and "朝阳区市场监管局" in html
+
+
+def test_campaign_summary_includes_the_units_figures(app, client, login, make, world):
+    if "dashboard.campaign_summary" not in app.view_functions:
+        pytest.skip("the campaign summary is not there yet")
+    import io as _io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    make.registration(make.event(host_unit=world.chaoyang, campaign_id=world.campaign.id))
+    services.submit(world.campaign, world.chaoyang, {"summary": "总结"}, actor=world.cy_org, now=now())
+    login(world.boss)
+    page = client.get(f"/manage/campaigns/{world.campaign.id}/summary")
+    assert page.status_code == 200 and 'id="unit-figures"' in page.text and "海淀区市场监管局" in page.text
+    book = load_workbook(_io.BytesIO(client.get(f"/manage/campaigns/{world.campaign.id}/summary.xlsx").data))
+    rows = list(book["各单位活动总结"].iter_rows(values_only=True))
+    assert rows[1] == ("朝阳区市场监管局", "已提交", 1, 1, 1, 0, 0)
+    pdf = client.get(f"/manage/campaigns/{world.campaign.id}/summary.pdf").data
+    text = "".join(p.extract_text() for p in PdfReader(_io.BytesIO(pdf)).pages)
+    assert "各单位活动总结" in text and "全国某标准化技术委员会" in text

@@ -180,4 +180,14 @@ def campaign_summary(campaign: Campaign, *, unit: Unit | None = None, now: datet
         "certificates": counts["certificates"],
         "top_enterprises": top,
         "event_list": per_event(scope, now=now),
+        # The reporting units' report status and figures (reports feature); only for the whole campaign.
+        "units": [] if unit else _reporting_units(campaign, now),
     }
+
+
+def _reporting_units(campaign: Campaign, now: datetime) -> list[dict]:
+    try:
+        from trainhub.reports.services import unit_summary_rows
+    except ImportError:
+        return []
+    return unit_summary_rows(campaign, now=now)

@@ -89,6 +89,15 @@ def summary_xlsx(summary: dict) -> bytes:
         top.write_string(row, 0, str(item["key"]))
         top.write_number(row, 1, item["confirmed"])
         top.write_number(row, 2, item["checked_in"])
+    if summary.get("units"):
+        units = book.add_worksheet(_("各单位活动总结"))
+        units.set_column(0, 0, 30)
+        units.set_column(1, 1, 14)
+        for col, label in enumerate(unit_columns()):
+            units.write_string(0, col, label, head)
+        for row, cells in enumerate(unit_rows(summary), start=1):
+            for col, value in enumerate(cells):
+                units.write(row, col, value) if isinstance(value, int) else units.write_string(row, col, str(value))
     book.close()
     return buffer.getvalue()
 
@@ -104,6 +113,7 @@ def summary_pdf(summary: dict, *, generated_at: datetime) -> bytes:
     texts += ["".join(map(str, event_cells(e))) for e in summary["event_list"]] + event_columns()
     if summary.get("unit"):
         texts.append(summary["unit"]["name"])
+    texts += [_("各单位活动总结"), *unit_columns(), *("".join(map(str, r)) for r in unit_rows(summary))]
     with FontSubset("".join(texts)) as fonts:
         pdf = fonts.new_pdf("P")
         pdf.set_title(heading)
@@ -147,4 +157,18 @@ def summary_pdf(summary: dict, *, generated_at: datetime) -> bytes:
                   [(i["key"], i["confirmed"], i["checked_in"]) for i in summary["top_enterprises"]], (4, 1, 1))
         section(_("活动列表"))
         table(event_columns(), [event_cells(e) for e in summary["event_list"]], (14, 30, 9, 11, 22, 10, 8, 10, 8))
+        if summary.get("units"):
+            section(_("各单位活动总结"))
+            table(unit_columns(), unit_rows(summary), (30, 14, 9, 9, 9, 9, 9))
         return bytes(pdf.output())
+
+
+def unit_columns() -> list[str]:
+    """The reporting units' table (reports feature): unit, report status, the report figures."""
+    return [_("单位"), _("状态"), _("活动场次"), _("覆盖企业"), _("报名人数"), _("签到人数"), _("发放证明")]
+
+
+def unit_rows(summary: dict) -> list[list]:
+    keys = ("events", "enterprises", "attendees_registered", "attendees_checked_in", "certificates")
+    return [[row["unit"]["name"], row["status_label"], *(int(row["figures"][k]) for k in keys)]
+            for row in summary.get("units", [])]

@@ -237,6 +237,19 @@ def reports_for(campaign: Campaign, *, actor: User, now: datetime) -> list[Repor
     units = list(campaign.reporting_units)
     if not is_commission(actor):
         units = [unit for unit in units if unit.id == actor.unit_id]
+    return _views_for_units(campaign, units, now)
+
+
+def unit_summary_rows(campaign: Campaign, *, now: datetime) -> list[dict]:
+    """Every reporting unit's report status and figures, for the campaign's own summary (dashboard)."""
+    return [
+        {"unit": {"id": v.unit.id, "name": v.unit.name}, "status": v.status, "status_label": v.status_label,
+         "late": v.late, "overdue": v.overdue, "submitted_at": v.submitted_at, "figures": v.figures}
+        for v in _views_for_units(campaign, list(campaign.reporting_units), now)
+    ]
+
+
+def _views_for_units(campaign: Campaign, units: list[Unit], now: datetime) -> list[ReportView]:
     rows = {
         r.unit_id: r
         for r in db.session.scalars(
