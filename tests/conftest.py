@@ -119,3 +119,9 @@ def dialect(app):
 @pytest.fixture
 def one_day():
     return timedelta(days=1)
+
+
+def pytest_report_header(config):
+    pg = "PostgreSQL: " + (POSTGRES_URL if POSTGRES_URL else "skipped (TRAINHUB_TEST_POSTGRES_URL is not set)")
+    redis = "Redis: " + (REDIS_URL if REDIS_URL else "skipped (TRAINHUB_TEST_REDIS_URL is not set)")
+    return [pg, redis]
