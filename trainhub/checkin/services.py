@@ -22,7 +22,17 @@ from sqlalchemy.exc import IntegrityError
 from trainhub import ratelimit
 from trainhub.access import can_check_in
 from trainhub.errors import DomainError
-from trainhub.models import AuditLog, CheckIn, Event, Organization, Registration, User, begin_write, db
+from trainhub.models import (
+    AuditLog,
+    CheckIn,
+    Event,
+    Organization,
+    Registration,
+    User,
+    begin_write,
+    db,
+    event_trainers,
+)
 from trainhub.tickets.services import find_by_token, find_retired, parse_token
 from trainhub.timeutil import to_local
 
@@ -76,13 +86,35 @@ def _short(token) -> str:
     return text[:12] + "…" if len(text) > 12 else text
 
 
+def may_check_in(actor: User, event: Event) -> bool:
+    """access.can_check_in, with the trainer's assignment read as one small row instead of the trainer list."""
+    if actor.is_trainer:
+        return db.session.execute(
+            sa.select(event_trainers.c.user_id)
+            .where(event_trainers.c.event_id == event.id, event_trainers.c.user_id == actor.id)
+        ).first() is not None
+    return can_check_in(actor, event)
+
+
+def _keeping_loaded(action) -> None:
+    """Run a commit-like step without expiring what the request already loaded (the actor, the event,
+    the registration just written): the scan path must not reload them statement by statement."""
+    session = db.session()
+    previous = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        action()
+    finally:
+        session.expire_on_commit = previous
+
+
 def check_in(token, event: Event, *, actor: User | None, device: str = "", now: datetime, direction: str = "in",
              method: str = "scan") -> CheckInResult:
     """Check in (or out) the attendee of this ticket for this event; every attempt is recorded."""
     if direction not in ("in", "out"):
         direction = "in"
-    begin_write()
-    if actor is not None and not can_check_in(actor, event):
+    _keeping_loaded(begin_write)
+    if actor is not None and not may_check_in(actor, event):
         return _finish(CheckInResult("not_allowed"), event, token, actor, device, now, direction, method)
     bare = parse_token(token)
     registration = find_by_token(bare, lock=True)
@@ -166,7 +198,7 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
         created_at=now,
     )
     db.session.add(row)
-    db.session.commit()
+    _keeping_loaded(db.session.commit)
     result.checkin = row
     return result
 

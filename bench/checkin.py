@@ -1,0 +1,177 @@
+"""Check-in benchmark (issue 3): gunicorn with 2 workers, an event with 2,000 confirmed attendees,
+every ticket redeemed through POST /api/v1/checkins by 8 concurrent clients, then every ticket scanned
+again (repeat scans), and — in the same run, on the same server — GET /healthz as the baseline.
+
+    .venv/bin/python bench/checkin.py                      # SQLite (a fresh file in a temp dir)
+    TRAINHUB_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_db \
+        .venv/bin/python bench/checkin.py                  # also PostgreSQL (its tables are recreated!)
+
+Targets: p99 under 50 ms; check-in throughput at least half of the trivial endpoint's.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(database_url: str, attendees: int) -> tuple[int, str, list[str]]:
+    """Fresh schema, a trainer with an API token, an event happening now with N confirmed attendees."""
+    import sqlalchemy as sa
+
+    from trainhub import create_app
+    from trainhub.models import ApiToken, Event, Organization, Registration, Unit, User, db
+    from trainhub.security import hash_token, new_token
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "BASE_URL": "http://bench.test"})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        unit = Unit(name="市市场监督管理委员会", kind="commission", district="")
+        trainer = User(email="bench-trainer@example.cn", name="压测讲师", role="trainer", password_hash="x")
+        org = Organization(name="压测企业有限公司", uscc="91310000MA1FL0BENCH", district="", industry="",
+                           contact_name="王", contact_phone="13800000000", contact_email="bench@example.cn")
+        db.session.add_all([unit, trainer, org])
+        db.session.flush()
+        now = datetime.now(timezone.utc)
+        event = Event(title="压测活动", starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=3),
+                      capacity=attendees, status="published", host_unit_id=unit.id)
+        event.trainers = [trainer]
+        db.session.add(event)
+        raw = new_token()
+        db.session.add(ApiToken(user_id=trainer.id, name="bench", token_hash=hash_token(raw)))
+        db.session.flush()
+        tokens = [new_token() for _ in range(attendees)]
+        db.session.execute(sa.insert(Registration), [
+            {"event_id": event.id, "organization_id": org.id, "name": f"参训人{i}", "phone": f"139{i:08d}",
+             "status": "confirmed", "ticket_token": token, "confirmed_at": now}
+            for i, token in enumerate(tokens)
+        ])
+        db.session.commit()
+        event_id = event.id
+        db.session.remove()
+        db.engine.dispose()
+    return event_id, raw, tokens
+
+
+def run(requests_list, clients: int, headers: dict) -> tuple[float, list[float], list]:
+    """Send the requests with N clients; → (seconds, latencies in ms, JSON answers)."""
+    chunks = [requests_list[i::clients] for i in range(clients)]
+    barrier = threading.Barrier(clients)
+
+    def worker(chunk):
+        latencies, answers = [], []
+        with requests.Session() as session:
+            session.headers.update(headers)
+            barrier.wait()
+            for method, url, body in chunk:
+                started = time.perf_counter()
+                response = session.request(method, url, json=body, timeout=30)
+                latencies.append((time.perf_counter() - started) * 1000)
+                answers.append(response.json() if response.status_code == 200 else {"status": response.status_code})
+        return latencies, answers
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(worker, chunks))
+    elapsed = time.perf_counter() - started
+    return elapsed, [lat for r in results for lat in r[0]], [a for r in results for a in r[1]]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def report(label: str, elapsed: float, latencies: list[float]) -> float:
+    throughput = len(latencies) / elapsed
+    print(f"  {label:<22} {throughput:8.0f} req/s   p50 {statistics.median(latencies):6.1f} ms   "
+          f"p95 {pct(latencies, 95):6.1f} ms   p99 {pct(latencies, 99):6.1f} ms   ({len(latencies)} requests)")
+    return throughput
+
+
+def bench(name: str, database_url: str, attendees: int, clients: int, workers: int) -> bool:
+    print(f"\n== {name}: {attendees} attendees, {clients} clients, gunicorn {workers} workers")
+    event_id, api_token, tokens = prepare(database_url, attendees)
+    port = free_port()
+    env = {**os.environ, "TRAINHUB_DATABASE_URL": database_url, "TRAINHUB_SECRET_KEY": "bench",
+           "TRAINHUB_BASE_URL": "http://bench.test"}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         "wsgi:app"], cwd=str(ROOT), env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=10).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.1)
+        else:
+            raise SystemExit("gunicorn did not start")
+        headers = {"Authorization": f"Bearer {api_token}"}
+        health = [("GET", f"{base}/healthz", None)] * attendees
+        run(health[:200], clients, {})  # warm-up: workers import and connect
+        scans = [("POST", f"{base}/api/v1/checkins", {"token": f"http://bench.test/t/{t}", "event_id": event_id,
+                                                      "device": "bench"}) for t in tokens]
+        elapsed, first_lat, first = run(scans, clients, headers)
+        first_tp = report("check-in (first scan)", elapsed, first_lat)
+        elapsed, again_lat, again = run(scans, clients, headers)
+        again_tp = report("check-in (repeat scan)", elapsed, again_lat)
+        elapsed, health_lat, _ = run(health, clients, {})
+        health_tp = report("GET /healthz", elapsed, health_lat)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    ok = sum(1 for a in first if a.get("result") == "ok")
+    already = sum(1 for a in again if a.get("result") == "already_checked_in")
+    p99 = max(pct(first_lat, 99), pct(again_lat, 99))
+    ratio = min(first_tp, again_tp) / health_tp
+    print(f"  results: first scans ok={ok}/{attendees}, repeat scans already_checked_in={already}/{attendees}")
+    print(f"  check-in / healthz throughput ratio: {first_tp / health_tp:.2f} (first), {again_tp / health_tp:.2f} "
+          f"(repeat); worst p99 {p99:.1f} ms")
+    passed = ok == attendees and already == attendees and p99 < 50 and ratio >= 0.5
+    print(f"  target (p99 < 50 ms, ratio >= 0.5, every answer right): {'MET' if passed else 'NOT MET'}")
+    return passed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--attendees", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.attendees, args.clients, args.workers)
+    postgres = os.environ.get("TRAINHUB_BENCH_POSTGRES_URL")
+    if postgres:
+        bench("PostgreSQL", postgres, args.attendees, args.clients, args.workers)
+    else:
+        print("\n(PostgreSQL skipped: set TRAINHUB_BENCH_POSTGRES_URL)")
+
+
+if __name__ == "__main__":
+    main()
