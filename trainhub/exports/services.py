@@ -22,7 +22,7 @@ from trainhub.certificates.attendance import attended_minutes, self_checkin_exis
 from trainhub.errors import ValidationError
 from trainhub.models import AuditLog, Campaign, Certificate, Event, Organization, Registration, User, begin_write, db
 from trainhub.templating import mask_phone
-from trainhub.timeutil import local_day_bounds, to_local
+from trainhub.timeutil import local_day_bounds, local_zone, to_local
 
 COLUMNS = (
     ("event", _l("活动"), 30),
@@ -42,7 +42,6 @@ COLUMNS = (
     ("minutes", _l("参训分钟"), 9),
     ("certificate", _l("证书编号"), 16),
 )
-DATE_COLUMNS = {"registered_at", "checked_in_at", "checked_out_at"}
 
 STATUS_LABELS = {
     "pending": _l("待审核"), "confirmed": _l("已确认"), "waitlisted": _l("候补"),
@@ -161,36 +160,40 @@ def attendance_statement(**scope):
             .order_by(Event.starts_at, Event.id, Organization.name, Registration.id))
 
 
-def rows(statement, *, full_phone: bool, batch: int = 1000) -> Iterator[dict]:
-    """One dict per registration, streamed from the database in batches."""
+def rows(statement, *, full_phone: bool, batch: int = 1000) -> Iterator[list]:
+    """One list per registration in COLUMNS order, streamed from the database in batches.
+
+    Instants come out as naive wall-clock datetimes of the platform's zone (what Excel shows).
+    """
     labels = {key: str(label) for key, label in STATUS_LABELS.items()}
     yes, no = _("是"), _("否")
+    zone = local_zone()
     result = db.session.execute(statement.execution_options(yield_per=batch))
+
+    def local(value):
+        return value.astimezone(zone).replace(tzinfo=None) if value is not None else None
+
     for row in result:
         (title, starts_at, ends_at, mode, org_name, uscc, district, pilot, name, phone, email, job, status,
          created_at, checked_in_at, checked_out_at, self_in, serial) = row
         minutes = attended_minutes(starts_at, ends_at, checked_in_at, checked_out_at,
                                    bool(self_in) and mode in ("online", "hybrid"))
-        yield {
-            "event": title, "event_date": to_local(starts_at).date(), "organization": org_name, "uscc": uscc,
-            "district": district, "pilot_unit": yes if pilot else no, "name": name,
-            "phone": phone if full_phone else mask_phone(phone), "email": email, "job_title": job,
-            "status": labels.get(status, status), "registered_at": created_at, "checked_in_at": checked_in_at,
-            "checked_out_at": checked_out_at, "minutes": minutes, "certificate": serial or "",
-        }
+        yield [title, local(starts_at).date(), org_name, uscc, district, yes if pilot else no, name,
+               phone if full_phone else mask_phone(phone), email, job, labels.get(status, status),
+               local(created_at), local(checked_in_at), local(checked_out_at), minutes, serial or ""]
     result.close()
 
 
-def _csv_cell(key: str, value) -> str:
+def _csv_cell(value) -> str:
     if value is None:
         return ""
-    if key in DATE_COLUMNS:
-        return to_local(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int):
         return str(value)
-    return neutralize(str(value))
+    return neutralize(value)
 
 
 def csv_chunks(statement, *, full_phone: bool, rows_per_chunk: int = 500) -> Iterator[bytes]:
@@ -203,7 +206,7 @@ def csv_chunks(statement, *, full_phone: bool, rows_per_chunk: int = 500) -> Ite
     buffer.truncate()
     count = 0
     for row in rows(statement, full_phone=full_phone):
-        writer.writerow([_csv_cell(key, row[key]) for key, _label, _w in COLUMNS])
+        writer.writerow([_csv_cell(value) for value in row])
         count += 1
         if count % rows_per_chunk == 0:
             yield buffer.getvalue().encode("utf-8")
@@ -262,19 +265,19 @@ def write_xlsx(statement, *, full_phone: bool, figures: list[tuple[str, int]], t
     for index, (_key, label, _w) in enumerate(COLUMNS):
         sheet.write_string(0, index, str(label), header)
     last = 0
+    write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
     for last, row in enumerate(rows(statement, full_phone=full_phone), start=1):
-        for index, (key, _label, _w) in enumerate(COLUMNS):
-            value = row[key]
+        for index, value in enumerate(row):
             if value is None or value == "":
                 continue
-            if key in DATE_COLUMNS:
-                sheet.write_datetime(last, index, to_local(value).replace(tzinfo=None), stamp)
-            elif key == "event_date":
-                sheet.write_datetime(last, index, datetime.combine(value, datetime.min.time()), day)
+            if isinstance(value, datetime):
+                write_datetime(last, index, value, stamp)
+            elif isinstance(value, date):
+                write_datetime(last, index, datetime.combine(value, datetime.min.time()), day)
             elif isinstance(value, int):
-                sheet.write_number(last, index, value)
+                write_number(last, index, value)
             else:
-                sheet.write_string(last, index, str(value))  # text, never a formula
+                write_string(last, index, value)  # text, never a formula
     sheet.autofilter(0, 0, max(last, 1), len(COLUMNS) - 1)
     summary = workbook.add_worksheet(_("汇总"))
     summary.set_column(0, 0, 24)
