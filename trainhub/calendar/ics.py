@@ -10,6 +10,7 @@ keyed hash (no database id in what is shared) and never change.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from datetime import datetime, timedelta, timezone
@@ -127,8 +128,14 @@ def _calendar(method: str, name: str | None = None) -> icalendar.Calendar:
     return calendar
 
 
+@functools.lru_cache(maxsize=8)
+def _vtimezone(tzid: str) -> icalendar.Timezone:
+    """The zone's VTIMEZONE (its transitions): ~50 ms to compute, so once per process."""
+    return icalendar.Timezone.from_tzid(tzid)
+
+
 def _finish(calendar: icalendar.Calendar) -> bytes:
-    calendar.add_missing_timezones()
+    calendar.subcomponents.insert(0, _vtimezone(str(local_zone())))
     return calendar.to_ical()
 
 

@@ -43,6 +43,15 @@ class Channel:
         pass
 
 
+def attachment_bytes(item: dict) -> bytes:
+    """{"data": base64} as stored, or {"qr": url}: a QR code image of the URL drawn now."""
+    if "qr" in item:
+        from trainhub.notifications.messages import qr_png
+
+        return qr_png(item["qr"])
+    return base64.b64decode(item["data"])
+
+
 def build_email(message, config: dict) -> EmailMessage:
     """The MIME message of an outbox row: text and HTML alternatives, then its attachments."""
     sender = config.get("MAIL_SENDER") or "TrainHub <noreply@trainhub.local>"
@@ -64,7 +73,7 @@ def build_email(message, config: dict) -> EmailMessage:
         params = {"method": item["method"]} if item.get("method") else {}
         if maintype == "text":
             params["charset"] = "utf-8"
-        email.add_attachment(base64.b64decode(item["data"]), maintype=maintype, subtype=subtype or "octet-stream",
+        email.add_attachment(attachment_bytes(item), maintype=maintype, subtype=subtype or "octet-stream",
                              filename=item["filename"], params=params)
     # After the body: set_content() drops every Content-* header.
     email["Content-Language"] = "zh-CN" if (message.locale or "zh_CN").startswith("zh") else "en"

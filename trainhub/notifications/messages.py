@@ -103,20 +103,21 @@ def registration_content(registration, change: str) -> Content:
 
 
 def ticket_png(registration) -> bytes:
-    """The QR ticket image: the tickets feature's renderer when present, else a plain QR of the URL."""
-    url = f"{_base_url()}/t/{registration.ticket_token}"
+    """The QR ticket image: the tickets feature's renderer when present, else a QR of the ticket URL."""
     try:
         from trainhub.tickets.qr import ticket_png as tickets_png  # the name the issue promised
     except ImportError:
-        tickets_png = None
-    if tickets_png is not None:
-        return tickets_png(registration)
+        return qr_png(f"{_base_url()}/t/{registration.ticket_token}")
+    return tickets_png(registration)
+
+
+def qr_png(url: str) -> bytes:
     try:
-        from trainhub.tickets.services import qr_png
+        from trainhub.tickets.services import qr_png as tickets_qr_png
     except ImportError:
-        qr_png = None
-    if qr_png is not None:
-        return qr_png(url)
+        tickets_qr_png = None
+    if tickets_qr_png is not None:
+        return tickets_qr_png(url)
     import io
 
     import qrcode
@@ -134,7 +135,9 @@ def registration_attachments(registration, change: str) -> list[dict]:
         items.append(attachment("invite.ics", "text/calendar", registration_invite(registration, "REQUEST"),
                                 method="REQUEST"))
         if registration.ticket_token:
-            items.append(attachment("ticket.png", "image/png", ticket_png(registration)))
+            # Drawn by the worker, outside the caller's transaction: the QR only encodes the ticket URL.
+            items.append({"filename": "ticket.png", "content_type": "image/png",
+                          "qr": f"{_base_url()}/t/{registration.ticket_token}"})
     elif change in CANCEL_CHANGES and registration.confirmed_at is not None:
         # Only who had an invite needs its cancellation.
         items.append(attachment("cancel.ics", "text/calendar", registration_invite(registration, "CANCEL"),
