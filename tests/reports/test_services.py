@@ -204,3 +204,35 @@ def test_send_reminders_runs_the_report_job(world):
     results = run_reminders(world.due - timedelta(hours=12))
     assert results["send_report_reminders"] == 3  # every organizer of the three units
     assert run_reminders(world.due - timedelta(hours=11))["send_report_reminders"] == 0
+
+
+def test_tracker_statement_count_does_not_grow_with_units(make, world, before_due):
+    from sqlalchemy import event as sa_event
+
+    def count_statements():
+        statements = []
+        engine = db.engine
+
+        def _count(*_args):
+            statements.append(1)
+
+        sa_event.listen(engine, "before_cursor_execute", _count)
+        try:
+            db.session.expire_all()
+            campaign = db.session.get(type(world.campaign), world.campaign.id)
+            views = services.reports_for(campaign, actor=world.boss, now=before_due)
+            _ = [(v.figures, v.attachments, v.unit.name) for v in views]
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", _count)
+        return len(statements), len(views)
+
+    services.save_draft(world.campaign, world.chaoyang, {"summary": "x"}, actor=world.cy_org, now=before_due)
+    few, n_few = count_statements()
+    extra = [make.unit(name=f"新增单位{i}", kind="other", district="") for i in range(4)]
+    world.campaign.reporting_units = list(world.campaign.reporting_units) + extra
+    db.session.commit()
+    for unit in extra[:2]:
+        services.save_draft(world.campaign, unit, {"summary": "y"}, actor=make.organizer(unit=unit), now=before_due)
+    many, n_many = count_statements()
+    assert (n_few, n_many) == (3, 7)
+    assert many == few <= 10
