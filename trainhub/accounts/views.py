@@ -114,14 +114,16 @@ def signup():
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    profile_form = ProfileForm(prefix="profile", obj=current_user if request.method == "GET" else None)
-    if request.method == "GET":
+    action = request.form.get("action") if request.method == "POST" else None
+    if action == "profile":
+        profile_form = ProfileForm(prefix="profile")
+    else:  # show the saved values, whatever other form was posted
+        profile_form = ProfileForm(prefix="profile", formdata=None, obj=current_user)
         profile_form.locale.data = current_user.locale or ""
     password_form = PasswordChangeForm(prefix="password")
     token_form = TokenForm(prefix="token")
     status = 200
     if request.method == "POST":
-        action = request.form.get("action")
         try:
             if action == "profile" and profile_form.validate_on_submit():
                 services.update_profile(current_user, name=profile_form.name.data, locale=profile_form.locale.data or None)
