@@ -42,6 +42,7 @@ def live_server(app):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+        server.server_close()
 
 
 def write_y4m(path, images, fps: int = 10) -> None:
