@@ -238,3 +238,16 @@ def test_disabling_a_user_ends_their_open_session(app, client, make, login):
         session["_user_id"] = make.organizer().get_id()
     assert organizer_client.post(f"/manage/users/{trainer.id}/active", data={"active": "0"}).status_code == 302
     assert client.get("/profile").status_code == 302
+
+
+def test_new_trainer_sets_password_through_the_emailed_link(app, client, make, login):
+    login(make.organizer())
+    client.post("/manage/users/new", data={"role": "trainer", "name": "新讲师", "email": "new@example.cn"})
+    message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.recipient == "new@example.cn"))
+    path = message.body_text.split("http://trainhub.test", 1)[1].strip()
+    guest = app.test_client()
+    assert "new@example.cn" in guest.get(path).get_data(as_text=True)
+    done = guest.post(path, data={"password": "trainer-pass", "password_confirm": "trainer-pass"})
+    assert done.status_code == 302
+    assert guest.get("/profile").status_code == 200
+    assert guest.get(path).status_code == 404
