@@ -191,3 +191,19 @@ def test_campaign_page_shows_published_news_newest_first(app, api, client, world
     page = client.get(f"/campaigns/{world.campaign.id}").text
     assert "海淀区待发布" not in page
     assert page.index("委员会通报") < page.index("朝阳区走进园区")
+
+
+def test_removed_attachment_leaves_the_disk(api, world):
+    from trainhub.uploads import upload_dir
+
+    cy = api(world.cy_org)
+    r = cy.post(url(world, world.chaoyang, "/attachments"),
+                data={"file": (io.BytesIO(PNG), "a.png")}, content_type="multipart/form-data")
+    assert len(list(upload_dir().iterdir())) == 1
+    assert cy.delete(r.json["url"]).json["attachments"] == []
+    assert list(upload_dir().iterdir()) == []
+    cy.post(url(world, world.chaoyang, "/submit"), json={"summary": "x"})
+    r = cy.post(url(world, world.chaoyang, "/attachments"),
+                data={"file": (io.BytesIO(PNG), "b.png")}, content_type="multipart/form-data")
+    assert r.status_code == 409 and r.json["error"]["code"] == "report_locked"
+    assert list(upload_dir().iterdir()) == []

@@ -38,6 +38,7 @@ def test_units_page(client, login, units):
     login(units.cy)
     r = client.get("/manage/units")
     assert r.status_code == 200 and "海淀区市场监管局" in r.text and "添加单位" not in r.text
+    assert units.cy.name in r.text
     assert client.post("/manage/units", data={"name": "x", "kind": "other"}).status_code == 403
     login(units.boss)
     r = client.post("/manage/units", data={"name": "市标准化协会", "kind": "federation", "district": ""},

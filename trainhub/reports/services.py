@@ -393,12 +393,19 @@ def add_attachment(campaign: Campaign, unit: Unit, file_storage, *, actor: User,
         raise ValidationError({"file": [_l("请选择要上传的文件。")]})
     stored = store(file_storage, allowed=ATTACHMENT_TYPES,
                    max_bytes=int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
-    begin_write()
-    report = _editable_report(campaign, unit, now)
-    attachment = ReportAttachment(report_id=report.id, created_at=now, **stored)
-    report.updated_at = now
-    db.session.add(attachment)
-    db.session.commit()
+    from trainhub.uploads import delete_upload
+
+    try:
+        begin_write()
+        report = _editable_report(campaign, unit, now)
+        attachment = ReportAttachment(report_id=report.id, created_at=now, **stored)
+        report.updated_at = now
+        db.session.add(attachment)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        delete_upload(stored["stored_name"])  # refused (locked report): no orphan file stays
+        raise
     return attachment
 
 
@@ -409,9 +416,13 @@ def delete_attachment(campaign: Campaign, unit: Unit, attachment_id: int, *, act
     attachment = db.session.get(ReportAttachment, attachment_id)
     if attachment is None or attachment.report_id != report.id:
         raise NotFound()
+    stored_name = attachment.stored_name
     db.session.delete(attachment)
     report.updated_at = now
     db.session.commit()
+    from trainhub.uploads import delete_upload
+
+    delete_upload(stored_name)  # after the commit: a failed transaction keeps its file
 
 
 def find_attachment(campaign: Campaign, unit: Unit, attachment_id: int) -> ReportAttachment:

@@ -26,10 +26,12 @@ def _flash_error(error: DomainError) -> None:
 @roles_required("organizer")
 def index():
     units = services.list_units()
-    counts = dict(db.session.execute(
-        sa.select(User.unit_id, sa.func.count()).where(User.role == "organizer").group_by(User.unit_id)
-    ).all())
-    return render_template("units/index.html", units=units, counts=counts, form=UnitForm(formdata=None),
+    organizers: dict[int, list[User]] = {}
+    for user in db.session.scalars(
+        sa.select(User).where(User.role == "organizer", User.unit_id.is_not(None)).order_by(User.name)
+    ):
+        organizers.setdefault(user.unit_id, []).append(user)
+    return render_template("units/index.html", units=units, organizers=organizers, form=UnitForm(formdata=None),
                            can_edit=is_commission(current_user), kind_label=services.kind_label)
 
 
