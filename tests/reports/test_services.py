@@ -236,3 +236,51 @@ def test_tracker_statement_count_does_not_grow_with_units(make, world, before_du
     many, n_many = count_statements()
     assert (n_few, n_many) == (3, 7)
     assert many == few <= 10
+
+
+def test_concurrent_first_saves_and_submits_make_one_report(app, world, before_due):
+    """Two organizers of the unit save at the same moment, then submit and return race: no 500, one row."""
+    import threading
+
+    from trainhub.models import CampaignReport, Campaign, Unit, User
+
+    other = world.cy_org.id
+    second = User(email="cy-second@example.cn", name="第二位", role="organizer", unit_id=world.chaoyang.id)
+    db.session.add(second)
+    db.session.commit()
+    ids = (world.campaign.id, world.chaoyang.id)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def act(user_id, fn):
+        with app.app_context():
+            try:
+                campaign, unit = db.session.get(Campaign, ids[0]), db.session.get(Unit, ids[1])
+                actor = db.session.get(User, user_id)
+                barrier.wait()
+                outcomes.append(fn(campaign, unit, actor).status)
+            except DomainError as error:
+                outcomes.append(error.code)
+            finally:
+                db.session.remove()
+
+    def save(campaign, unit, actor):
+        return services.save_draft(campaign, unit, {"summary": f"由{actor.name}填写"}, actor=actor, now=before_due)
+
+    threads = [threading.Thread(target=act, args=(uid, save)) for uid in (other, second.id)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert outcomes == ["draft", "draft"]
+    db.session.rollback()  # end this thread's read snapshot
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CampaignReport)) == 1
+
+    outcomes.clear()
+    barrier.reset()
+
+    def submit(campaign, unit, actor):
+        return services.submit(campaign, unit, actor=actor, now=before_due)
+
+    threads = [threading.Thread(target=act, args=(uid, submit)) for uid in (other, second.id)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(outcomes) == ["report_locked", "submitted"]

@@ -291,8 +291,14 @@ def _clean_text(data: dict) -> dict:
     return values
 
 
+def _lock_campaign(campaign: Campaign) -> None:
+    """Report writes of a campaign queue on its row: two first saves never race to insert the same report."""
+    db.session.execute(sa.select(Campaign.id).where(Campaign.id == campaign.id).with_for_update())
+
+
 def _editable_report(campaign: Campaign, unit: Unit, now: datetime) -> CampaignReport:
     """The unit's report row, locked, created as a draft if missing; 409 once submitted or accepted."""
+    _lock_campaign(campaign)
     report = _find_report(campaign.id, unit.id, lock=True)
     if report is None:
         report = CampaignReport(campaign_id=campaign.id, unit_id=unit.id, status="draft", updated_at=now)
@@ -338,6 +344,7 @@ def submit(campaign: Campaign, unit: Unit, data: dict | None = None, *, actor: U
 
 
 def _submitted_report(campaign: Campaign, unit: Unit) -> CampaignReport:
+    _lock_campaign(campaign)
     report = _find_report(campaign.id, unit.id, lock=True)
     if report is None or report.status != "submitted":
         raise DomainError("report_not_submitted", _l("只能审核已提交的活动总结。"), 409)
