@@ -164,6 +164,8 @@ def invite_organizations(event: Event, organization_ids, *, actor: User, now: da
     if event.status != "published":
         raise DomainError("event_not_open", _l("只能邀请企业参加已发布的活动。"), 409)
     begin_write()
+    # Invitations of an event queue on its row: the same enterprise is never invited (emailed) twice.
+    db.session.execute(sa.select(Event.id).where(Event.id == event.id).with_for_update())
     wanted = set(organization_ids)
     allowed = district_enterprises_query(actor).where(Organization.id.in_(wanted))
     organizations = list(db.session.scalars(allowed))
