@@ -118,3 +118,35 @@ def test_dashboard_and_summary_are_for_organizers(make, client, login, campaign_
     assert client.get(f"/manage/campaigns/{campaign.id}/summary").status_code == status
     if who == "organizer":
         assert client.get("/manage/campaigns/9999/summary").status_code == 404
+
+
+def test_dashboard_statement_count_does_not_grow_with_rows(app, make, client, login, campaign_data):
+    campaign, bureau, training, seminar = campaign_data
+    login(make.organizer())
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):  # not BEGIN/COMMIT bookkeeping
+            statements.append(statement.split("\n")[0][:120])
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        db.session.expire_all()
+        client.get("/manage/dashboard")
+        first = len(statements)
+        for n in range(30):
+            make.registration(training, make.organization(district=f"区{n}"))
+        statements.clear()
+        db.session.expire_all()
+        client.get("/manage/dashboard")
+        assert len(statements) == first <= 16, "\n".join(statements)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def test_pages_in_english(make, client, login, campaign_data):
+    campaign, *_ = campaign_data
+    login(make.organizer())
+    html = client.get("/manage/dashboard", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "By district" in html and "Attendance rate" in html

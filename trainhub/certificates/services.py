@@ -326,3 +326,13 @@ def zip_certificates(certificates: list[Certificate], *, batch: int = 100) -> It
 
 def enterprise_certificates(organization_id: int) -> list[Certificate]:
     return list(db.session.scalars(certificates_query(organization_id=organization_id)))
+
+
+def live_serials(registration_ids) -> dict[int, str]:
+    """{registration_id: serial} of live certificates, for `certificate_url` in registration JSON (one query)."""
+    ids = list(registration_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(Certificate.registration_id, Certificate.serial)
+        .where(Certificate.registration_id.in_(ids), Certificate.revoked_at.is_(None))).all())
