@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_time, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from trainhub import ratelimit
 from trainhub.access import can_check_in
@@ -153,14 +154,13 @@ def _decide(registration, bare, token, event, *, actor, device, now, direction, 
     if first is not None:
         return _finish(_already(registration, direction), event, token, actor, device, now, direction, method)
     if direction == "in":
-        registration.checked_in_at = now
-        registration.checked_in_by_id = actor.id if actor is not None else None
+        changes = {"checked_in_at": now, "checked_in_by_id": actor.id if actor is not None else None}
     else:
-        registration.checked_out_at = now
+        changes = {"checked_out_at": now}
     result = CheckInResult("ok", registration, now,
                            message=str(MESSAGES["ok" if direction == "in" else "ok_out"]))
     try:
-        return _finish(result, event, token, actor, device, now, direction, method)
+        return _finish(result, event, token, actor, device, now, direction, method, changes=changes)
     except IntegrityError:
         # Belt and braces: the unique index refused a second `ok` that slipped past the lock.
         db.session.rollback()
@@ -182,11 +182,24 @@ def _already(registration: Registration, direction: str) -> CheckInResult:
     return CheckInResult("already_checked_in", registration, first, first_by, message)
 
 
-def _finish(result: CheckInResult, event, token, actor, device, now, direction, method) -> CheckInResult:
-    """Store the attempt (accepted or not) and commit once."""
+# Built once: the scan path binds parameters into cached statements.
+_INSERT_CHECKIN = sa.insert(CheckIn).returning(CheckIn.id)
+_UPDATE_IN = (sa.update(Registration).where(Registration.id == sa.bindparam("registration_id"))
+              .values(checked_in_at=sa.bindparam("checked_in_at"), checked_in_by_id=sa.bindparam("checked_in_by_id"),
+                      updated_at=sa.bindparam("updated_at")))
+_UPDATE_OUT = (sa.update(Registration).where(Registration.id == sa.bindparam("registration_id"))
+               .values(checked_out_at=sa.bindparam("checked_out_at"), updated_at=sa.bindparam("updated_at")))
+
+
+def _finish(result: CheckInResult, event, token, actor, device, now, direction, method,
+            changes: dict | None = None) -> CheckInResult:
+    """Store the attempt (accepted or not), apply an accepted one to the registration, commit once.
+
+    Two plain statements instead of a unit-of-work flush: the insert first (the unique index refuses
+    a second accepted row before anything else is written), then the registration's update."""
     if not result.message:
         result.message = str(MESSAGES[result.code])
-    row = CheckIn(
+    values = dict(
         event_id=event.id,
         registration_id=result.registration.id if result.registration is not None else None,
         token_tried=_short(token),
@@ -197,9 +210,15 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
         device=(device or "")[:200],
         created_at=now,
     )
-    db.session.add(row)
+    row_id = db.session.execute(_INSERT_CHECKIN, values).scalar_one()
+    if changes:
+        registration = result.registration
+        statement = _UPDATE_IN if "checked_in_at" in changes else _UPDATE_OUT
+        db.session.execute(statement, {**changes, "updated_at": now, "registration_id": registration.id})
+        for key, value in changes.items():
+            set_committed_value(registration, key, value)
     _keeping_loaded(db.session.commit)
-    result.checkin = row
+    result.checkin = CheckIn(id=row_id, **values)  # a detached copy of the stored row
     return result
 
 
