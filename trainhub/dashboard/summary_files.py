@@ -121,7 +121,7 @@ def summary_pdf(summary: dict, *, generated_at: datetime) -> bytes:
         pdf.add_page()
         bold(pdf)
         pdf.set_font(FAMILY, "", 18)
-        pdf.multi_cell(0, 10, heading, align="C")
+        pdf.multi_cell(0, 10, heading, align="C", new_x="LMARGIN", new_y="NEXT")
         bold(pdf, False)
         pdf.set_font(FAMILY, "", 10)
         line = period + (f'   {summary["unit"]["name"]}' if summary.get("unit") else "")
