@@ -125,3 +125,19 @@ def test_cli_checks_in_with_the_same_service(runner, make, event, attendee, trai
         bad = runner.invoke(args=["checkin", str(event.id), "nope-nope-nope-nope"])
         assert bad.exit_code == 1 and bad.output.startswith("invalid_token")
     assert runner.invoke(args=["checkin", "99999", "x"]).exit_code != 0
+
+
+def test_trainer_finds_the_console_from_the_menu(client, login, make, event, trainer):
+    make.event(title="别人的活动", starts_at=event.starts_at, trainers=[make.trainer()])
+    login(trainer)
+    with mock.patch("trainhub.checkin.views.now", return_value=event.starts_at):
+        html = client.get("/checkin").get_data(as_text=True)
+    assert f"/checkin/{event.id}" in html and "别人的活动" not in html
+    assert 'href="/checkin"' in client.get("/checkin").get_data(as_text=True)
+
+
+def test_api_answers_in_english_when_asked(api, event, attendee, trainer, at):
+    with mock.patch("trainhub.api.checkins.now", return_value=at(-120)):
+        body = api(trainer, lang="en").post("/api/v1/checkins", json={"token": attendee.ticket_token,
+                                                                       "event_id": event.id}).get_json()
+    assert body["result"] == "too_early" and body["message"] == "Check-in has not opened yet (opens at 08:00)"

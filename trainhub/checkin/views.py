@@ -133,3 +133,24 @@ def undo(event_id: int, checkin_id: int):
     except DomainError as error:
         flash(str(error.message), "danger")
     return redirect(url_for("checkin.attendance", event_id=event.id)), 303
+
+
+@bp.get("/checkin")
+@login_required
+def index():
+    """The events this trainer (or organizer) checks in today and next: one tap to the console."""
+    from datetime import timedelta
+
+    from trainhub.models import Event
+
+    if not (current_user.is_trainer or current_user.is_organizer):
+        abort(403)
+    moment = now()
+    statement = sa.select(Event).where(Event.status == "published", Event.ends_at >= moment - timedelta(hours=12),
+                                       Event.starts_at <= moment + timedelta(days=14))
+    if current_user.is_trainer:
+        statement = statement.where(access.trainer_event_clause(current_user))
+    elif not access.is_commission(current_user):
+        statement = statement.where(Event.host_unit_id == current_user.unit_id)
+    events = db.session.scalars(statement.order_by(Event.starts_at).limit(50)).all()
+    return render_template("checkin/index.html", events=events)
