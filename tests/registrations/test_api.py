@@ -195,3 +195,12 @@ def test_list_query_count_does_not_grow_with_rows(make, api, open_event, app):
     for _ in range(6):
         make.registration(event, make.organization(), status="waitlisted", ticket_token=None)
     assert count_statements() == few <= 12
+
+
+def test_refusal_messages_follow_accept_language(make, api, open_event):
+    event = open_event(per_enterprise_quota=1)
+    response = api(make.member(), lang="en").post(f"/api/v1/events/{event.id}/registrations",
+                                                  json={"attendees": attendees(2)})
+    error = response.get_json()["error"]
+    assert error["code"] == "quota_exceeded" and error["allowed"] == 1
+    assert error["message"].startswith("This exceeds the quota of 1 attendees")
