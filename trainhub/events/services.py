@@ -439,15 +439,13 @@ def cancel_event(event: Event, *, actor: User, now: datetime) -> Event:
     event = _lock_event(event.id)
     if event.status == "cancelled":
         raise DomainError("already_cancelled", _l("活动已经取消。"), 409)
-    was_published = event.status == "published"
     event.status = "cancelled"
     event.cancelled_at = now
     event.updated_at = now
     event.sequence = (event.sequence or 0) + 1
-    if was_published or _live_registrations(event.id, ACTIVE_STATUSES):
-        from trainhub.registrations.services import cancel_registrations_of_event
+    from trainhub.registrations.services import cancel_registrations_of_event
 
-        cancel_registrations_of_event(event, actor=actor, now=now)
+    cancel_registrations_of_event(event, actor=actor, now=now)
     db.session.commit()
     return event
 
