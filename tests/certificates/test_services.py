@@ -174,3 +174,17 @@ def test_zip_streams_one_pdf_per_certificate(make, held_event):
     assert len(names) == 3 and len(set(names)) == 3
     for name in names:
         assert "参训证明" in PdfReader(io.BytesIO(archive.read(name))).pages[0].extract_text()
+
+
+def test_rendered_pdfs_are_cached_by_content_and_a_revoked_one_says_so(app, make, held_event):
+    organizer = make.organizer()
+    event = held_event(certificate_min_minutes=None)
+    attend(make.registration(event, name="张伟"))
+    services.issue_certificates(event, actor=organizer, now=NOW)
+    certificate = db.session.scalar(sa.select(Certificate))
+    first = services.certificate_pdf(certificate)
+    assert services.certificate_pdf(certificate) == first
+    assert len(list(services.cache_dir().glob("TH-2021-000001-*.pdf"))) == 1
+    services.revoke(certificate, "信息有误", actor=organizer, now=NOW)
+    revoked = services.certificate_pdf(certificate)
+    assert revoked != first and "已撤销" in PdfReader(io.BytesIO(revoked)).pages[0].extract_text()

@@ -152,5 +152,5 @@ def test_cli_issues_with_a_progress_bar(make, runner, issued):
     result = runner.invoke(args=["issue-certificates", str(event.id)])
     assert result.exit_code == 0, result.output
     assert "issued: 1" in result.output and "not_checked_in" in result.output
-    assert "Issuing certificates" in result.output
+    assert "Issuing certificates" in result.output and "Rendering PDFs" in result.output
     assert runner.invoke(args=["issue-certificates", "9999"]).exit_code != 0

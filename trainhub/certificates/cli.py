@@ -32,6 +32,16 @@ def register_cli(app) -> None:
         except DomainError as error:
             raise click.ClickException(str(error.message))
         click.echo(f"issued: {result['issued']}")
+        from trainhub.certificates.services import certificates_query, prerender
+
+        certificates = list(db.session.scalars(certificates_query(event=event)))
+        with click.progressbar(length=len(certificates), label="Rendering PDFs", show_pos=True) as pdf_bar:
+            def step(groups):
+                for group in groups:
+                    yield group
+                    pdf_bar.update(len(group))
+
+            prerender(certificates, progress=step)
         for reason, people in result["skipped"].items():
             label = SKIP_REASONS.get(reason, reason)
             click.echo(f"skipped ({reason}, {label}): {len(people)}")

@@ -23,10 +23,7 @@ from fpdf import FPDF
 
 FONT_FILE = "NotoSansSC_400Regular.ttf"
 FAMILY = "NotoSansSC"
-_BASE_CHARS = string.printable + "参训证明兹于年月日时分至参加了由主办的学时特此证书编号发证单位签发日期扫码验证真伪：（）「」，。·、—《》"
-
-
-_BODY_CHARS = "兹证明于参加了由主办的「」，参训学时。特此证明证书编号：发证单位签发日期扫码验证真伪已撤销REVOKED"
+_BASE_CHARS = string.printable + "参训证明兹于年月日时分至参加了由主办的学时特此证书编号发证单位签发日期扫码验证真伪已撤销：（）「」，。·、—《》"
 
 
 class FontMissing(RuntimeError):

@@ -1,10 +1,13 @@
 """参训证明: who may get one, issuing with serials, revoking, reissuing, downloads (logged)."""
 from __future__ import annotations
 
+import hashlib
+import os
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
@@ -222,10 +225,59 @@ def certificate_data(certificate: Certificate) -> CertificateData:
     )
 
 
+def cache_dir() -> Path:
+    """Rendered PDFs, named by serial and a hash of their content (a changed fact is a new file)."""
+    configured = current_app.config.get("CERTIFICATE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    uploads = Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
+    return uploads.parent / "certificates"
+
+
+def _cache_path(data: CertificateData) -> Path:
+    digest = hashlib.sha256(repr(data).encode("utf-8")).hexdigest()[:24]
+    return cache_dir() / f"{data.serial}-{digest}.pdf"
+
+
+def _store(path: Path, body: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(body)
+    partial.replace(path)  # atomic: readers see the whole file or none
+
+
+def render_batch(items: list[CertificateData]) -> Iterator[tuple[CertificateData, bytes]]:
+    """Each certificate's PDF in order: from the cache, or rendered (one font cut per batch) and cached."""
+    misses = [item for item in items if not _cache_path(item).exists()]
+    fonts = FontSubset("".join(item.text() for item in misses)) if misses else None
+    try:
+        for item in items:
+            path = _cache_path(item)
+            if path.exists():
+                yield item, path.read_bytes()
+                continue
+            body = render_certificate(item, fonts)
+            _store(path, body)
+            yield item, body
+    finally:
+        if fonts is not None:
+            fonts.close()
+
+
 def certificate_pdf(certificate: Certificate) -> bytes:
-    data = certificate_data(certificate)
-    with FontSubset(data.text()) as fonts:
-        return render_certificate(data, fonts)
+    return next(render_batch([certificate_data(certificate)]))[1]
+
+
+def prerender(certificates: list[Certificate], *, batch: int = 100,
+              progress: Callable[[Iterable], Iterable] | None = None) -> int:
+    """Render (and cache) the PDFs ahead of downloads; the CLI shows a progress bar over it."""
+    data = [certificate_data(c) for c in certificates]
+    groups = [data[i:i + batch] for i in range(0, len(data), batch)]
+    done = 0
+    for group in (progress(groups) if progress else groups):
+        for _item in render_batch(group):
+            done += 1
+    return done
 
 
 def verification(certificate: Certificate) -> dict:
@@ -299,27 +351,22 @@ class _Sink:
 
 
 def zip_certificates(certificates: list[Certificate], *, batch: int = 100) -> Iterator[bytes]:
-    """Stream a ZIP of the certificates' PDFs: one PDF in memory at a time.
-
-    Every `batch` certificates share one font cut to their characters (cheap to parse per PDF).
-    """
+    """Stream a ZIP of the certificates' PDFs: one PDF in memory at a time, taken from the cache
+    when rendered before; every `batch` certificates share one font cut to their characters."""
     data = [certificate_data(c) for c in certificates]
     sink = _Sink()
     archive = zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED)
     seen: set[str] = set()
     for start in range(0, len(data), batch):
-        group = data[start:start + batch]
-        with FontSubset("".join(d.text() for d in group)) as fonts:
-            for item in group:
-                name = f"{item.serial}-{item.name}.pdf".replace("/", "_")
-                if name in seen:
-                    name = f"{item.serial}.pdf"
-                seen.add(name)
-                archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)),
-                                 render_certificate(item, fonts))
-                chunk = sink.take()
-                if chunk:
-                    yield chunk
+        for item, body in render_batch(data[start:start + batch]):
+            name = f"{item.serial}-{item.name}.pdf".replace("/", "_")
+            if name in seen:
+                name = f"{item.serial}.pdf"
+            seen.add(name)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), body)
+            chunk = sink.take()
+            if chunk:
+                yield chunk
     archive.close()
     yield sink.take()
 
