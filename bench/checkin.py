@@ -52,7 +52,7 @@ def prepare(database_url: str, attendees: int) -> tuple[int, str, list[str]]:
         db.create_all()
         unit = Unit(name="市市场监督管理委员会", kind="commission", district="")
         trainer = User(email="bench-trainer@example.cn", name="压测讲师", role="trainer", password_hash="x")
-        org = Organization(name="压测企业有限公司", uscc="91310000MA1FL0BENCH", district="", industry="",
+        org = Organization(name="压测企业有限公司", uscc="91310000MA1FL0BE5X", district="", industry="",
                            contact_name="王", contact_phone="13800000000", contact_email="bench@example.cn")
         db.session.add_all([unit, trainer, org])
         db.session.flush()

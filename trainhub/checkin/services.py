@@ -87,12 +87,15 @@ def _short(token) -> str:
     return text[:12] + "…" if len(text) > 12 else text
 
 
+_TRAINER_ASSIGNED = sa.select(event_trainers.c.user_id).where(
+    event_trainers.c.event_id == sa.bindparam("event_id"), event_trainers.c.user_id == sa.bindparam("user_id"))
+
+
 def may_check_in(actor: User, event: Event) -> bool:
     """access.can_check_in, with the trainer's assignment read as one small row instead of the trainer list."""
     if actor.is_trainer:
-        return db.session.execute(
-            sa.select(event_trainers.c.user_id)
-            .where(event_trainers.c.event_id == event.id, event_trainers.c.user_id == actor.id)
+        return db.session.connection().execute(
+            _TRAINER_ASSIGNED, {"event_id": event.id, "user_id": actor.id}
         ).first() is not None
     return can_check_in(actor, event)
 
@@ -183,11 +186,12 @@ def _already(registration: Registration, direction: str) -> CheckInResult:
 
 
 # Built once: the scan path binds parameters into cached statements.
-_INSERT_CHECKIN = sa.insert(CheckIn).returning(CheckIn.id)
-_UPDATE_IN = (sa.update(Registration).where(Registration.id == sa.bindparam("registration_id"))
+_INSERT_CHECKIN = sa.insert(CheckIn.__table__).returning(CheckIn.__table__.c.id)
+_REGISTRATIONS = Registration.__table__
+_UPDATE_IN = (sa.update(_REGISTRATIONS).where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"))
               .values(checked_in_at=sa.bindparam("checked_in_at"), checked_in_by_id=sa.bindparam("checked_in_by_id"),
                       updated_at=sa.bindparam("updated_at")))
-_UPDATE_OUT = (sa.update(Registration).where(Registration.id == sa.bindparam("registration_id"))
+_UPDATE_OUT = (sa.update(_REGISTRATIONS).where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"))
                .values(checked_out_at=sa.bindparam("checked_out_at"), updated_at=sa.bindparam("updated_at")))
 
 
@@ -210,11 +214,12 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
         device=(device or "")[:200],
         created_at=now,
     )
-    row_id = db.session.execute(_INSERT_CHECKIN, values).scalar_one()
+    connection = db.session.connection()  # plain Core: no ORM bookkeeping on the hot path
+    row_id = connection.execute(_INSERT_CHECKIN, values).scalar_one()
     if changes:
         registration = result.registration
         statement = _UPDATE_IN if "checked_in_at" in changes else _UPDATE_OUT
-        db.session.execute(statement, {**changes, "updated_at": now, "registration_id": registration.id})
+        connection.execute(statement, {**changes, "updated_at": now, "registration_id": registration.id})
         for key, value in changes.items():
             set_committed_value(registration, key, value)
     _keeping_loaded(db.session.commit)
