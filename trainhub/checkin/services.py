@@ -117,8 +117,9 @@ def check_in(token, event: Event, *, actor: User | None, device: str = "", now: 
     """Check in (or out) the attendee of this ticket for this event; every attempt is recorded."""
     if direction not in ("in", "out"):
         direction = "in"
+    allowed = actor is None or may_check_in(actor, event)  # a read: before the write lock is taken
     _keeping_loaded(begin_write)
-    if actor is not None and not may_check_in(actor, event):
+    if not allowed:
         return _finish(CheckInResult("not_allowed"), event, token, actor, device, now, direction, method)
     bare = parse_token(token)
     registration = find_by_token(bare, lock=True)
