@@ -10,6 +10,7 @@ with it. Kinds of endpoint and what each actor gets:
   report   — read 朝阳's report: commission and cy allowed; hd and tc 404
   review   — return/accept: commission allowed; cy 403; hd and tc 404
   commission — commission allowed; every other organizer 403
+and anonymous callers get 401 (API) or the login page (pages) everywhere.
 "allowed" means anything but 401/403/404/5xx (a 409 for a state conflict is allowed). Endpoints that
 do not exist (yet) are skipped; extend ENDPOINTS when a feature adds one.
 """
@@ -22,6 +23,7 @@ import pytest
 from trainhub.models import db
 
 OK = "allowed"
+LOGIN = "login"  # anonymous: 401 from the API, a redirect to the login page from a page
 EXPECTED = {
     "read": {"boss": OK, "cy": OK, "tc": OK, "hd": 404},
     "manage": {"boss": OK, "cy": OK, "tc": 403, "hd": 404},
@@ -121,17 +123,25 @@ def test_scope(app, client, login, api, matrix, endpoint, method, url, kind, bod
     if endpoint not in app.view_functions:
         pytest.skip(f"{endpoint} does not exist yet")
     wrong = []
-    order = sorted(EXPECTED[kind], key=lambda who: (EXPECTED[kind][who] == OK, ["hd", "tc", "cy", "boss"].index(who)))
+    order = ["anon"] + sorted(EXPECTED[kind], key=lambda who: (EXPECTED[kind][who] == OK,
+                                                               ["hd", "tc", "cy", "boss"].index(who)))
     for who in order:
-        actor = matrix.actors[who]
+        actor = matrix.actors.get(who)
         target = _fill(url, matrix.ids, who)
         payload = _fill(body, matrix.ids, who) if body is not None else None
         if endpoint.startswith("api."):
             response = getattr(api(actor), method.lower())(target, **({"json": payload} if payload is not None else {}))
+            expected = 401 if actor is None else EXPECTED[kind][who]
         else:
-            login(actor)
+            if actor is None:
+                with client.session_transaction() as session:
+                    session.clear()
+            else:
+                login(actor)
             response = client.open(target, method=method, data=payload or {})
-        expected = EXPECTED[kind][who]
+            expected = 302 if actor is None else EXPECTED[kind][who]
+            if actor is None and "/login" not in response.headers.get("Location", ""):
+                wrong.append(f"anon: {method} {target} did not send to the login page")
         status = response.status_code
         response.get_data()
         response.close()  # streamed downloads hold their request context until closed
