@@ -48,6 +48,11 @@ def create_app(config: dict | None = None) -> Flask:
     config_module.ensure_secret_key(app)
     config_module.finish_config(app)
 
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
     _init_extensions(app)
     _register_features(app)
 

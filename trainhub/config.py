@@ -33,11 +33,14 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     JSON_AS_ASCII = False
+    # Behind a reverse proxy (nginx): how many proxies to trust for X-Forwarded-For, so that
+    # per-IP rate limits see the client's address. 0 = direct.
+    PROXY_COUNT = 0
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
 
 _BOOL_KEYS = {"MAIL_USE_TLS"}
-_INT_KEYS = {"MAIL_PORT", "MAIL_MAX_ATTEMPTS", "MAX_UPLOAD_MB", "LOGIN_RATE_LIMIT", "SELF_CHECKIN_RATE_LIMIT"}
+_INT_KEYS = {"PROXY_COUNT", "MAIL_PORT", "MAIL_MAX_ATTEMPTS", "MAX_UPLOAD_MB", "LOGIN_RATE_LIMIT", "SELF_CHECKIN_RATE_LIMIT"}
 
 
 def parse_bool(value: str) -> bool:

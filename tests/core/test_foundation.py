@@ -87,3 +87,28 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
     second = create_app({"SECRET_KEY": None, "DATABASE_URL": f"sqlite:///{tmp_path}/d.sqlite3"})
     assert first.config["SECRET_KEY"] and first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert (tmp_path / "instance" / "secret_key").exists()
+
+
+@pytest.mark.parametrize("app", [{"PROXY_COUNT": 1}], indirect=True)
+def test_behind_one_proxy_the_client_address_is_the_forwarded_one(app):
+    from flask import request
+
+    @app.get("/_test/remote")
+    def _remote():
+        return request.remote_addr or ""
+
+    answer = app.test_client().get("/_test/remote", headers={"X-Forwarded-For": "10.1.2.3"},
+                                   environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert answer.get_data(as_text=True) == "10.1.2.3"
+
+
+def test_without_proxy_configuration_forwarded_headers_are_ignored(client, app):
+    from flask import request
+
+    @app.get("/_test/remote")
+    def _remote():
+        return request.remote_addr or ""
+
+    answer = client.get("/_test/remote", headers={"X-Forwarded-For": "10.1.2.3"},
+                        environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert answer.get_data(as_text=True) == "127.0.0.1"
