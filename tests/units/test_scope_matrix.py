@@ -31,6 +31,7 @@ EXPECTED = {
     "report": {"boss": OK, "cy": OK, "tc": 404, "hd": 404},
     "review": {"boss": OK, "cy": 403, "tc": 404, "hd": 404},
     "commission": {"boss": OK, "cy": 403, "tc": 403, "hd": 403},
+    "district": {"boss": OK, "cy": OK, "tc": 403, "hd": OK},  # a district bureau's enterprises
 }
 
 # (endpoint name, method, url, kind, json body or None); `page` endpoints use the session, `api.*` a token.
@@ -38,6 +39,7 @@ ENDPOINTS = [
     # events
     ("events.manage", "GET", "/manage/events/{e}", "read", None),
     ("events.edit", "GET", "/manage/events/{e}/edit", "manage", None),
+    ("events.publish", "POST", "/manage/events/{e}/publish", "manage", None),
     ("events.cancel", "POST", "/manage/events/{e}/cancel", "manage", None),
     ("api.events_update", "PATCH", "/api/v1/events/{e}", "manage", {"title": "新的标题"}),
     ("api.events_cancel", "POST", "/api/v1/events/{e}/cancel", "manage", None),
@@ -53,6 +55,8 @@ ENDPOINTS = [
     ("checkin.console", "GET", "/checkin/{e}", "manage", None),
     ("checkin.stats", "GET", "/checkin/{e}/stats", "manage", None),
     ("checkin.search", "GET", "/checkin/{e}/search?q=参训", "manage", None),
+    ("checkin.presenter", "GET", "/checkin/{e}/presenter", "manage", None),
+    ("checkin.manual", "POST", "/checkin/{e}/manual", "manage", {"registration_id": "{r}"}),
     ("checkin.attendance", "GET", "/manage/events/{e}/attendance", "read", None),
     ("api.event_checkins", "GET", "/api/v1/events/{e}/checkins", "read", None),
     # certificates
@@ -60,6 +64,8 @@ ENDPOINTS = [
     ("certificates.issue", "POST", "/manage/events/{e}/certificates/issue", "manage", None),
     ("api.issue_event_certificates", "POST", "/api/v1/events/{e}/certificates", "manage", None),
     ("api.list_event_certificates", "GET", "/api/v1/events/{e}/certificates", "read", None),
+    ("certificates.event_zip", "GET", "/manage/events/{e}/certificates.zip", "read", None),
+    ("api.event_certificates_zip", "GET", "/api/v1/events/{e}/certificates.zip", "read", None),
     # exports
     ("api.event_attendance_csv", "GET", "/api/v1/events/{e}/attendance.csv", "read", None),
     ("api.event_attendance_xlsx", "GET", "/api/v1/events/{e}/attendance.xlsx", "read", None),
@@ -67,7 +73,12 @@ ENDPOINTS = [
     ("units.invitations", "GET", "/manage/events/{e}/invitations", "read", None),
     ("api.event_invitations", "GET", "/api/v1/events/{e}/invitations", "read", None),
     ("api.event_invitations_send", "POST", "/api/v1/events/{e}/invitations", "manage", {"organization_ids": ["{o}"]}),
+    # campaigns (commission)
+    ("campaigns.new", "GET", "/manage/campaigns/new", "commission", None),
+    ("campaigns.edit", "GET", "/manage/campaigns/{c}/edit", "commission", None),
+    ("api.campaigns_update", "PATCH", "/api/v1/campaigns/{c}", "commission", {"theme": "新主题"}),
     # units
+    ("units.enterprises", "GET", "/manage/enterprises", "district", None),
     ("api.units_create", "POST", "/api/v1/units", "commission", {"name": "新单位{who}", "kind": "other"}),
     ("api.units_update", "PATCH", "/api/v1/units/{hd_unit}", "commission", {"district": "海淀区"}),
     # reports
