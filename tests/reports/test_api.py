@@ -207,3 +207,10 @@ def test_removed_attachment_leaves_the_disk(api, world):
                 data={"file": (io.BytesIO(PNG), "b.png")}, content_type="multipart/form-data")
     assert r.status_code == 409 and r.json["error"]["code"] == "report_locked"
     assert list(upload_dir().iterdir()) == []
+
+
+def test_news_of_a_draft_campaign_is_not_public(api, make, world):
+    draft = make.campaign(status="draft")
+    assert api().get(f"/api/v1/campaigns/{draft.id}/news").status_code == 404
+    assert api(world.boss).get(f"/api/v1/campaigns/{draft.id}/news").status_code == 200
+    assert api().get("/api/v1/campaigns/999999/news").status_code == 404

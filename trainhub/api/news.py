@@ -25,6 +25,8 @@ def news_json(item) -> dict:
 def campaign_news(campaign_id: int):
     """A campaign's news (日常动态), newest first: published ones (organizers also see pending ones in scope)."""
     campaign = services.load_campaign(campaign_id)
+    if campaign.status == "draft" and not (current_user.is_authenticated and current_user.is_organizer):
+        raise NotFound()  # an unpublished campaign is not public yet
     return paginate(news.news_query(campaign, current_user), news_json)
 
 
