@@ -59,6 +59,7 @@ test-deps:
 
 bench: setup
 	$(PY) bench/checkin.py
+	$(PY) bench/exports.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .make-*

@@ -111,7 +111,8 @@ def main() -> None:
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="trainhub-bench-")
     url = args.database_url or f"sqlite:///{tmp.name}/bench.sqlite3"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True, "BASE_URL": "http://bench.test"})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True, "BASE_URL": "http://bench.test",
+                      "CERTIFICATE_CACHE_DIR": f"{tmp.name}/certificates"})
     from trainhub.certificates import services as certificates
     from trainhub.exports import services as exports
 
@@ -139,7 +140,9 @@ def main() -> None:
             items = list(db.session.scalars(certificates.certificates_query(event=event)))
             return sum(len(chunk) for chunk in certificates.zip_certificates(items))
 
-        measure("ZIP of 1,000 certificates", zip_run)
+        measure("ZIP of 1,000 certificates (cold)", zip_run)
+        # The child processes filled the cache on disk: now the PDFs are read back.
+        measure("ZIP of 1,000 certificates (cached)", zip_run)
         print()
         for fmt in ("csv", "xlsx"):
             small, large = results[(fmt, 10_000)][1], results[(fmt, 100_000)][1]
