@@ -214,3 +214,14 @@ def test_news_of_a_draft_campaign_is_not_public(api, make, world):
     assert api().get(f"/api/v1/campaigns/{draft.id}/news").status_code == 404
     assert api(world.boss).get(f"/api/v1/campaigns/{draft.id}/news").status_code == 200
     assert api().get("/api/v1/campaigns/999999/news").status_code == 404
+
+
+def test_messages_in_the_requests_language(api, world):
+    cy = api(world.cy_org, lang="en")
+    r = cy.post(url(world, world.chaoyang, "/submit"), json={"summary": " "})
+    assert r.json["error"]["fields"]["summary"] == ["Please write the summary before submitting."]
+    cy.post(url(world, world.chaoyang, "/submit"), json={"summary": "done"})
+    r = cy.put(url(world, world.chaoyang), json={"summary": "again"})
+    assert r.json["error"]["message"] == "The report has been submitted and can no longer be changed."
+    r = api(world.cy_org, lang="en").post(url(world, world.chaoyang, "/accept"))
+    assert r.json["error"]["message"] == "Only the commission may review reports."
