@@ -12,6 +12,7 @@ from tests.reports.conftest import PDF
 from trainhub.errors import DomainError
 from trainhub.models import Certificate, CheckIn, OutboxMessage, db
 from trainhub.reports import services
+from trainhub.reports.reminders import send_report_reminders
 
 ZERO = dict.fromkeys(services.FIGURE_KEYS, 0)
 
@@ -185,14 +186,14 @@ def test_reminders_three_days_and_one_day_before_never_twice(make, world):
     def reminders():
         return sorted(db.session.scalars(sa.select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "report_reminder")))
 
-    assert services.send_report_reminders(due - timedelta(days=4)) == 0
-    assert services.send_report_reminders(due - timedelta(days=3) + timedelta(minutes=1)) == 3  # cy, cy2, hd
-    assert services.send_report_reminders(due - timedelta(days=2)) == 0
+    assert send_report_reminders(due - timedelta(days=4)) == 0
+    assert send_report_reminders(due - timedelta(days=3) + timedelta(minutes=1)) == 3  # cy, cy2, hd
+    assert send_report_reminders(due - timedelta(days=2)) == 0
     services.save_draft(c, world.haidian, {"summary": "x"}, actor=world.hd_org, now=due - timedelta(days=2))
     services.submit(c, world.haidian, actor=world.hd_org, now=due - timedelta(days=2))
-    assert services.send_report_reminders(due - timedelta(hours=20)) == 2  # Chaoyang's two organizers
-    assert services.send_report_reminders(due - timedelta(hours=2)) == 0
-    assert services.send_report_reminders(due + timedelta(hours=1)) == 0
+    assert send_report_reminders(due - timedelta(hours=20)) == 2  # Chaoyang's two organizers
+    assert send_report_reminders(due - timedelta(hours=2)) == 0
+    assert send_report_reminders(due + timedelta(hours=1)) == 0
     keys = reminders()
     assert len(keys) == 5 and len(set(keys)) == 5
     assert sum(k.endswith(":1d") for k in keys) == 2

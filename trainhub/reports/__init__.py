@@ -22,7 +22,7 @@ from trainhub.reports import views  # noqa: E402,F401
 
 def _register_reminders() -> None:
     from trainhub.notifications.reminders import register_reminder_job
-    from trainhub.reports.services import send_report_reminders
+    from trainhub.reports.reminders import send_report_reminders
 
     register_reminder_job(send_report_reminders)
 

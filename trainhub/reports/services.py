@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from trainhub.access import is_commission
@@ -18,10 +17,6 @@ from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
 from trainhub.models import (
     Campaign,
     CampaignReport,
-    Certificate,
-    CheckIn,
-    Event,
-    Registration,
     ReportAttachment,
     Unit,
     User,
@@ -30,11 +25,11 @@ from trainhub.models import (
     db,
 )
 from trainhub.notifications import notify
+from trainhub.reports.figures import FIGURE_KEYS, live_figures, live_figures_for_units  # noqa: F401
 
 STATUSES = ("not_started", "draft", "submitted", "returned", "accepted")
 EDITABLE = ("not_started", "draft", "returned")
 UNSUBMITTED = EDITABLE
-FIGURE_KEYS = ("events", "enterprises", "attendees_registered", "attendees_checked_in", "certificates")
 ATTACHMENT_TYPES = {"pdf", "jpg", "png", "docx", "xlsx", "zip"}
 
 STATUS_LABELS = {
@@ -139,61 +134,6 @@ def _require_author(unit: Unit, actor: User) -> None:
 def _require_reviewer(actor: User) -> None:
     if not is_commission(actor):
         raise Forbidden(_l("只有市场监管委可以审核活动总结。"), code="commission_only")
-
-
-# -- figures -------------------------------------------------------------------------------------------
-
-def live_figures(campaign_id: int, unit_id: int) -> dict:
-    """The unit's published events of the campaign and what their registrations say (API.md "Report figures")."""
-    return live_figures_for_units(campaign_id, [unit_id])[unit_id]
-
-
-def live_figures_for_units(campaign_id: int, unit_ids) -> dict[int, dict]:
-    """Figures of several units at once: five grouped queries whatever the number of units."""
-    unit_ids = list(unit_ids)
-    result = {uid: dict.fromkeys(FIGURE_KEYS, 0) for uid in unit_ids}
-    if not unit_ids:
-        return result
-    events = (
-        sa.select(Event.id, Event.host_unit_id)
-        .where(Event.campaign_id == campaign_id, Event.status == "published", Event.host_unit_id.in_(unit_ids))
-        .subquery()
-    )
-    for uid, count in db.session.execute(
-        sa.select(events.c.host_unit_id, sa.func.count()).group_by(events.c.host_unit_id)
-    ):
-        result[uid]["events"] = count
-    confirmed = (
-        sa.select(events.c.host_unit_id, Registration.id, Registration.organization_id, Registration.checked_in_at)
-        .join(events, Registration.event_id == events.c.id)
-        .where(Registration.status == "confirmed")
-        .subquery()
-    )
-    for uid, count, orgs in db.session.execute(
-        sa.select(confirmed.c.host_unit_id, sa.func.count(), sa.func.count(sa.distinct(confirmed.c.organization_id)))
-        .group_by(confirmed.c.host_unit_id)
-    ):
-        result[uid]["attendees_registered"] = count
-        result[uid]["enterprises"] = orgs
-    checked_in = sa.exists().where(
-        CheckIn.registration_id == confirmed.c.id, CheckIn.result == "ok", CheckIn.direction == "in",
-        CheckIn.undone_at.is_(None),
-    )
-    for uid, count in db.session.execute(
-        sa.select(confirmed.c.host_unit_id, sa.func.count())
-        .where(sa.or_(confirmed.c.checked_in_at.is_not(None), checked_in))
-        .group_by(confirmed.c.host_unit_id)
-    ):
-        result[uid]["attendees_checked_in"] = count
-    for uid, count in db.session.execute(
-        sa.select(events.c.host_unit_id, sa.func.count(Certificate.id))
-        .join(Registration, Registration.event_id == events.c.id)
-        .join(Certificate, Certificate.registration_id == Registration.id)
-        .where(Certificate.revoked_at.is_(None))
-        .group_by(events.c.host_unit_id)
-    ):
-        result[uid]["certificates"] = count
-    return result
 
 
 # -- view models ---------------------------------------------------------------------------------------
@@ -363,7 +303,7 @@ def return_report(campaign: Campaign, unit: Unit, comment: str | None = None, *,
     report.comment = comment
     report.frozen_figures = None
     report.updated_at = now
-    for organizer in _unit_organizers(unit):
+    for organizer in unit_organizers(unit):
         locale = organizer.locale or "zh_CN"
         with force_locale(locale):
             subject = _("活动总结被退回：%(title)s", title=campaign.title)
@@ -439,63 +379,9 @@ def find_attachment(campaign: Campaign, unit: Unit, attachment_id: int) -> Repor
     return attachment
 
 
-def _unit_organizers(unit: Unit) -> list[User]:
+def unit_organizers(unit: Unit) -> list[User]:
     return list(db.session.scalars(
         sa.select(User).where(User.unit_id == unit.id, User.role == "organizer", User.is_active_flag.is_(True))
         .order_by(User.id)
     ))
 
-
-# -- reminders -----------------------------------------------------------------------------------------
-
-REMINDER_OFFSETS = ((3, "3d"), (1, "1d"))
-
-
-def send_report_reminders(now: datetime) -> int:
-    """Email the organizers of units whose reports are not submitted, 3 days and 1 day before the due
-    time. Each (campaign, unit, organizer, stage) is sent at most once (outbox dedupe_key). Returns the count."""
-    from datetime import timedelta
-
-    from trainhub.models import OutboxMessage
-
-    horizon = now + timedelta(days=3)
-    begin_write()
-    campaigns = list(db.session.scalars(
-        sa.select(Campaign).where(Campaign.report_due_at.is_not(None), Campaign.report_due_at > now,
-                                  Campaign.report_due_at <= horizon)
-    ))
-    sent = 0
-    for campaign in campaigns:
-        remaining = campaign.report_due_at - now
-        stage = "1d" if remaining <= timedelta(days=1) else "3d"
-        statuses = {
-            r.unit_id: r.status
-            for r in db.session.scalars(sa.select(CampaignReport).where(CampaignReport.campaign_id == campaign.id))
-        }
-        for unit in campaign.reporting_units:
-            if statuses.get(unit.id, "not_started") not in UNSUBMITTED:
-                continue
-            for organizer in _unit_organizers(unit):
-                key = f"report-reminder:{campaign.id}:{unit.id}:{organizer.id}:{stage}"
-                if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
-                    continue
-                locale = organizer.locale or "zh_CN"
-                from trainhub.timeutil import to_local
-
-                with force_locale(locale):
-                    subject = _("活动总结提交提醒：%(title)s", title=campaign.title)
-                    body = "\n".join([
-                        _("%(name)s：", name=unit.name),
-                        "",
-                        _("“%(title)s”的活动总结将于 %(due)s 截止，您单位尚未提交，请及时填写并提交。",
-                          title=campaign.title, due=to_local(campaign.report_due_at).strftime("%Y-%m-%d %H:%M")),
-                        "",
-                    ])
-                notify.send_plain("report_reminder", organizer.email, subject, body, locale=locale, dedupe_key=key)
-                sent += 1
-    try:
-        db.session.commit()
-    except IntegrityError:  # a concurrent run queued the same keys first: they are sent by it
-        db.session.rollback()
-        return 0
-    return sent

@@ -1,0 +1,58 @@
+"""Report reminders: units with unsubmitted reports are emailed 3 days and 1 day before the due time,
+never twice (the outbox's unique dedupe_key). Registered with `send-reminders` in reports/__init__."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import force_locale, gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from trainhub.models import Campaign, CampaignReport, OutboxMessage, begin_write, db
+from trainhub.notifications import notify
+from trainhub.reports.services import UNSUBMITTED, unit_organizers
+from trainhub.timeutil import to_local
+
+
+def send_report_reminders(now: datetime) -> int:
+    """Email the organizers of units whose reports are not submitted, 3 days and 1 day before the due
+    time. Each (campaign, unit, organizer, stage) is sent at most once (outbox dedupe_key). Returns the count."""
+    horizon = now + timedelta(days=3)
+    begin_write()
+    campaigns = list(db.session.scalars(
+        sa.select(Campaign).where(Campaign.report_due_at.is_not(None), Campaign.report_due_at > now,
+                                  Campaign.report_due_at <= horizon)
+    ))
+    sent = 0
+    for campaign in campaigns:
+        remaining = campaign.report_due_at - now
+        stage = "1d" if remaining <= timedelta(days=1) else "3d"
+        statuses = {
+            r.unit_id: r.status
+            for r in db.session.scalars(sa.select(CampaignReport).where(CampaignReport.campaign_id == campaign.id))
+        }
+        for unit in campaign.reporting_units:
+            if statuses.get(unit.id, "not_started") not in UNSUBMITTED:
+                continue
+            for organizer in unit_organizers(unit):
+                key = f"report-reminder:{campaign.id}:{unit.id}:{organizer.id}:{stage}"
+                if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+                    continue
+                locale = organizer.locale or "zh_CN"
+                with force_locale(locale):
+                    subject = _("活动总结提交提醒：%(title)s", title=campaign.title)
+                    body = "\n".join([
+                        _("%(name)s：", name=unit.name),
+                        "",
+                        _("“%(title)s”的活动总结将于 %(due)s 截止，您单位尚未提交，请及时填写并提交。",
+                          title=campaign.title, due=to_local(campaign.report_due_at).strftime("%Y-%m-%d %H:%M")),
+                        "",
+                    ])
+                notify.send_plain("report_reminder", organizer.email, subject, body, locale=locale, dedupe_key=key)
+                sent += 1
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent run queued the same keys first: they are sent by it
+        db.session.rollback()
+        return 0
+    return sent
