@@ -33,6 +33,7 @@ def _test_config(database_url: str, tmp_path) -> dict:
         "MAIL_OUTBOX_DIR": str(tmp_path / "mail"),
         "REDIS_URL": None,
         "MAIL_SERVER": None,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt costs ~0.5 s a login on this machine
     }
 
 

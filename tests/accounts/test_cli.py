@@ -1,6 +1,8 @@
 """`flask create-user` and `flask create-token`."""
 from __future__ import annotations
 
+import pytest
+
 from trainhub.models import User, db
 
 
@@ -9,7 +11,18 @@ def test_create_user_with_password(runner, make):
                                  "--password", "long-password"])
     assert result.exit_code == 0, result.output
     user = db.session.scalar(db.select(User).where(User.email == "t@example.cn"))
-    assert user.role == "trainer" and user.password_hash.startswith("scrypt:")
+    assert user.role == "trainer" and "long-password" not in user.password_hash
+    from werkzeug.security import check_password_hash
+
+    assert check_password_hash(user.password_hash, "long-password")
+
+
+@pytest.mark.parametrize("app", [{"PASSWORD_HASH_METHOD": None}], indirect=True)
+def test_passwords_are_hashed_with_scrypt_by_default(runner):
+    result = runner.invoke(args=["create-user", "--role", "trainer", "--email", "s@example.cn", "--name", "讲师",
+                                 "--password", "long-password"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(db.select(User).where(User.email == "s@example.cn")).password_hash.startswith("scrypt:")
 
 
 def test_create_user_without_password_generates_and_prints_it(runner, make):

@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import force_locale, gettext, lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -32,7 +32,9 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 # -- small shared rules ------------------------------------------------------------------------------
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)  # werkzeug's default: scrypt
+    """werkzeug's default (scrypt); the test configuration picks a cheaper method for speed."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
+    return generate_password_hash(password, method=method) if method else generate_password_hash(password)
 
 
 def password_problems(password) -> list:
