@@ -7,7 +7,7 @@ from trainhub.access import load_event
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, json_body
 from trainhub.timeutil import iso, now
-from trainhub.units import services
+from trainhub.units import invitations
 
 
 @bp.post("/events/<int:event_id>/invitations")
@@ -16,7 +16,7 @@ def event_invitations_send(event_id: int):
     """Invite enterprises {organization_ids} to the event by email (a district bureau: its district's)."""
     event = load_event(event_id, current_user, need="manage")
     body = json_body()
-    sent = services.invite_organizations(event, body.get("organization_ids"), actor=current_user, now=now())
+    sent = invitations.invite_organizations(event, body.get("organization_ids"), actor=current_user, now=now())
     return {"sent": sent}
 
 
@@ -25,7 +25,7 @@ def event_invitations_send(event_id: int):
 def event_invitations(event_id: int):
     """The enterprises invited to the event, when, and whether they registered."""
     event = load_event(event_id, current_user, need="view")
-    rows = services.list_invitations(event)
+    rows = invitations.list_invitations(event)
     items = [
         {"organization": {"id": r["organization"].id, "name": r["organization"].name,
                           "district": r["organization"].district},

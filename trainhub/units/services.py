@@ -1,29 +1,16 @@
-"""Organizing units (主办/承办单位) and a district bureau's invitations of its enterprises.
+"""Organizing units (主办/承办单位): the commission manages them; any organizer lists them.
 
 Scope rules themselves live in trainhub/access.py; this module holds the units' use cases.
 """
 from __future__ import annotations
 
-from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
-from trainhub.access import can_manage_event, is_commission
+from trainhub.access import is_commission
 from trainhub.errors import DomainError, Forbidden, ValidationError
-from trainhub.models import (
-    UNIT_KINDS,
-    Event,
-    EventInvitation,
-    Organization,
-    Registration,
-    Unit,
-    User,
-    begin_write,
-    db,
-)
-from trainhub.notifications import notify
+from trainhub.models import UNIT_KINDS, Unit, User, begin_write, db
 
 KIND_LABELS = {
     "commission": _l("市场监管委"),
@@ -123,124 +110,3 @@ def update_unit(unit_id: int, data: dict, *, actor: User) -> Unit:
         setattr(unit, key, value)
     db.session.commit()
     return unit
-
-
-# -- a district bureau's enterprises and invitations --------------------------------------------------
-
-def can_invite(actor: User | None) -> bool:
-    """District bureaus' organizers (their district) and the commission (any enterprise)."""
-    if actor is None or not actor.is_authenticated or not actor.is_organizer:
-        return False
-    return is_commission(actor) or (actor.unit is not None and actor.unit.kind == "district_bureau")
-
-
-def district_enterprises_query(actor: User):
-    """The enterprises a unit may see and invite: a district bureau's district; all for the commission."""
-    query = sa.select(Organization).where(Organization.is_active.is_(True)).order_by(Organization.name)
-    if is_commission(actor):
-        return query
-    if actor.unit is None or actor.unit.kind != "district_bureau":
-        return query.where(sa.false())
-    return query.where(Organization.district == actor.unit.district)
-
-
-def _require_inviter(event: Event, actor: User) -> None:
-    if not can_invite(actor):
-        raise Forbidden(_l("只有区市场监管局和市场监管委可以邀请企业。"), code="invite_not_allowed")
-    if not can_manage_event(actor, event):
-        raise Forbidden(_l("只有主办单位可以邀请企业参加该活动。"), code="invite_not_allowed")
-
-
-def invite_organizations(event: Event, organization_ids, *, actor: User, now: datetime) -> int:
-    """Invite enterprises to an event by email (a registration link). Returns how many were newly invited.
-
-    A district bureau may invite only the active enterprises of its district: any other id is a 422
-    (`fields.organization_ids`) and nothing is sent. Inviting an enterprise twice sends nothing.
-    """
-    _require_inviter(event, actor)
-    if (not isinstance(organization_ids, list) or not organization_ids
-            or not all(isinstance(i, int) and not isinstance(i, bool) for i in organization_ids)):
-        raise ValidationError({"organization_ids": [_l("请选择要邀请的企业。")]})
-    if event.status != "published":
-        raise DomainError("event_not_open", _l("只能邀请企业参加已发布的活动。"), 409)
-    begin_write()
-    # Invitations of an event queue on its row: the same enterprise is never invited (emailed) twice.
-    db.session.execute(sa.select(Event.id).where(Event.id == event.id).with_for_update())
-    wanted = set(organization_ids)
-    allowed = district_enterprises_query(actor).where(Organization.id.in_(wanted))
-    organizations = list(db.session.scalars(allowed))
-    unknown = wanted - {org.id for org in organizations}
-    if unknown:
-        raise ValidationError(
-            {"organization_ids": [_l("只能邀请本辖区的企业：%(ids)s", ids=", ".join(map(str, sorted(unknown))))]},
-            code="organization_out_of_district",
-        )
-    already = set(db.session.scalars(
-        sa.select(EventInvitation.organization_id).where(
-            EventInvitation.event_id == event.id, EventInvitation.organization_id.in_(wanted)
-        )
-    ))
-    sent = 0
-    for org in organizations:
-        if org.id in already:
-            continue
-        db.session.add(EventInvitation(event_id=event.id, organization_id=org.id, invited_by_id=actor.id,
-                                       invited_at=now))
-        for recipient, locale in _invitation_recipients(org):
-            _send_invitation(event, org, recipient, locale)
-        sent += 1
-    db.session.commit()
-    return sent
-
-
-def _invitation_recipients(org: Organization) -> list[tuple[str, str]]:
-    recipients: dict[str, str] = {}
-    if org.contact_email:
-        recipients[org.contact_email.lower()] = "zh_CN"
-    for member in org.members:
-        if member.is_active_flag and member.email:
-            recipients[member.email.lower()] = member.locale or "zh_CN"
-    return list(recipients.items())
-
-
-def registration_link(event: Event) -> str:
-    base = current_app.config["BASE_URL"]
-    if "registrations.register" in current_app.view_functions:
-        return f"{base}/events/{event.id}/register"
-    return f"{base}/events/{event.id}"
-
-
-def _send_invitation(event: Event, org: Organization, recipient: str, locale: str) -> None:
-    from trainhub.timeutil import to_local
-
-    with force_locale(locale):
-        subject = _("邀请参加：%(title)s", title=event.title)
-        body = "\n".join([
-            _("%(name)s：", name=org.name),
-            "",
-            _("%(unit)s 邀请贵单位参加“%(title)s”（%(when)s，%(venue)s）。", unit=event.host_unit.name,
-              title=event.title, when=to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"),
-              venue=event.venue or event.online_url or "-"),
-            _("报名链接：%(link)s", link=registration_link(event)),
-            "",
-        ])
-    notify.send_plain("event_invitation", recipient, subject, body, locale=locale)
-
-
-def list_invitations(event: Event) -> list[dict]:
-    """Invited enterprises with when, and whether they have registered someone (not cancelled/rejected)."""
-    invitations = list(db.session.scalars(
-        sa.select(EventInvitation).where(EventInvitation.event_id == event.id)
-        .options(sa.orm.selectinload(EventInvitation.organization))
-        .order_by(EventInvitation.invited_at, EventInvitation.id)
-    ))
-    registered = set(db.session.scalars(
-        sa.select(Registration.organization_id).where(
-            Registration.event_id == event.id,
-            Registration.status.in_(("pending", "confirmed", "waitlisted")),
-        ).distinct()
-    ))
-    return [
-        {"organization": inv.organization, "invited_at": inv.invited_at, "registered": inv.organization_id in registered}
-        for inv in invitations
-    ]

@@ -12,6 +12,7 @@ from trainhub.models import User, db
 from trainhub.security import roles_required
 from trainhub.timeutil import now
 from trainhub.units import bp, services
+from trainhub.units import invitations as invites
 from trainhub.units.forms import UnitForm
 
 
@@ -75,9 +76,9 @@ def update(unit_id: int):
 @roles_required("organizer")
 def enterprises():
     """A district bureau's enterprises (the commission: all)."""
-    if not services.can_invite(current_user):
+    if not invites.can_invite(current_user):
         abort(403)
-    organizations = list(db.session.scalars(services.district_enterprises_query(current_user)))
+    organizations = list(db.session.scalars(invites.district_enterprises_query(current_user)))
     return render_template("units/enterprises.html", organizations=organizations)
 
 
@@ -90,7 +91,7 @@ def invitations(event_id: int):
     if request.method == "POST":
         ids = [int(i) for i in request.form.getlist("organization_ids") if i.isdigit()]
         try:
-            sent = services.invite_organizations(event, ids, actor=current_user, now=now())
+            sent = invites.invite_organizations(event, ids, actor=current_user, now=now())
         except DomainError as error:
             if error.status == 403:
                 abort(403)
@@ -98,10 +99,10 @@ def invitations(event_id: int):
         else:
             flash(_("已发送 %(n)s 份邀请。", n=sent), "success")
         return redirect(url_for("units.invitations", event_id=event.id))
-    can_send = services.can_invite(current_user) and (
+    can_send = invites.can_invite(current_user) and (
         is_commission(current_user) or event.host_unit_id == current_user.unit_id)
-    invited = services.list_invitations(event)
+    invited = invites.list_invitations(event)
     invited_ids = {row["organization"].id for row in invited}
-    candidates = list(db.session.scalars(services.district_enterprises_query(current_user))) if can_send else []
+    candidates = list(db.session.scalars(invites.district_enterprises_query(current_user))) if can_send else []
     return render_template("units/invitations.html", event=event, invited=invited, can_send=can_send,
                            candidates=[o for o in candidates if o.id not in invited_ids])
