@@ -5,7 +5,6 @@ Reports (活动总结) and news (日常动态) live in the reports feature.
 """
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -13,24 +12,13 @@ from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission
 from trainhub.errors import DomainError, Forbidden, ValidationError
+from trainhub.events.services import use_case
 from trainhub.models import Campaign, CampaignAttachment, Unit, User, begin_write, db
 from trainhub.timeutil import parse_datetime
 from trainhub.uploads import DOCUMENT_TYPES, delete_upload, store_upload
 
 CAMPAIGN_STATUSES = ("draft", "published")
 TEXT_LIMITS = {"title": 200, "theme": 300, "description": 50000}
-
-
-def use_case(function):
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except Exception:
-            db.session.rollback()
-            raise
-
-    return wrapper
 
 
 def _require_commission(actor: User | None) -> None:
