@@ -11,12 +11,16 @@ from trainhub.reports import services
 from trainhub.timeutil import now
 
 
-def test_unit_writes_saves_and_submits_through_the_page(client, login, world):
+def test_unit_writes_saves_and_submits_through_the_page(client, login, make, world):
+    make.event(title="朝阳区标准化宣贯会", host_unit=world.chaoyang, campaign_id=world.campaign.id)
+    make.event(title="草稿活动", host_unit=world.chaoyang, campaign_id=world.campaign.id, status="draft")
     login(world.cy_org)
     page = client.get("/manage/reports")
     assert page.status_code == 200 and "世界标准日宣传周" in page.text
     edit = f"/manage/reports/{world.campaign.id}/{world.chaoyang.id}"
     assert client.get(f"/manage/reports/{world.campaign.id}").headers["Location"].endswith(edit)
+    page = client.get(edit).text
+    assert "朝阳区标准化宣贯会" in page and "不计入统计" in page and 'data-figure="events">1<' in page
     r = client.post(edit, data={"summary": "  ", "outcomes": "", "action": "submit"}, follow_redirects=True)
     assert "提交前请填写活动基本情况" in r.text
     r = client.post(edit, data={"summary": "举办宣贯会", "outcomes": "", "action": "save"}, follow_redirects=True)

@@ -201,6 +201,16 @@ def _views_for_units(campaign: Campaign, units: list[Unit], now: datetime) -> li
     return [_view(campaign, unit, rows.get(unit.id), now, figures=live[unit.id]) for unit in units]
 
 
+def unit_events(campaign: Campaign, unit: Unit) -> list:
+    """The unit's hosted events of the campaign (published or not), for the report page."""
+    from trainhub.models import Event
+
+    return list(db.session.scalars(
+        sa.select(Event).where(Event.campaign_id == campaign.id, Event.host_unit_id == unit.id)
+        .order_by(Event.starts_at, Event.id)
+    ))
+
+
 def campaigns_reported_by(unit_id: int | None) -> list[Campaign]:
     if unit_id is None:
         return []

@@ -97,6 +97,7 @@ def edit(campaign_id: int, unit_id: int):
         form.summary.data, form.outcomes.data = view.summary, view.outcomes
     is_author = current_user.unit_id == unit.id
     return render_template("reports/edit.html", view=view, form=form, attachment_form=AttachmentForm(),
+                           events=services.unit_events(campaign, unit),
                            return_form=ReturnForm(formdata=None), is_author=is_author,
                            commission=is_commission(current_user))
 
