@@ -61,3 +61,12 @@ def campaigns_attach(campaign_id: int):
     campaign = _load(campaign_id)
     attachment = services.add_attachment(campaign, request.files.get("file"), actor=current_user, now=now())
     return created(attachment_to_dict(attachment))
+
+
+_CREATED = {"201": {"description": "Created"}, "default": {"$ref": "#/components/responses/Error"}}
+campaigns_create.openapi = {"responses": _CREATED}
+campaigns_attach.openapi = {
+    "requestBody": {"content": {"multipart/form-data": {"schema": {
+        "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+    "responses": {**_CREATED, "413": {"description": "File too large"}},
+}

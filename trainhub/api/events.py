@@ -62,3 +62,24 @@ def events_cancel(event_id: int):
     event = load_event(event_id, current_user, need="manage")
     event = services.cancel_event(event, actor=current_user, now=now())
     return jsonify(_one(event))
+
+
+_EVENT_BODY = {
+    "content": {"application/json": {"schema": {"type": "object", "properties": {
+        name: {"type": kind} for name, kind in (
+            ("title", "string"), ("kind", "string"), ("mode", "string"), ("topic", "string"),
+            ("description", "string"), ("venue", "string"), ("online_url", "string"), ("starts_at", "string"),
+            ("ends_at", "string"), ("capacity", "integer"), ("registration_opens_at", "string"),
+            ("registration_closes_at", "string"), ("per_enterprise_quota", "integer"),
+            ("pilot_reserved_seats", "integer"), ("requires_approval", "boolean"), ("status", "string"),
+            ("trainer_ids", "array"), ("co_unit_ids", "array"), ("host_unit_id", "integer"),
+            ("campaign_id", "integer"), ("checkin_opens_minutes_before", "integer"),
+            ("checkin_closes_minutes_after", "integer"), ("certificate_min_minutes", "integer"))
+    }}}}
+}
+events_create.openapi = {"requestBody": _EVENT_BODY,
+                         "responses": {"201": {"description": "Created"},
+                                       "default": {"$ref": "#/components/responses/Error"}}}
+events_update.openapi = {"requestBody": _EVENT_BODY,
+                         "responses": {"200": {"description": "OK"},
+                                       "default": {"$ref": "#/components/responses/Error"}}}
