@@ -62,6 +62,10 @@ class CheckInResult:
     checked_in_at: datetime | None = None  # the new time (ok) or the first one (already_checked_in)
     first_by: User | None = None
     message: str = ""
+    # Rendered after the commit (translation and time formatting cost more than the SQL): a key of
+    # MESSAGES, the instant to show as HH:mm in it, and who did it first.
+    message_key: str | None = None
+    message_time: datetime | None = None
     checkin: CheckIn | None = None
 
     @property
@@ -150,7 +154,7 @@ def _decide(registration, bare, token, event, *, actor, device, now, direction, 
                        method)
     opens, closes = checkin_window(event)
     if now < opens:
-        result = CheckInResult("too_early", registration, message=str(MESSAGES["too_early"] % {"time": _hhmm(opens)}))
+        result = CheckInResult("too_early", registration, message_key="too_early", message_time=opens)
         return _finish(result, event, token, actor, device, now, direction, method)
     if now > closes:
         return _finish(CheckInResult("too_late", registration), event, token, actor, device, now, direction, method)
@@ -161,8 +165,7 @@ def _decide(registration, bare, token, event, *, actor, device, now, direction, 
         changes = {"checked_in_at": now, "checked_in_by_id": actor.id if actor is not None else None}
     else:
         changes = {"checked_out_at": now}
-    result = CheckInResult("ok", registration, now,
-                           message=str(MESSAGES["ok" if direction == "in" else "ok_out"]))
+    result = CheckInResult("ok", registration, now, message_key="ok" if direction == "in" else "ok_out")
     try:
         return _finish(result, event, token, actor, device, now, direction, method, changes=changes)
     except IntegrityError:
@@ -176,14 +179,11 @@ def _decide(registration, bare, token, event, *, actor, device, now, direction, 
 def _already(registration: Registration, direction: str) -> CheckInResult:
     if direction == "in":
         first, first_by = registration.checked_in_at, registration.checked_in_by
-        template = MESSAGES["already_checked_in"]
     else:
         first, first_by = registration.checked_out_at, None
-        template = MESSAGES["already_checked_out"]
-    message = str(template % {"time": _hhmm(first)})
-    if first_by is not None:
-        message += f" · {first_by.name}"
-    return CheckInResult("already_checked_in", registration, first, first_by, message)
+    return CheckInResult("already_checked_in", registration, first, first_by,
+                         message_key="already_checked_in" if direction == "in" else "already_checked_out",
+                         message_time=first)
 
 
 # Built once: the scan path binds parameters into cached statements.
@@ -202,8 +202,6 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
 
     Two plain statements instead of a unit-of-work flush: the insert first (the unique index refuses
     a second accepted row before anything else is written), then the registration's update."""
-    if not result.message:
-        result.message = str(MESSAGES[result.code])
     values = dict(
         event_id=event.id,
         registration_id=result.registration.id if result.registration is not None else None,
@@ -225,7 +223,19 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
             set_committed_value(registration, key, value)
     _keeping_loaded(db.session.commit)
     result.checkin = CheckIn(id=row_id, **values)  # a detached copy of the stored row
+    _render_message(result)
     return result
+
+
+def _render_message(result: CheckInResult) -> None:
+    """The answer in the actor's language — once the write lock is released."""
+    if result.message:
+        return
+    template = MESSAGES[result.message_key or result.code]
+    message = str(template % {"time": _hhmm(result.message_time)}) if result.message_time else str(template)
+    if result.code == "already_checked_in" and result.first_by is not None:
+        message += f" · {result.first_by.name}"
+    result.message = message
 
 
 def check_in_registration(registration: Registration, event: Event, *, actor: User, device: str = "",
