@@ -1,7 +1,7 @@
 """Helpers for the events tests: a valid event payload in the platform's zone."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
