@@ -99,3 +99,21 @@ def test_send_mail_once_delivers_to_the_smtp_server(runner, smtp):
     [message] = smtp.messages
     assert message["Subject"] == "主题"
     assert "第二段" in message.get_body(preferencelist=("html",)).get_content()
+
+
+def test_send_mail_worker_loops_until_interrupted(runner, monkeypatch, tmp_path):
+    from trainhub.notifications import cli, notify
+
+    notify.send_plain("test", "a@example.cn", "主题", "正文")
+    db.session.commit()
+    sleeps = []
+
+    def fake_sleep(seconds):
+        sleeps.append(seconds)
+        raise KeyboardInterrupt  # the operator stops the worker while it waits
+
+    monkeypatch.setattr(cli.time, "sleep", fake_sleep)
+    result = runner.invoke(args=["send-mail", "--interval", "2"])
+    assert result.exit_code == 0, result.output
+    assert "sent 1" in result.output and sleeps == [2.0]
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1

@@ -1,6 +1,9 @@
 """Feeds (public, enterprise, trainer), an event's download, and regenerating private feed URLs."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
@@ -11,6 +14,26 @@ from trainhub.errors import DomainError
 from trainhub.timeutil import now
 
 ICS_MIMETYPE = "text/calendar"
+
+# Built feeds by ETag (the ETag covers the feed's rows, its name and language): a client without
+# a validator gets the same bytes without rebuilding. Per process, a few entries.
+_FEED_CACHE: OrderedDict[str, bytes] = OrderedDict()
+_FEED_CACHE_SIZE = 32
+_feed_cache_lock = threading.Lock()
+
+
+def _cached_body(key: str, build) -> bytes:
+    with _feed_cache_lock:
+        body = _FEED_CACHE.get(key)
+        if body is not None:
+            _FEED_CACHE.move_to_end(key)
+            return body
+    body = build()
+    with _feed_cache_lock:
+        _FEED_CACHE[key] = body
+        while len(_FEED_CACHE) > _FEED_CACHE_SIZE:
+            _FEED_CACHE.popitem(last=False)
+    return body
 
 
 def calendar_response(body: bytes, filename: str, *, inline: bool = True) -> Response:
@@ -35,7 +58,8 @@ def _serve_feed(feed, filename: str, *, private: bool) -> Response:
     response.make_conditional(request)
     if response.status_code == 304:
         return response
-    response.set_data(services.build_feed(feed, now=moment))
+    key = f"{current_app.config['DATABASE_URL']}|{current_app.config['BASE_URL']}|{etag}"
+    response.set_data(_cached_body(key, lambda: services.build_feed(feed, now=moment)))
     response.charset = "utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
