@@ -153,3 +153,13 @@ def test_exports_page_and_download(make, client, login, attendance):
     response = client.get("/manage/exports/attendance?format=xlsx&pilot_only=1")
     assert response.status_code == 200
     assert openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0].max_row == 2
+
+
+def test_cross_event_csv_and_preselected_event(make, api, client, login, attendance):
+    event, host = attendance
+    commission = make.organizer()
+    table = read_csv(api(commission).get("/api/v1/attendance.csv?district=海淀区").data)
+    assert table[0] == HEADER and sorted(row[6] for row in table[1:]) == ["'@李娜", "王强", "赵敏"]
+    login(commission)
+    html = client.get(f"/manage/exports?event_id={event.id}").get_data(as_text=True)
+    assert f'value="{event.id}" selected' in html
