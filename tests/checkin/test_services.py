@@ -176,3 +176,16 @@ def test_the_scan_path_is_a_handful_of_statements(app, event, attendee, trainer,
     # lookup, one insert — nothing the request had loaded is read again after a commit.
     assert len(writes) == 3, writes
     assert len(selects) == 7, selects
+
+
+def test_the_unique_index_refuses_a_second_accepted_row_even_past_the_lock(event, attendee, trainer, at):
+    # A stale state: an accepted row exists but the registration does not show it (as if two writers
+    # had both read "not checked in"). The insert is refused by uq_checkins_accepted; the answer is
+    # already_checked_in and nothing half-written stays.
+    db.session.add(CheckIn(event_id=event.id, registration_id=attendee.id, result="ok", direction="in",
+                           method="scan", created_at=at(-1)))
+    db.session.commit()
+    result = services.check_in(attendee.ticket_token, event, actor=trainer, now=at())
+    assert result.code == "already_checked_in"
+    assert db.session.get(Registration, attendee.id).checked_in_at is None
+    assert [r.result for r in scans(event)] == ["ok", "already_checked_in"]
