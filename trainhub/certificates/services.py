@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from trainhub.certificates.attendance import attended_minutes, self_checkin_exists
 from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
 from trainhub.errors import DomainError, NotFound, ValidationError
-from trainhub.models import AuditLog, Certificate, CheckIn, Event, Organization, Registration, User, begin_write, db
+from trainhub.models import AuditLog, Certificate, Event, Registration, User, begin_write, db
 from trainhub.timeutil import to_local
 
 SKIP_REASONS = {
