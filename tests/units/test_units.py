@@ -53,9 +53,12 @@ def test_units_page(client, login, units):
 def test_district_bureau_sees_its_district_enterprises(client, login, make, units):
     make.organization(name="朝阳甲公司", district="朝阳区")
     make.organization(name="海淀乙公司", district="海淀区")
+    ours = make.event(title="朝阳区主办的课", host_unit=units.chaoyang)
+    make.event(title="海淀区主办的课", host_unit=units.haidian)
     login(units.cy)
     r = client.get("/manage/enterprises")
     assert "朝阳甲公司" in r.text and "海淀乙公司" not in r.text
+    assert f"/manage/events/{ours.id}/invitations" in r.text and "海淀区主办的课" not in r.text
     login(units.tc_org)
     assert client.get("/manage/enterprises").status_code == 403
     login(units.boss)

@@ -131,3 +131,11 @@ def list_invitations(event: Event) -> list[dict]:
         {"organization": inv.organization, "invited_at": inv.invited_at, "registered": inv.organization_id in registered}
         for inv in invitations
     ]
+
+
+def events_to_invite_to(actor: User, now: datetime) -> list[Event]:
+    """Upcoming published events the actor may invite enterprises to (its unit's; the commission: all)."""
+    query = sa.select(Event).where(Event.status == "published", Event.starts_at > now).order_by(Event.starts_at)
+    if not is_commission(actor):
+        query = query.where(Event.host_unit_id == actor.unit_id)
+    return list(db.session.scalars(query.limit(50)))

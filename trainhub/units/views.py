@@ -79,7 +79,8 @@ def enterprises():
     if not invites.can_invite(current_user):
         abort(403)
     organizations = list(db.session.scalars(invites.district_enterprises_query(current_user)))
-    return render_template("units/enterprises.html", organizations=organizations)
+    return render_template("units/enterprises.html", organizations=organizations,
+                           events=invites.events_to_invite_to(current_user, now()))
 
 
 @bp.route("/manage/events/<int:event_id>/invitations", methods=["GET", "POST"])
