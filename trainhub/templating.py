@@ -8,14 +8,14 @@ from trainhub.timeutil import to_local
 
 
 def mask_name(name: str | None) -> str:
-    """张伟 → 张*伟 (two characters: 张*), 欧阳明华 → 欧**华; Latin names keep first and last letter."""
+    """张伟 → 张*伟 (API.md's example), 张小伟 → 张*伟, 欧阳明华 → 欧**华: the middle is hidden."""
     if not name:
         return ""
     name = name.strip()
     if len(name) <= 1:
         return name
     if len(name) == 2:
-        return name[0] + "*" if not name.isascii() else name[0] + "*"
+        return name[0] + "*" + name[1]
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
@@ -52,10 +52,12 @@ def register_nav(endpoint: str, label, roles: tuple[str, ...] | None = None, ord
 
 
 def nav_items() -> list[dict]:
-    from flask import url_for
+    from flask import has_request_context, url_for
     from flask_login import current_user
 
-    role = current_user.role if current_user.is_authenticated else None
+    if not has_request_context():  # emails rendered by services or the CLI have no menu
+        return []
+    role = current_user.role if current_user and current_user.is_authenticated else None
     items = []
     for _order, endpoint, label, roles in _NAV:
         if roles is None or role in roles:
