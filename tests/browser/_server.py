@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 
@@ -13,19 +12,9 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def report_live_server(app):
-    """The test app on a free local port; yields its base URL."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
+def report_live_server(live_server):
+    """The shared live server of tests/browser/conftest.py (no fake camera needed here)."""
+    return live_server
 
 
 @pytest.fixture

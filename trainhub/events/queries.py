@@ -37,9 +37,12 @@ def registration_counts(event_ids) -> dict[int, dict[str, int]]:
 
 
 def window_state(event: Event, now: datetime) -> str:
-    """The registration window as people see it: not_open | open | closed (报名未开始/报名中/报名已截止)."""
+    """The registration window: open | not_open | closed, or event_not_open (a draft or cancelled event).
+
+    The one rule of the window (报名未开始/报名中/报名已截止), used by the registration service too.
+    """
     if event.status != "published":
-        return "closed"
+        return "event_not_open"
     if event.registration_opens_at is not None and now < event.registration_opens_at:
         return "not_open"
     closes = event.registration_closes_at or event.starts_at

@@ -12,7 +12,6 @@ Rules (issue 2, item 7):
 """
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from urllib.parse import urlparse
 
@@ -32,6 +31,7 @@ from trainhub.models import (
     User,
     begin_write,
     db,
+    use_case,
 )
 from trainhub.security import new_token
 from trainhub.timeutil import parse_datetime
@@ -42,18 +42,6 @@ WRITABLE_STATUSES = ("draft", "published")
 MAX_MINUTES = 7 * 24 * 60
 
 
-def use_case(function):
-    """A write use case: any refusal rolls back the transaction (and releases the locks)."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except Exception:
-            db.session.rollback()
-            raise
-
-    return wrapper
 
 
 # -- reading and checking the input ------------------------------------------------------------

@@ -1,6 +1,6 @@
 """All models, re-exported: `from trainhub.models import Event, Registration`."""
 from trainhub.models.accounts import ROLES, ApiToken, AuditLog, MemberInvitation, RateLimitHit, User
-from trainhub.models.base import Base, UTCDateTime, begin_write, db, utcnow
+from trainhub.models.base import Base, UTCDateTime, begin_write, db, use_case, utcnow
 from trainhub.models.campaigns import (
     REPORT_STATUSES,
     Campaign,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextvars
+import functools
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -69,6 +70,20 @@ def begin_write() -> None:
     if session.in_transaction():
         session.commit()  # ends the view's read transaction; nothing is pending before a use case
     _sqlite_immediate.set(True)
+
+
+def use_case(function):
+    """Decorate a write use case: any refusal (or error) rolls its transaction back, releasing the locks."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception:
+            db.session.rollback()
+            raise
+
+    return wrapper
 
 
 def install_sqlite_pragmas(engine) -> None:

@@ -16,7 +16,6 @@ The rules (issue 2, item 9):
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +26,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from trainhub.errors import DomainError, ValidationError
-from trainhub.models import ACTIVE_STATUSES, Event, Organization, Registration, begin_write, db
+from trainhub.events.queries import window_state  # noqa: F401 (the window's one rule; views use it from here)
+from trainhub.models import ACTIVE_STATUSES, Event, Organization, Registration, begin_write, db, use_case
 from trainhub.notifications import notify
 from trainhub.security import new_token
 
@@ -137,18 +137,6 @@ def quota_left(event: Event, organization: Organization) -> int | None:
     if not event.per_enterprise_quota:
         return None
     return max(0, event.per_enterprise_quota - organization_places(event, organization))
-
-
-def window_state(event: Event, now: datetime) -> str:
-    """open | not_open | closed | event_not_open (not published)."""
-    if event.status != "published":
-        return "event_not_open"
-    if event.registration_opens_at is not None and now < event.registration_opens_at:
-        return "not_open"
-    closes = event.registration_closes_at or event.starts_at
-    if closes is not None and now >= closes:
-        return "closed"
-    return "open"
 
 
 # -- internal helpers -------------------------------------------------------------------------
@@ -268,20 +256,6 @@ def _duplicate_phone_error(phones) -> DomainError:
 
 
 # -- use cases --------------------------------------------------------------------------------
-
-def use_case(function):
-    """A write use case: a refusal (or any error) rolls the transaction back and releases the locks."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except Exception:
-            db.session.rollback()
-            raise
-
-    return wrapper
-
 
 @use_case
 def register_attendees(event: Event, organization: Organization, attendees: list[dict], *, actor, now: datetime,
