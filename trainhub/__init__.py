@@ -63,7 +63,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    import sqlalchemy as sa
 
     from trainhub import i18n, security
     from trainhub.extensions import babel, csrf, db, login_manager, migrate
@@ -123,7 +122,6 @@ def _init_extensions(app: Flask) -> None:
 
     @app.context_processor
     def _template_globals():
-        from trainhub import timeutil
         from trainhub.templating import template_helpers
 
         return template_helpers()

@@ -1,7 +1,6 @@
 """Jinja filters and globals shared by every page."""
 from __future__ import annotations
 
-from flask import request
 from flask_babel import format_date, format_datetime, get_locale
 
 from trainhub.timeutil import to_local

@@ -1,7 +1,7 @@
 """Certificates: issue for an event, download a PDF or ZIP, public verification, revoke, reissue."""
 from __future__ import annotations
 
-from flask import abort, jsonify
+from flask import abort, jsonify, request
 from flask_login import current_user
 
 from trainhub.access import load_event
@@ -59,9 +59,7 @@ def list_event_certificates(event_id: int):
 def event_certificates_zip(event_id: int):
     """All live certificates of an event as one ZIP (logged)."""
     event = load_event(event_id, current_user, need="view")
-    certificates = list(db.session.scalars(services.certificates_query(event=event)))
-    services.log_download(current_user, "certificates.zip", object_type="event", object_id=event.id,
-                          details={"count": len(certificates)}, now=now())
+    certificates = services.event_certificates_for_download(event, actor=current_user, now=now())
     return zip_response(certificates, f"certificates-event-{event.id}.zip")
 
 
@@ -77,9 +75,8 @@ def list_my_certificates():
 @api_roles("enterprise")
 def my_certificates_zip():
     """The enterprise's own people's live certificates as one ZIP (logged)."""
-    certificates = services.enterprise_certificates(current_user.organization_id)
-    services.log_download(current_user, "certificates.zip", object_type="organization",
-                          object_id=current_user.organization_id, details={"count": len(certificates)}, now=now())
+    certificates = services.enterprise_certificates_for_download(
+        current_user.organization_id, actor=current_user, now=now(), event_id=request.args.get("event_id", type=int))
     return zip_response(certificates, f"certificates-{current_user.organization_id}.zip")
 
 

@@ -325,6 +325,24 @@ def log_download(actor: User, action: str, *, object_type: str | None, object_id
     db.session.commit()
 
 
+def event_certificates_for_download(event, *, actor: User, now: datetime) -> list:
+    """An event's live certificates for a ZIP; the bulk download is logged."""
+    certificates = list(db.session.scalars(certificates_query(event=event)))
+    log_download(actor, "certificates.zip", object_type="event", object_id=event.id,
+                 details={"count": len(certificates)}, now=now)
+    return certificates
+
+
+def enterprise_certificates_for_download(organization_id: int, *, actor: User, now: datetime,
+                                         event_id: int | None = None) -> list:
+    """The enterprise's own people's live certificates (optionally of one event) for a ZIP; logged."""
+    certificates = [c for c in enterprise_certificates(organization_id)
+                    if event_id is None or c.registration.event_id == event_id]
+    log_download(actor, "certificates.zip", object_type="organization", object_id=organization_id,
+                 details={"count": len(certificates), "event_id": event_id}, now=now)
+    return certificates
+
+
 class _Sink:
     """A write-only file for zipfile whose bytes are taken out as they come (no seeking)."""
 

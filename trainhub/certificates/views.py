@@ -83,9 +83,7 @@ def reissue(serial: str):
 @roles_required("organizer")
 def event_zip(event_id: int):
     event = load_event(event_id, current_user, need="view")
-    certificates = list(db.session.scalars(services.certificates_query(event=event)))
-    services.log_download(current_user, "certificates.zip", object_type="event", object_id=event.id,
-                          details={"count": len(certificates)}, now=now())
+    certificates = services.event_certificates_for_download(event, actor=current_user, now=now())
     return zip_response(certificates, f"certificates-event-{event.id}.zip")
 
 
@@ -106,11 +104,8 @@ def mine():
 @roles_required("enterprise")
 def mine_zip():
     event_id = request.args.get("event_id", type=int)
-    certificates = [c for c in services.enterprise_certificates(current_user.organization_id)
-                    if event_id is None or c.registration.event_id == event_id]
-    services.log_download(current_user, "certificates.zip", object_type="organization",
-                          object_id=current_user.organization_id,
-                          details={"count": len(certificates), "event_id": event_id}, now=now())
+    certificates = services.enterprise_certificates_for_download(
+        current_user.organization_id, actor=current_user, now=now(), event_id=event_id)
     return zip_response(certificates, f"certificates-{current_user.organization_id}.zip")
 
 

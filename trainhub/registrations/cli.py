@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import click
-from flask_babel import gettext as _
 
 from trainhub.errors import DomainError
 from trainhub.models import Event, Organization, db
