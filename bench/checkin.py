@@ -113,14 +113,14 @@ def report(label: str, elapsed: float, latencies: list[float]) -> float:
     return throughput
 
 
-def bench(name: str, database_url: str, attendees: int, clients: int, workers: int) -> bool:
-    print(f"\n== {name}: {attendees} attendees, {clients} clients, gunicorn {workers} workers")
+def bench(name: str, database_url: str, attendees: int, clients: int, workers: int, threads: int = 1) -> bool:
+    print(f"\n== {name}: {attendees} attendees, {clients} clients, gunicorn {workers} workers × {threads} threads")
     event_id, api_token, tokens = prepare(database_url, attendees)
     port = free_port()
     env = {**os.environ, "TRAINHUB_DATABASE_URL": database_url, "TRAINHUB_SECRET_KEY": "bench",
            "TRAINHUB_BASE_URL": "http://bench.test"}
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
          "wsgi:app"], cwd=str(ROOT), env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -163,12 +163,14 @@ def main() -> None:
     parser.add_argument("--attendees", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (1: sync workers; more: gthread, overlapping database waits)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.attendees, args.clients, args.workers)
+        bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.attendees, args.clients, args.workers, args.threads)
     postgres = os.environ.get("TRAINHUB_BENCH_POSTGRES_URL")
     if postgres:
-        bench("PostgreSQL", postgres, args.attendees, args.clients, args.workers)
+        bench("PostgreSQL", postgres, args.attendees, args.clients, args.workers, args.threads)
     else:
         print("\n(PostgreSQL skipped: set TRAINHUB_BENCH_POSTGRES_URL)")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
@@ -24,7 +25,22 @@ def normalize_locale(value: str | None) -> str | None:
     return None
 
 
-def select_locale() -> str:
+_PARSED: dict[str, Locale] = {}
+
+
+def parsed_locale(name: str) -> Locale:
+    """Babel parses a locale's data on every Locale.parse: keep one object per name (hot scan path)."""
+    locale = _PARSED.get(name)
+    if locale is None:
+        locale = _PARSED[name] = Locale.parse(name)
+    return locale
+
+
+def select_locale() -> Locale:
+    return parsed_locale(_select_locale_name())
+
+
+def _select_locale_name() -> str:
     if not has_request_context():  # CLI commands and services called outside a request
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     from_query = normalize_locale(request.args.get("lang"))

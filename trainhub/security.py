@@ -10,6 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import abort, current_app, request
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from trainhub.models import ApiToken, User, begin_write, db
@@ -62,7 +63,8 @@ def load_user_from_bearer(req) -> User | None:
     if scheme.lower() != "bearer" or not token.strip():
         _reject_bearer()
     api_token = db.session.scalar(
-        sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None))
+        sa.select(ApiToken).options(joinedload(ApiToken.user))  # one query: the token and its user
+        .where(ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None))
     )
     if api_token is None or not api_token.user.is_active:
         _reject_bearer()

@@ -28,6 +28,7 @@ from trainhub.models.registrations import (
     Certificate,
     CheckIn,
     Registration,
+    RetiredTicket,
 )
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -69,6 +69,19 @@ class Registration(db.Model):
         return f"<Registration {self.id} {self.status}>"
 
 
+class RetiredTicket(db.Model):
+    """A ticket token that no longer opens the door (cancelled, rejected, reissued), by its hash: the
+    console can then say `cancelled` or `not_confirmed` instead of `invalid_token`, in one key lookup."""
+
+    __tablename__ = "retired_tickets"
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship()
+
+
 CHECKIN_RESULTS = (
     "ok",
     "already_checked_in",

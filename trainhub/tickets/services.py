@@ -2,8 +2,8 @@
 
 A ticket is `<BASE_URL>/t/<token>` where the token is the registration's `ticket_token`
 (secrets, at least 128 bits). A token that stops being valid — the registration was cancelled or
-rejected, or the ticket was reissued — is remembered as a *retired* token (an AuditLog row
-`tickets.retired` with the token's SHA-256), so the door can say "cancelled" instead of
+rejected, or the ticket was reissued — is remembered as a *retired* token (a RetiredTicket row
+keyed by the token's SHA-256: one primary-key lookup), so the door can say "cancelled" instead of
 "invalid" while the old code still opens nothing.
 """
 from __future__ import annotations
@@ -21,10 +21,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from trainhub.errors import DomainError
-from trainhub.models import AuditLog, Registration, begin_write, db
+from trainhub.models import AuditLog, Registration, RetiredTicket, begin_write, db
 from trainhub.security import hash_token, new_token
-
-RETIRED_ACTION = "tickets.retired"
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -61,12 +59,8 @@ def find_retired(token: str | None) -> Registration | None:
     """The registration a retired token (cancelled, rejected, reissued) used to open, if any."""
     if not token:
         return None
-    registration_id = db.session.scalar(
-        sa.select(AuditLog.object_id)
-        .where(AuditLog.action == RETIRED_ACTION, AuditLog.details["token_hash"].as_string() == hash_token(token))
-        .limit(1)
-    )
-    return db.session.get(Registration, registration_id) if registration_id else None
+    retired = db.session.get(RetiredTicket, hash_token(token))
+    return retired.registration if retired is not None else None
 
 
 @sa.event.listens_for(Registration.ticket_token, "set", active_history=True)
@@ -75,8 +69,7 @@ def _remember_retired_token(target: Registration, value, oldvalue, _initiator):
     if isinstance(oldvalue, str) and oldvalue and value != oldvalue:
         session = sa.orm.object_session(target)
         if session is not None:
-            session.add(AuditLog(action=RETIRED_ACTION, object_type="registration", object_id=target.id,
-                                 details={"token_hash": hash_token(oldvalue), "status": target.status}))
+            session.add(RetiredTicket(token_hash=hash_token(oldvalue), registration_id=target.id))
 
 
 def reissue_ticket(registration: Registration, *, actor, now: datetime) -> Registration:
