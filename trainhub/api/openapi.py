@@ -43,7 +43,7 @@ def build_spec(app) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "TrainHub API", "version": "1"},
-        "servers": [{"url": current_app.config["BASE_URL"] + bp.url_prefix}],
+        "servers": [{"url": current_app.config["BASE_URL"]}],  # paths carry /api/v1 themselves
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "responses": {

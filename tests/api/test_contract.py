@@ -1,0 +1,94 @@
+"""The JSON contract of ../shared/API.md: every endpoint it names exists, and openapi.json describes
+every /api/v1 route (it is generated from the URL map, so it cannot drift)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+API_MD = Path(__file__).resolve().parents[3] / "shared" / "API.md"
+
+# Every endpoint API.md names (method, path); kept by hand and checked against API.md below.
+CONTRACT = [
+    ("GET", "/api/v1/me"), ("POST", "/api/v1/users"),
+    ("GET", "/api/v1/organizations"), ("POST", "/api/v1/organizations"),
+    ("GET", "/api/v1/organizations/{id}"), ("PATCH", "/api/v1/organizations/{id}"),
+    ("POST", "/api/v1/organizations/{id}/members"),
+    ("GET", "/api/v1/units"), ("POST", "/api/v1/units"), ("PATCH", "/api/v1/units/{id}"),
+    ("GET", "/api/v1/campaigns"), ("POST", "/api/v1/campaigns"), ("GET", "/api/v1/campaigns/{id}"),
+    ("PATCH", "/api/v1/campaigns/{id}"), ("POST", "/api/v1/campaigns/{id}/attachments"),
+    ("GET", "/api/v1/campaigns/{id}/reports"), ("GET", "/api/v1/campaigns/{id}/reports/{unit_id}"),
+    ("PUT", "/api/v1/campaigns/{id}/reports/{unit_id}"), ("POST", "/api/v1/campaigns/{id}/reports/{unit_id}/submit"),
+    ("POST", "/api/v1/campaigns/{id}/reports/{unit_id}/return"),
+    ("POST", "/api/v1/campaigns/{id}/reports/{unit_id}/accept"),
+    ("POST", "/api/v1/campaigns/{id}/reports/{unit_id}/attachments"),
+    ("GET", "/api/v1/campaigns/{id}/reports.xlsx"), ("GET", "/api/v1/campaigns/{id}/reports.zip"),
+    ("GET", "/api/v1/campaigns/{id}/news"), ("POST", "/api/v1/campaigns/{id}/news"),
+    ("POST", "/api/v1/news/{id}/publish"),
+    ("POST", "/api/v1/events/{id}/invitations"), ("GET", "/api/v1/events/{id}/invitations"),
+    ("GET", "/api/v1/events"), ("POST", "/api/v1/events"), ("GET", "/api/v1/events/{id}"),
+    ("PATCH", "/api/v1/events/{id}"), ("POST", "/api/v1/events/{id}/cancel"),
+    ("POST", "/api/v1/events/{id}/registrations"), ("GET", "/api/v1/events/{id}/registrations"),
+    ("GET", "/api/v1/registrations"), ("GET", "/api/v1/registrations/{id}"), ("DELETE", "/api/v1/registrations/{id}"),
+    ("GET", "/api/v1/registrations/{id}/ticket.svg"), ("GET", "/api/v1/registrations/{id}/ticket.png"),
+    ("GET", "/api/v1/registrations/{id}/invite.ics"),
+    ("POST", "/api/v1/checkins"), ("GET", "/api/v1/events/{id}/checkins"),
+    ("POST", "/api/v1/events/{id}/certificates"), ("GET", "/api/v1/certificates/{serial}.pdf"),
+    ("GET", "/api/v1/certificates/{serial}"),
+    ("GET", "/api/v1/events/{id}/attendance.csv"), ("GET", "/api/v1/events/{id}/attendance.xlsx"),
+    ("GET", "/api/v1/attendance.xlsx"), ("GET", "/api/v1/openapi.json"),
+    ("GET", "/calendar/public.ics"), ("GET", "/calendar/org/{token}.ics"), ("GET", "/calendar/trainer/{token}.ics"),
+]
+
+SAMPLE = {"{id}": "7", "{unit_id}": "3", "{serial}": "TH-2021-000123", "{token}": "abcDEF123_-xyz"}
+
+
+def concrete(path: str) -> str:
+    for placeholder, value in SAMPLE.items():
+        path = path.replace(placeholder, value)
+    return path
+
+
+@pytest.mark.parametrize("method, path", CONTRACT, ids=[f"{m} {p}" for m, p in CONTRACT])
+def test_every_contract_endpoint_is_routed(app, method, path):
+    adapter = app.url_map.bind("trainhub.test")
+    try:
+        endpoint, _args = adapter.match(concrete(path), method=method)
+    except (NotFound, MethodNotAllowed) as error:
+        pytest.fail(f"{method} {path} is not routed: {error}")
+    assert endpoint != "static"
+
+
+@pytest.mark.skipif(not API_MD.exists(), reason="../shared/API.md is not beside the repository")
+def test_the_contract_list_covers_api_md():
+    text = API_MD.read_text(encoding="utf-8")
+    named = set()
+    for methods, path in re.findall(r"((?:GET|POST|PUT|PATCH|DELETE)(?:/(?:GET|POST|PUT|PATCH|DELETE))*) (/[a-z][^\s`,)]*)", text):
+        path = path.split("?")[0]
+        if not path.startswith(("/api/v1", "/calendar")):
+            continue
+        for method in methods.split("/"):
+            if "[/{id}]" in path:  # "POST/PATCH /campaigns[/{id}]": create on the list, change the item
+                base = path.replace("[/{id}]", "")
+                named.add((method, base if method == "POST" else base + "/{id}"))
+            else:
+                named.add((method, path))
+    assert named - set(CONTRACT) == set()
+
+
+def test_openapi_describes_every_api_route(app, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.1")
+    documented = {(method.upper(), path) for path, operations in spec["paths"].items() for method in operations}
+    routed = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            routed |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routed == documented
+    operation_ids = [op["operationId"] for ops in spec["paths"].values() for op in ops.values()]
+    assert len(operation_ids) == len(set(operation_ids))
+    assert all(op["summary"] and op["responses"] for ops in spec["paths"].values() for op in ops.values())
+    assert spec["servers"][0]["url"] == "http://trainhub.test"
