@@ -10,7 +10,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import abort, current_app, request
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from trainhub.models import ApiToken, User, begin_write, db
@@ -54,6 +53,11 @@ def _reject_bearer():
     abort(401)
 
 
+# Built once: the scan path authenticates every request with it (a plain row, no ORM object).
+_BEARER_TOKEN = sa.select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at).where(
+    ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+
+
 def load_user_from_bearer(req) -> User | None:
     """Flask-Login request loader: `Authorization: Bearer <token>`. A bad token is a 401."""
     header = req.headers.get("Authorization", "")
@@ -62,21 +66,19 @@ def load_user_from_bearer(req) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         _reject_bearer()
-    api_token = db.session.scalar(
-        sa.select(ApiToken).options(joinedload(ApiToken.user))  # one query: the token and its user
-        .where(ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None))
-    )
-    if api_token is None or not api_token.user.is_active:
+    row = db.session.execute(_BEARER_TOKEN, {"token_hash": hash_token(token.strip())}).first()
+    user = db.session.get(User, row.user_id) if row is not None else None
+    if user is None or not user.is_active:
         _reject_bearer()
     moment = now()
-    if api_token.last_used_at is None or moment - api_token.last_used_at > timedelta(minutes=1):
+    if row.last_used_at is None or moment - row.last_used_at > timedelta(minutes=1):
         # Bookkeeping at most once a minute, in its own short transaction. On SQLite a read
         # transaction upgraded to a write fails at once ("database is locked") when another writer
         # committed meanwhile: begin_write() ends the read and takes the write lock up front.
         begin_write()
-        db.session.execute(sa.update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=moment))
+        db.session.execute(sa.update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=moment))
         db.session.commit()
-    return db.session.get(User, api_token.user_id)
+    return user
 
 
 def uses_bearer_token() -> bool:
