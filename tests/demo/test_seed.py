@@ -42,3 +42,17 @@ def test_demo_logins_lists_every_role(runner):
     output = runner.invoke(args=["demo-logins"]).output
     for email in ("admin@trainhub.local", "trainer1@trainhub.local", "hr@huabei-jixie.example.cn"):
         assert email in output
+
+
+def test_seed_has_reports_in_each_state_and_news(runner, client):
+    runner.invoke(args=["seed-demo"])
+    from trainhub.models import CampaignReport, NewsItem
+
+    wsd = db.session.scalar(sa.select(Campaign).where(Campaign.title.contains("世界标准日")))
+    statuses = sorted(r.status for r in db.session.scalars(sa.select(CampaignReport).where(
+        CampaignReport.campaign_id == wsd.id)))
+    assert statuses == ["draft", "submitted"]
+    submitted = db.session.scalar(sa.select(CampaignReport).where(CampaignReport.status == "submitted"))
+    assert submitted.late is False and submitted.frozen_figures["events"] >= 1
+    assert sorted(n.status for n in db.session.scalars(sa.select(NewsItem))) == ["pending", "published"]
+    assert "民营经济标准化工作会议顺利召开" in client.get(f"/campaigns/{wsd.id}").get_data(as_text=True)

@@ -9,7 +9,7 @@ def register_cli(app) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load the demo data (idempotent: a second run duplicates nothing)."""
-        steps = ["units", "staff", "enterprises", "World Standards Day 2021", "upcoming campaign"]
+        steps = ["units", "staff", "enterprises", "World Standards Day 2021", "upcoming campaign", "reports and news"]
         with click.progressbar(length=len(steps), label="Seeding demo data") as bar:
             result = services.seed_demo(now=now(), progress=lambda step: bar.update(1))
         click.echo(f"Demo data ready ({result['events_created']} events created).")

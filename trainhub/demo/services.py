@@ -182,7 +182,38 @@ def seed_demo(*, now: datetime, progress: Callable[[str], None] = lambda step: N
             if capacity > 20 and not approval:
                 _register(event, organizations[2:], 4, rng, checked_in_share=0, now=now)
     db.session.commit()
+    progress("reports and news")
+    _seed_reports_and_news(campaign)
     return {"events_created": created}
+
+
+def _seed_reports_and_news(campaign: Campaign) -> None:
+    """Through the reports services (their rules hold): one unit submitted on time, one draft,
+    and a published and a pending news item. Skipped once the campaign has reports."""
+    from trainhub.models import CampaignReport, NewsItem
+    from trainhub.reports import news, services as reports
+
+    if db.session.scalar(sa.select(CampaignReport.id).where(CampaignReport.campaign_id == campaign.id).limit(1)):
+        return
+    campaign_id = campaign.id
+
+    def organizer(email: str) -> User:
+        return db.session.scalar(sa.select(User).where(User.email == email))
+
+    def at(day: int, hour: int) -> datetime:
+        return local_datetime(date(2021, 10, day), time(hour, 0))
+
+    def current() -> Campaign:
+        return db.session.get(Campaign, campaign_id)
+
+    reports.submit(current(), _unit("朝阳区市场监督管理局"), data.REPORT_CHAOYANG, actor=organizer("chaoyang@trainhub.local"),
+                   now=at(25, 16))
+    reports.save_draft(current(), _unit("市标准化研究院"), data.REPORT_INSTITUTE_DRAFT,
+                       actor=organizer("institute@trainhub.local"), now=at(26, 10))
+    item = news.post_news(current(), data.NEWS_FEDERATION, actor=organizer("federation@trainhub.local"), now=at(20, 18))
+    news.publish(item.id, actor=organizer("admin@trainhub.local"), now=at(21, 9))
+    news.post_news(current(), data.NEWS_CHAOYANG_PENDING, actor=organizer("chaoyang@trainhub.local"), now=at(23, 17))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(NewsItem)) >= 2
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
