@@ -1,11 +1,12 @@
 """Account forms: field formats only (the rules are in services)."""
 from __future__ import annotations
 
-from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from trainhub.forms import show_service_errors
 
 
 class LoginForm(FlaskForm):
@@ -63,11 +64,5 @@ class EmptyForm(FlaskForm):
 
 
 def show_errors(form, error, aliases: dict | None = None) -> None:
-    """Put a service's field errors next to the form's fields (the rest as a flash)."""
-    for field, messages in (error.fields or {}).items():
-        target = getattr(form, (aliases or {}).get(field, field), None)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = list(target.errors) + [str(m) for m in messages]
-        else:
-            for message in messages:
-                flash(str(message), "danger")
+    """A service's field errors next to the form's fields (the rest as a flash)."""
+    show_service_errors(form, error, aliases=aliases)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from trainhub.forms import show_service_errors
 from trainhub.access import is_commission
 from trainhub.campaigns import bp, queries, services
 from trainhub.campaigns.forms import STATUS_LABELS, AttachmentForm, CampaignForm
@@ -75,13 +76,6 @@ def _submitted(form: CampaignForm) -> dict:
     return data
 
 
-def _show_errors(form, error: ValidationError) -> None:
-    for name, messages in (error.fields or {}).items():
-        field = getattr(form, name, None) or form.title
-        field.errors = list(field.errors or []) + [str(m) for m in messages]
-    flash(str(error.message), "danger")
-
-
 @bp.route("/manage/campaigns/new", methods=["GET", "POST"])
 @commission_required
 def new():
@@ -92,7 +86,7 @@ def new():
         try:
             campaign = services.create_campaign(_submitted(form), actor=current_user, now=now())
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error, fallback=form.title, summary=True)
         else:
             flash(_("专题活动已创建。"), "success")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
@@ -118,7 +112,7 @@ def edit(campaign_id: int):
         try:
             services.update_campaign(campaign, _submitted(form), actor=current_user, now=now())
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error, fallback=form.title, summary=True)
         else:
             flash(_("专题活动已保存。"), "success")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from trainhub.access import is_commission, organizer_event_clause
-from trainhub.errors import Forbidden, ValidationError
+from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.models import ACTIVE_STATUSES, EVENT_KINDS, EVENT_MODES, Event, Registration, db
 from trainhub.timeutil import local_day_bounds, parse_datetime
 
@@ -188,3 +188,14 @@ def page_of(statement, page: int, per_page: int) -> tuple[list, int, int]:
     items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
     pages = max(1, math.ceil(total / per_page)) if total else 1
     return items, total, pages
+
+
+def lock_event(event_id: int) -> Event:
+    """The event row, locked for the rest of the write transaction (FOR UPDATE on PostgreSQL; the
+    SQLite write lock is already held after begin_write). It guards the seat counts."""
+    event = db.session.scalar(
+        sa.select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+    )
+    if event is None:
+        raise DomainError("not_found", _l("未找到该对象。"), 404)
+    return event

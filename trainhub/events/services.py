@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from trainhub.access import can_manage_event, is_commission
 from trainhub.errors import DomainError, Forbidden, ValidationError
+from trainhub.events.queries import lock_event
 from trainhub.models import (
     ACTIVE_STATUSES,
     EVENT_KINDS,
@@ -278,15 +279,6 @@ def _live_registrations(event_id: int, statuses) -> list[Registration]:
     ))
 
 
-def _lock_event(event_id: int) -> Event:
-    event = db.session.scalar(
-        sa.select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
-    )
-    if event is None:
-        raise DomainError("not_found", _l("未找到该对象。"), 404)
-    return event
-
-
 # -- use cases --------------------------------------------------------------------------------
 
 @use_case
@@ -350,7 +342,7 @@ def update_event(event: Event, data: dict, *, actor: User, now: datetime) -> Eve
     if not can_manage_event(actor, event):
         raise Forbidden()
     begin_write()
-    event = _lock_event(event.id)
+    event = lock_event(event.id)
     if event.status == "cancelled":
         raise DomainError("event_cancelled", _l("活动已取消，不能再修改。"), 409)
     values, errors = _clean(dict(data), creating=False)
@@ -424,7 +416,7 @@ def cancel_event(event: Event, *, actor: User, now: datetime) -> Event:
     if not can_manage_event(actor, event):
         raise Forbidden()
     begin_write()
-    event = _lock_event(event.id)
+    event = lock_event(event.id)
     if event.status == "cancelled":
         raise DomainError("already_cancelled", _l("活动已经取消。"), 409)
     event.status = "cancelled"

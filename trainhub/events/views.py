@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from trainhub.forms import show_service_errors
 from trainhub.access import can_manage_event, is_commission, load_event
 from trainhub.errors import ValidationError
 from trainhub.events import bp, queries, services
@@ -144,14 +145,6 @@ def _submitted(form: EventForm, initial: dict | None) -> dict:
     return data
 
 
-def _show_errors(form: EventForm, error: ValidationError) -> None:
-    for name, messages in (error.fields or {}).items():
-        field = getattr(form, name, None)
-        target = field if field is not None else form.title
-        target.errors = list(target.errors or []) + [str(m) for m in messages]
-    flash(str(error.message), "danger")
-
-
 @bp.route("/manage/events/new", methods=["GET", "POST"])
 @organizer_required
 def new():
@@ -170,7 +163,7 @@ def new():
         try:
             event = services.create_event(_submitted(form, None), actor=current_user, now=now())
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error, fallback=form.title, summary=True)
         else:
             flash(_("活动已创建。"), "success")
             return redirect(url_for("events.manage", event_id=event.id))
@@ -192,7 +185,7 @@ def edit(event_id: int):
         try:
             services.update_event(event, _submitted(form, initial), actor=current_user, now=now())
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error, fallback=form.title, summary=True)
         else:
             flash(_("活动已保存。"), "success")
             return redirect(url_for("events.manage", event_id=event.id))

@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from trainhub.errors import DomainError, ValidationError
-from trainhub.events.queries import window_state  # noqa: F401 (the window's one rule; views use it from here)
+from trainhub.events.queries import lock_event, window_state  # the window has one rule; views use it from here
 from trainhub.models import ACTIVE_STATUSES, Event, Organization, Registration, begin_write, db, use_case
 from trainhub.notifications import notify
 from trainhub.security import new_token
@@ -140,15 +140,6 @@ def quota_left(event: Event, organization: Organization) -> int | None:
 
 
 # -- internal helpers -------------------------------------------------------------------------
-
-def _lock_event(event_id: int) -> Event:
-    event = db.session.scalar(
-        sa.select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
-    )
-    if event is None:
-        raise DomainError("not_found", _l("未找到该对象。"), 404)
-    return event
-
 
 def _lock_registration(registration_id: int) -> Registration:
     registration = db.session.scalar(
@@ -268,7 +259,7 @@ def register_attendees(event: Event, organization: Organization, attendees: list
     """
     rows = validate_attendees(attendees)
     begin_write()
-    event = _lock_event(event.id)
+    event = lock_event(event.id)
     organization = db.session.get(Organization, organization.id, populate_existing=True)
     _check_window(event, now)
     if not organization.is_active:
@@ -344,7 +335,7 @@ def promote_waitlist(event: Event, *, now: datetime, commit: bool = False) -> li
     """
     if commit:
         begin_write()
-        event = _lock_event(event.id)
+        event = lock_event(event.id)
     if event.status != "published":
         if commit:
             db.session.commit()
@@ -378,7 +369,7 @@ def promote_waitlist(event: Event, *, now: datetime, commit: bool = False) -> li
 def cancel_registration(registration: Registration, *, actor, now: datetime) -> Registration:
     """The enterprise (or a managing organizer) cancels one attendee; the freed seat is passed on."""
     begin_write()
-    event = _lock_event(registration.event_id)
+    event = lock_event(registration.event_id)
     registration = _lock_registration(registration.id)
     if registration.status not in ACTIVE_STATUSES:
         raise DomainError("not_active", _l("该报名已取消或未通过审核。"), 409)
@@ -393,7 +384,7 @@ def cancel_registration(registration: Registration, *, actor, now: datetime) -> 
 def approve_registration(registration: Registration, *, actor, now: datetime) -> Registration:
     """An organizer approves a pending attendee: confirmed if a seat is free for the organization, else waitlisted."""
     begin_write()
-    event = _lock_event(registration.event_id)
+    event = lock_event(registration.event_id)
     registration = _lock_registration(registration.id)
     if registration.status != "pending":
         raise DomainError("not_pending", _l("只能审核待审核的报名。"), 409)
@@ -422,7 +413,7 @@ def reject_registration(registration: Registration, reason: str, *, actor, now: 
     if len(reason) > 500:
         raise ValidationError({"reason": [_l("不能超过 %(n)s 个字符。", n=500)]})
     begin_write()
-    event = _lock_event(registration.event_id)
+    event = lock_event(registration.event_id)
     registration = _lock_registration(registration.id)
     if registration.status not in ACTIVE_STATUSES:
         raise DomainError("not_active", _l("该报名已取消或未通过审核。"), 409)
