@@ -53,9 +53,13 @@ def _reject_bearer():
     abort(401)
 
 
-# Built once: the scan path authenticates every request with it (a plain row, no ORM object).
-_BEARER_TOKEN = sa.select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at).where(
-    ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+# Built once: the scan path authenticates every request with it — the live token and its user in one
+# round trip (read afresh on every request: a revoked token or a disabled user stops at once).
+_BEARER_TOKEN = (
+    sa.select(User, ApiToken.id.label("token_id"), ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+)
 
 
 def load_user_from_bearer(req) -> User | None:
@@ -67,7 +71,7 @@ def load_user_from_bearer(req) -> User | None:
     if scheme.lower() != "bearer" or not token.strip():
         _reject_bearer()
     row = db.session.execute(_BEARER_TOKEN, {"token_hash": hash_token(token.strip())}).first()
-    user = db.session.get(User, row.user_id) if row is not None else None
+    user = row[0] if row is not None else None
     if user is None or not user.is_active:
         _reject_bearer()
     moment = now()
@@ -76,7 +80,7 @@ def load_user_from_bearer(req) -> User | None:
         # transaction upgraded to a write fails at once ("database is locked") when another writer
         # committed meanwhile: begin_write() ends the read and takes the write lock up front.
         begin_write()
-        db.session.execute(sa.update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=moment))
+        db.session.execute(sa.update(ApiToken).where(ApiToken.id == row.token_id).values(last_used_at=moment))
         db.session.commit()
     return user
 

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_time, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 
 from trainhub import ratelimit
@@ -102,6 +103,27 @@ _TRAINER_ASSIGNED = sa.select(event_trainers.c.user_id).where(
     event_trainers.c.event_id == sa.bindparam("event_id"), event_trainers.c.user_id == sa.bindparam("user_id"))
 
 
+# The event's fields the scan decides on, and whether the trainer is assigned to it: one round trip.
+_EVENTS = Event.__table__
+_EVENT_FOR_TRAINER = sa.select(
+    _EVENTS.c.id, _EVENTS.c.status, _EVENTS.c.starts_at, _EVENTS.c.ends_at,
+    _EVENTS.c.checkin_opens_minutes_before, _EVENTS.c.checkin_closes_minutes_after,
+    sa.exists().where(event_trainers.c.event_id == _EVENTS.c.id,
+                      event_trainers.c.user_id == sa.bindparam("user_id")).label("assigned"),
+).where(_EVENTS.c.id == sa.bindparam("event_id"))
+
+
+def load_event_for_scan(event_id: int, actor: User) -> tuple[object | None, bool | None]:
+    """The event to scan for and whether the actor may (None: check_in decides), or (None, None).
+
+    A trainer's event is a plain row read with the assignment (what check_in reads of an event: id,
+    status, start, end and the check-in window); an organizer's is the ORM object (scope rules)."""
+    if actor.is_trainer:
+        row = db.session.connection().execute(_EVENT_FOR_TRAINER, {"event_id": event_id, "user_id": actor.id}).first()
+        return (row, bool(row.assigned)) if row is not None else (None, None)
+    return db.session.get(Event, event_id), None
+
+
 def may_check_in(actor: User, event: Event) -> bool:
     """access.can_check_in, with the trainer's assignment read as one small row instead of the trainer list."""
     if actor.is_trainer:
@@ -124,22 +146,75 @@ def _keeping_loaded(action) -> None:
 
 
 def check_in(token, event: Event, *, actor: User | None, device: str = "", now: datetime, direction: str = "in",
-             method: str = "scan") -> CheckInResult:
-    """Check in (or out) the attendee of this ticket for this event; every attempt is recorded."""
+             method: str = "scan", allowed: bool | None = None) -> CheckInResult:
+    """Check in (or out) the attendee of this ticket for this event; every attempt is recorded.
+
+    `allowed`: whether the actor may check people in at this event, when the caller read it already
+    (the API reads a trainer's assignment with the event: `load_event_for_scan`)."""
     if direction not in ("in", "out"):
         direction = "in"
-    allowed = actor is None or may_check_in(actor, event)  # a read: before the write lock is taken
+    if allowed is None:
+        allowed = actor is None or may_check_in(actor, event)  # a read: before the write lock is taken
     with _writers_queue():
         _keeping_loaded(begin_write)
         if not allowed:
             result = _finish(CheckInResult("not_allowed"), event, token, actor, device, now, direction, method)
         else:
             bare = parse_token(token)
-            registration = find_by_token(bare, lock=True)
+            registration = _locked_for_scan(bare)
             result = _decide(registration, bare, token, event, actor=actor, device=device, now=now,
                              direction=direction, method=method)
     _render_message(result)
     return result
+
+
+class ScannedRegistration:
+    """The registration a scan found, read as one plain row (no ORM identity, no unit of work): what the
+    rules and the answer read of it, its organization and who checked it in first."""
+
+    __slots__ = ("id", "event_id", "name", "phone", "email", "job_title", "status", "rejection_reason",
+                 "ticket_token", "created_at", "checked_in_at", "checked_in_by_id", "checked_out_at",
+                 "organization", "checked_in_by")
+
+    def __init__(self, row):
+        for key in self.__slots__[:13]:
+            setattr(self, key, getattr(row, key))
+        self.organization = _Named(row.organization_id, row.organization_name, row.is_pilot_unit)
+        self.checked_in_by = (_Named(row.checked_in_by_id, row.checked_in_by_name)
+                              if row.checked_in_by_id is not None and row.checked_in_by_name is not None else None)
+
+
+class _Named:
+    __slots__ = ("id", "name", "is_pilot_unit")
+
+    def __init__(self, id, name, is_pilot_unit=False):
+        self.id, self.name, self.is_pilot_unit = id, name, is_pilot_unit
+
+
+_REGISTRATIONS = Registration.__table__
+_ORGANIZATIONS = Organization.__table__
+_USERS = User.__table__
+# Built once: the live ticket's registration locked (FOR UPDATE OF registrations on PostgreSQL), with
+# its organization and the name of who checked it in first — one round trip, bound parameters only.
+_SCAN_LOOKUP = (
+    sa.select(
+        *(_REGISTRATIONS.c[name] for name in ScannedRegistration.__slots__[:13]),
+        _ORGANIZATIONS.c.id.label("organization_id"), _ORGANIZATIONS.c.name.label("organization_name"),
+        _ORGANIZATIONS.c.is_pilot_unit, _USERS.c.name.label("checked_in_by_name"),
+    )
+    .select_from(_REGISTRATIONS.join(_ORGANIZATIONS, _ORGANIZATIONS.c.id == _REGISTRATIONS.c.organization_id)
+                 .outerjoin(_USERS, _USERS.c.id == _REGISTRATIONS.c.checked_in_by_id))
+    .where(_REGISTRATIONS.c.ticket_token == sa.bindparam("token"))
+    .with_for_update(of=_REGISTRATIONS)
+)
+
+
+def _locked_for_scan(token: str | None) -> ScannedRegistration | None:
+    """find_by_token(token, lock=True) as a plain row."""
+    if not token:
+        return None
+    row = db.session.connection().execute(_SCAN_LOOKUP, {"token": token}).first()
+    return ScannedRegistration(row) if row is not None else None
 
 
 @contextmanager
@@ -200,7 +275,8 @@ def _decide(registration, bare, token, event, *, actor, device, now, direction, 
         # Belt and braces: the unique index refused a second `ok` that slipped past the lock.
         db.session.rollback()
         begin_write()
-        registration = find_by_token(bare, lock=True)
+        registration = (_locked_for_scan(bare) if isinstance(registration, ScannedRegistration)
+                        else find_by_token(bare, lock=True))
         return _finish(_already(registration, direction), event, token, actor, device, now, direction, method)
 
 
@@ -216,7 +292,6 @@ def _already(registration: Registration, direction: str) -> CheckInResult:
 
 # Built once: the scan path binds parameters into cached statements.
 _INSERT_CHECKIN = sa.insert(CheckIn.__table__).returning(CheckIn.__table__.c.id)
-_REGISTRATIONS = Registration.__table__
 _UPDATE_IN = (sa.update(_REGISTRATIONS).where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"))
               .values(checked_in_at=sa.bindparam("checked_in_at"), checked_in_by_id=sa.bindparam("checked_in_by_id"),
                       updated_at=sa.bindparam("updated_at")))
@@ -247,8 +322,17 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
         registration = result.registration
         statement = _UPDATE_IN if "checked_in_at" in changes else _UPDATE_OUT
         connection.execute(statement, {**changes, "updated_at": now, "registration_id": registration.id})
+        plain = isinstance(registration, ScannedRegistration)
         for key, value in changes.items():
-            set_committed_value(registration, key, value)
+            if plain:
+                setattr(registration, key, value)
+            else:
+                set_committed_value(registration, key, value)
+        # The same registration loaded as an ORM object in this session (a view's, a test's) shows it too.
+        loaded = db.session.identity_map.get(identity_key(Registration, registration.id))
+        if loaded is not None and loaded is not registration:
+            for key, value in changes.items():
+                set_committed_value(loaded, key, value)
     _keeping_loaded(db.session.commit)
     result.checkin = CheckIn(id=row_id, **values)  # a detached copy of the stored row
     return result
