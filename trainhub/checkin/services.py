@@ -103,27 +103,6 @@ _TRAINER_ASSIGNED = sa.select(event_trainers.c.user_id).where(
     event_trainers.c.event_id == sa.bindparam("event_id"), event_trainers.c.user_id == sa.bindparam("user_id"))
 
 
-# The event's fields the scan decides on, and whether the trainer is assigned to it: one round trip.
-_EVENTS = Event.__table__
-_EVENT_FOR_TRAINER = sa.select(
-    _EVENTS.c.id, _EVENTS.c.status, _EVENTS.c.starts_at, _EVENTS.c.ends_at,
-    _EVENTS.c.checkin_opens_minutes_before, _EVENTS.c.checkin_closes_minutes_after,
-    sa.exists().where(event_trainers.c.event_id == _EVENTS.c.id,
-                      event_trainers.c.user_id == sa.bindparam("user_id")).label("assigned"),
-).where(_EVENTS.c.id == sa.bindparam("event_id"))
-
-
-def load_event_for_scan(event_id: int, actor: User) -> tuple[object | None, bool | None]:
-    """The event to scan for and whether the actor may (None: check_in decides), or (None, None).
-
-    A trainer's event is a plain row read with the assignment (what check_in reads of an event: id,
-    status, start, end and the check-in window); an organizer's is the ORM object (scope rules)."""
-    if actor.is_trainer:
-        row = db.session.connection().execute(_EVENT_FOR_TRAINER, {"event_id": event_id, "user_id": actor.id}).first()
-        return (row, bool(row.assigned)) if row is not None else (None, None)
-    return db.session.get(Event, event_id), None
-
-
 def may_check_in(actor: User, event: Event) -> bool:
     """access.can_check_in, with the trainer's assignment read as one small row instead of the trainer list."""
     if actor.is_trainer:
@@ -146,15 +125,11 @@ def _keeping_loaded(action) -> None:
 
 
 def check_in(token, event: Event, *, actor: User | None, device: str = "", now: datetime, direction: str = "in",
-             method: str = "scan", allowed: bool | None = None) -> CheckInResult:
-    """Check in (or out) the attendee of this ticket for this event; every attempt is recorded.
-
-    `allowed`: whether the actor may check people in at this event, when the caller read it already
-    (the API reads a trainer's assignment with the event: `load_event_for_scan`)."""
+             method: str = "scan") -> CheckInResult:
+    """Check in (or out) the attendee of this ticket for this event; every attempt is recorded."""
     if direction not in ("in", "out"):
         direction = "in"
-    if allowed is None:
-        allowed = actor is None or may_check_in(actor, event)  # a read: before the write lock is taken
+    allowed = actor is None or may_check_in(actor, event)  # a read: before the write lock is taken
     with _writers_queue():
         _keeping_loaded(begin_write)
         if not allowed:
@@ -215,6 +190,60 @@ def _locked_for_scan(token: str | None) -> ScannedRegistration | None:
         return None
     row = db.session.connection().execute(_SCAN_LOOKUP, {"token": token}).first()
     return ScannedRegistration(row) if row is not None else None
+
+
+class _ScanEvent:
+    """What the rules read of the event being scanned for (id, status, the check-in window)."""
+
+    __slots__ = ("id", "status", "starts_at", "ends_at", "checkin_opens_minutes_before",
+                 "checkin_closes_minutes_after")
+
+    def __init__(self, row):
+        for key in self.__slots__:
+            setattr(self, key, getattr(row, f"scan_event_{key}"))
+
+
+_EVENTS = Event.__table__
+# A trainer's scan (the door's common case): the event, the trainer's assignment to it and the live
+# ticket's registration (locked, as _SCAN_LOOKUP) — one round trip.
+_SCANNED = _SCAN_LOOKUP.cte("scanned")
+_TRAINER_SCAN = (
+    sa.select(
+        *(_EVENTS.c[key].label(f"scan_event_{key}") for key in _ScanEvent.__slots__),
+        sa.exists().where(event_trainers.c.event_id == _EVENTS.c.id,
+                          event_trainers.c.user_id == sa.bindparam("user_id")).label("assigned"),
+        *_SCANNED.c,
+    )
+    .select_from(_EVENTS.outerjoin(_SCANNED, sa.true()))
+    .where(_EVENTS.c.id == sa.bindparam("event_id"))
+)
+
+
+def trainer_check_in(token, event_id: int, *, actor: User, device: str = "", now: datetime, direction: str = "in",
+                     method: str = "scan") -> CheckInResult | None:
+    """check_in for a trainer and an event known by its id (the API's scan); None when there is no such event.
+
+    The same rules and the same records as check_in, with the event, the assignment and the locked
+    registration read in one statement inside the write transaction."""
+    if direction not in ("in", "out"):
+        direction = "in"
+    bare = parse_token(token)
+    with _writers_queue():
+        _keeping_loaded(begin_write)
+        row = db.session.connection().execute(
+            _TRAINER_SCAN, {"event_id": event_id, "user_id": actor.id, "token": bare}).first()
+        if row is None:
+            _keeping_loaded(db.session.commit)  # nothing written: end the write transaction
+            return None
+        event = _ScanEvent(row)
+        if not row.assigned:
+            result = _finish(CheckInResult("not_allowed"), event, token, actor, device, now, direction, method)
+        else:
+            registration = ScannedRegistration(row) if row.id is not None else None
+            result = _decide(registration, bare, token, event, actor=actor, device=device, now=now,
+                             direction=direction, method=method)
+    _render_message(result)
+    return result
 
 
 @contextmanager
@@ -297,14 +326,30 @@ _UPDATE_IN = (sa.update(_REGISTRATIONS).where(_REGISTRATIONS.c.id == sa.bindpara
                       updated_at=sa.bindparam("updated_at")))
 _UPDATE_OUT = (sa.update(_REGISTRATIONS).where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"))
                .values(checked_out_at=sa.bindparam("checked_out_at"), updated_at=sa.bindparam("updated_at")))
+_CHECKIN_FIELDS = ("event_id", "registration_id", "token_tried", "direction", "method", "result", "actor_id",
+                   "device", "created_at")
+
+
+def _insert_applying(update) -> sa.Insert:
+    """PostgreSQL: the accepted row's insert and the registration's update as one statement (a
+    data-modifying CTE) — one round trip; a refusal by the unique index fails both."""
+    return (sa.insert(CheckIn.__table__)
+            .values({key: sa.bindparam(f"ci_{key}") for key in _CHECKIN_FIELDS})
+            .add_cte(update.cte("applied"))
+            .returning(CheckIn.__table__.c.id))
+
+
+_INSERT_APPLYING_IN = _insert_applying(_UPDATE_IN)
+_INSERT_APPLYING_OUT = _insert_applying(_UPDATE_OUT)
 
 
 def _finish(result: CheckInResult, event, token, actor, device, now, direction, method,
             changes: dict | None = None) -> CheckInResult:
     """Store the attempt (accepted or not), apply an accepted one to the registration, commit once.
 
-    Two plain statements instead of a unit-of-work flush: the insert first (the unique index refuses
-    a second accepted row before anything else is written), then the registration's update."""
+    Plain statements instead of a unit-of-work flush: the insert first (the unique index refuses a
+    second accepted row before anything else is written), then the registration's update — on
+    PostgreSQL both in one statement."""
     values = dict(
         event_id=event.id,
         registration_id=result.registration.id if result.registration is not None else None,
@@ -317,11 +362,19 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
         created_at=now,
     )
     connection = db.session.connection()  # plain Core: no ORM bookkeeping on the hot path
-    row_id = connection.execute(_INSERT_CHECKIN, values).scalar_one()
-    if changes:
+    if changes and connection.dialect.name == "postgresql":
         registration = result.registration
-        statement = _UPDATE_IN if "checked_in_at" in changes else _UPDATE_OUT
-        connection.execute(statement, {**changes, "updated_at": now, "registration_id": registration.id})
+        statement = _INSERT_APPLYING_IN if "checked_in_at" in changes else _INSERT_APPLYING_OUT
+        row_id = connection.execute(statement, {**{f"ci_{key}": value for key, value in values.items()},
+                                                **changes, "updated_at": now,
+                                                "registration_id": registration.id}).scalar_one()
+    else:
+        row_id = connection.execute(_INSERT_CHECKIN, values).scalar_one()
+        if changes:
+            registration = result.registration
+            statement = _UPDATE_IN if "checked_in_at" in changes else _UPDATE_OUT
+            connection.execute(statement, {**changes, "updated_at": now, "registration_id": registration.id})
+    if changes:
         plain = isinstance(registration, ScannedRegistration)
         for key, value in changes.items():
             if plain:
