@@ -54,8 +54,27 @@ def _select_locale_name() -> str:
         chosen = normalize_locale(session.get("lang"))
         if chosen:
             return chosen
-    best = request.accept_languages.best_match(["zh_CN", "zh", "zh-CN", "en", "en-US", "en-GB"])
-    return normalize_locale(best) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _from_accept_language(request.headers.get("Accept-Language", "")) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+_ACCEPTED: dict[str, str | None] = {}
+
+
+def _from_accept_language(header: str) -> str | None:
+    """The locale an Accept-Language header asks for — a pure function of the header, remembered
+    (parsing it is a visible share of a scan's time; clients send the same few headers)."""
+    try:
+        return _ACCEPTED[header]
+    except KeyError:
+        pass
+    from werkzeug.datastructures import LanguageAccept
+    from werkzeug.http import parse_accept_header
+
+    best = parse_accept_header(header, LanguageAccept).best_match(["zh_CN", "zh", "zh-CN", "en", "en-US", "en-GB"])
+    chosen = normalize_locale(best)
+    if len(_ACCEPTED) < 256 and len(header) <= 200:
+        _ACCEPTED[header] = chosen
+    return chosen
 
 
 def select_timezone() -> str:
