@@ -67,15 +67,17 @@ def _init_extensions(app: Flask) -> None:
     from trainhub import i18n, security
     from trainhub.extensions import babel, csrf, db, login_manager, migrate
     from trainhub.models import User
-    from trainhub.models.base import install_sqlite_pragmas
+    from trainhub.models.base import install_idle_ping, install_sqlite_pragmas
 
     app.json.ensure_ascii = False
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True,
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": 10, "max_overflow": 10,
                                                    **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     db.init_app(app)
     with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            install_idle_ping(db.engine, idle_seconds=float(app.config.get("DB_PING_IDLE_SECONDS", 30)))
         if db.engine.dialect.name == "sqlite":
             install_sqlite_pragmas(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)

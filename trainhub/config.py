@@ -36,11 +36,13 @@ class DefaultConfig:
     # Behind a reverse proxy (nginx): how many proxies to trust for X-Forwarded-For, so that
     # per-IP rate limits see the client's address. 0 = direct.
     PROXY_COUNT = 0
+    # PostgreSQL: a pooled connection idle this long is pinged before use (a busy one is trusted).
+    DB_PING_IDLE_SECONDS = 30
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
 
 _BOOL_KEYS = {"MAIL_USE_TLS"}
-_INT_KEYS = {"PROXY_COUNT", "MAIL_PORT", "MAIL_MAX_ATTEMPTS", "MAX_UPLOAD_MB", "LOGIN_RATE_LIMIT", "SELF_CHECKIN_RATE_LIMIT"}
+_INT_KEYS = {"PROXY_COUNT", "DB_PING_IDLE_SECONDS", "MAIL_PORT", "MAIL_MAX_ATTEMPTS", "MAX_UPLOAD_MB", "LOGIN_RATE_LIMIT", "SELF_CHECKIN_RATE_LIMIT"}
 
 
 def parse_bool(value: str) -> bool:
