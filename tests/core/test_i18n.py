@@ -17,3 +17,14 @@ def test_api_errors_follow_accept_language(client):
     assert zh.status_code == en.status_code == 404
     assert zh.get_json()["error"] == {"code": "not_found", "message": "未找到该对象。"}
     assert en.get_json()["error"] == {"code": "not_found", "message": "Not found."}
+
+
+def test_language_switch_is_remembered_for_a_signed_in_user(client, make, login):
+    user = login(make.trainer())
+    response = client.get("/lang/en?next=/events")
+    assert response.status_code == 302 and response.location.endswith("/events")
+    from trainhub.models import User, db
+
+    assert db.session.get(User, user.id).locale == "en"
+    assert "Courses and events" in client.get("/events").get_data(as_text=True)
+    assert "evil" not in client.get("/lang/zh_CN?next=//evil.example").location

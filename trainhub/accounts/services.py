@@ -151,6 +151,18 @@ def update_profile(user: User, *, name: str, locale: str | None) -> User:
     return user
 
 
+def set_preferred_locale(user: User, locale: str) -> None:
+    """The language switch remembers a signed-in user's choice (emails follow it too)."""
+    if locale not in ("zh_CN", "en"):
+        raise ValidationError({"locale": [_l("不支持该语言。")]})
+    if user.locale == locale:
+        return
+    user_id = user.id
+    begin_write()
+    db.session.get(User, user_id).locale = locale
+    db.session.commit()
+
+
 # -- accounts created by organizers (and the command line) ----------------------------------------------
 
 def create_user(*, email: str, name: str, role: str, actor: User | None, unit_id=None, organization_id=None,

@@ -1,7 +1,7 @@
 from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from trainhub.extensions import db
+from trainhub.accounts.services import set_preferred_locale
 from trainhub.i18n import normalize_locale
 from trainhub.main import bp
 
@@ -22,8 +22,7 @@ def set_language(code: str):
     locale = normalize_locale(code) or "zh_CN"
     session["lang"] = locale
     if current_user.is_authenticated:
-        current_user.locale = locale
-        db.session.commit()
+        set_preferred_locale(current_user, locale)
     target = request.args.get("next") or "/"
     if not target.startswith("/") or target.startswith("//"):
         target = "/"
