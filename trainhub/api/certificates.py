@@ -1,7 +1,7 @@
 """Certificates: issue for an event, download a PDF or ZIP, public verification, revoke, reissue."""
 from __future__ import annotations
 
-from flask import abort, jsonify, request
+from flask import jsonify, request
 from flask_login import current_user
 
 from trainhub.access import load_event
@@ -28,13 +28,6 @@ def _certificate_json(certificate) -> dict:
         "certificate_url": services.certificate_url(certificate.serial),
         "verify_url": services.verify_url(certificate.serial),
     }
-
-
-def _readable(serial: str):
-    certificate = services.get_by_serial(serial)
-    if not services.may_download(current_user, certificate):
-        abort(404)
-    return certificate
 
 
 @bp.post("/events/<int:event_id>/certificates")
@@ -84,7 +77,7 @@ def my_certificates_zip():
 @api_login_required
 def certificate_pdf(serial: str):
     """A certificate's PDF (the attendee's enterprise, or organizers in scope)."""
-    return pdf_response(_readable(serial))
+    return pdf_response(services.load_for_download(serial, current_user))
 
 
 @bp.get("/certificates/<serial>")
@@ -97,7 +90,7 @@ def verify_certificate(serial: str):
 @api_roles("organizer")
 def revoke_certificate(serial: str):
     """Revoke a certificate (reason required)."""
-    certificate = _readable(serial)
+    certificate = services.load_for_download(serial, current_user)
     load_event(certificate.registration.event_id, current_user, need="manage")
     body = json_body()
     reason = body.get("reason")
@@ -109,7 +102,7 @@ def revoke_certificate(serial: str):
 @api_roles("organizer")
 def reissue_certificate(serial: str):
     """Reissue: a new serial for the same attendee; the live one is revoked."""
-    certificate = _readable(serial)
+    certificate = services.load_for_download(serial, current_user)
     load_event(certificate.registration.event_id, current_user, need="manage")
     body = json_body()
     reason = body.get("reason")

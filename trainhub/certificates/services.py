@@ -199,6 +199,14 @@ def may_download(user: User | None, certificate: Certificate) -> bool:
     return can_read_event_admin(user, registration.event)
 
 
+def load_for_download(serial: str, user: User | None) -> Certificate:
+    """The certificate, or 404 — unknown and "not yours" look the same (pages and API alike)."""
+    certificate = get_by_serial(serial)
+    if not may_download(user, certificate):
+        raise NotFound(_l("未找到该证书编号。"))
+    return certificate
+
+
 def verify_url(serial: str) -> str:
     return f"{current_app.config['BASE_URL']}/verify/{serial}"
 

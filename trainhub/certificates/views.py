@@ -1,7 +1,7 @@
 """Pages: the organizer's certificate list per event, the enterprise's certificates, /verify/<serial>."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,16 +11,6 @@ from trainhub.certificates.services import SKIP_REASONS
 from trainhub.models import db
 from trainhub.security import roles_required
 from trainhub.timeutil import now
-
-
-def _load_certificate_for(serial: str):
-    try:
-        certificate = services.get_by_serial(serial)
-    except services.NotFound:
-        abort(404)
-    if not services.may_download(current_user, certificate):
-        abort(404)
-    return certificate
 
 
 def pdf_response(certificate) -> Response:
@@ -61,7 +51,7 @@ def issue(event_id: int):
 @bp.post("/manage/certificates/<serial>/revoke")
 @roles_required("organizer")
 def revoke(serial: str):
-    certificate = _load_certificate_for(serial)
+    certificate = services.load_for_download(serial, current_user)
     load_event(certificate.registration.event_id, current_user, need="manage")
     services.revoke(certificate, request.form.get("reason", ""), actor=current_user, now=now())
     flash(_("证书 %(serial)s 已撤销。", serial=serial), "success")
@@ -71,7 +61,7 @@ def revoke(serial: str):
 @bp.post("/manage/certificates/<serial>/reissue")
 @roles_required("organizer")
 def reissue(serial: str):
-    certificate = _load_certificate_for(serial)
+    certificate = services.load_for_download(serial, current_user)
     event_id = certificate.registration.event_id
     load_event(event_id, current_user, need="manage")
     new = services.reissue(certificate, actor=current_user, now=now(), reason=request.form.get("reason", ""))
@@ -90,7 +80,7 @@ def event_zip(event_id: int):
 @bp.get("/certificates/<serial>.pdf")
 @login_required
 def download(serial: str):
-    return pdf_response(_load_certificate_for(serial))
+    return pdf_response(services.load_for_download(serial, current_user))
 
 
 @bp.get("/my/certificates")
