@@ -1,16 +1,14 @@
-"""Role checks, random and signed tokens, bearer-token authentication."""
+"""Role checks, random tokens, bearer-token authentication."""
 from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app, request
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from trainhub.models import ApiToken, User, begin_write, db
 from trainhub.timeutil import now
@@ -23,26 +21,6 @@ def new_token(nbytes: int = 24) -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def constant_time_equals(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
-
-
-def signer(salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
-
-
-def sign(value, salt: str) -> str:
-    return signer(salt).dumps(value)
-
-
-def unsign(token: str, salt: str):
-    """The signed value, or None when the signature does not hold."""
-    try:
-        return signer(salt).loads(token)
-    except BadSignature:
-        return None
 
 
 def _reject_bearer():
@@ -89,13 +67,6 @@ def uses_bearer_token() -> bool:
     return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
-def login_required_any(view):
-    """401 for the API, the login page for HTML (Flask-Login's unauthorized handler)."""
-    from flask_login import login_required
-
-    return login_required(view)
-
-
 def roles_required(*roles: str):
     """Anonymous → login (or 401); a role that may never do this → 403."""
 
@@ -114,7 +85,6 @@ def roles_required(*roles: str):
 
 
 organizer_required = roles_required("organizer")
-commission_required_roles = roles_required("organizer")
 
 
 def commission_required(view):
