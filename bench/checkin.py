@@ -77,6 +77,41 @@ def prepare(database_url: str, attendees: int) -> tuple[int, str, list[str]]:
     return event_id, raw, tokens
 
 
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (Linux /proc; 0 where it cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1:stat.rindex(")")]
+            found.append((int(entry.name), int(stat.rsplit(")", 1)[1].split()[1]), name))
+    return found
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the load generator (this process), the app (gunicorn) and the database."""
+    processes = _processes()
+    app = [server_pid] + [pid for pid, ppid, _ in processes if ppid == server_pid]
+    database = [pid for pid, _, name in processes if name.startswith("postgres")]
+    return {"client": _cpu_seconds(os.getpid()), "app": sum(map(_cpu_seconds, app)),
+            "database": sum(map(_cpu_seconds, database))}
+
+
+def cpu_per_request(before: dict, after: dict, requests_done: int) -> str:
+    return "   ".join(f"{key} {(after[key] - before[key]) * 1000 / requests_done:4.2f}" for key in before)
+
+
 def run(requests_list, clients: int, headers: dict) -> tuple[float, list[float], list]:
     """Send the requests with N clients; → (seconds, latencies in ms, JSON answers)."""
     chunks = [requests_list[i::clients] for i in range(clients)]
@@ -106,11 +141,19 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def report(label: str, elapsed: float, latencies: list[float]) -> float:
+def report(label: str, elapsed: float, latencies: list[float], cpu: str) -> float:
     throughput = len(latencies) / elapsed
     print(f"  {label:<22} {throughput:8.0f} req/s   p50 {statistics.median(latencies):6.1f} ms   "
           f"p95 {pct(latencies, 95):6.1f} ms   p99 {pct(latencies, 99):6.1f} ms   ({len(latencies)} requests)")
+    print(f"  {'':<22} CPU ms per request: {cpu}")
     return throughput
+
+
+def measured(server_pid: int, requests_list, clients: int, headers: dict):
+    """run() with the CPU each side spent on it."""
+    before = cpu_snapshot(server_pid)
+    elapsed, latencies, answers = run(requests_list, clients, headers)
+    return elapsed, latencies, answers, cpu_per_request(before, cpu_snapshot(server_pid), len(latencies))
 
 
 def bench(name: str, database_url: str, attendees: int, clients: int, workers: int, threads: int = 1) -> bool:
@@ -137,12 +180,12 @@ def bench(name: str, database_url: str, attendees: int, clients: int, workers: i
         run(health[:200], clients, {})  # warm-up: workers import and connect
         scans = [("POST", f"{base}/api/v1/checkins", {"token": f"http://bench.test/t/{t}", "event_id": event_id,
                                                       "device": "bench"}) for t in tokens]
-        elapsed, first_lat, first = run(scans, clients, headers)
-        first_tp = report("check-in (first scan)", elapsed, first_lat)
-        elapsed, again_lat, again = run(scans, clients, headers)
-        again_tp = report("check-in (repeat scan)", elapsed, again_lat)
-        elapsed, health_lat, _ = run(health, clients, {})
-        health_tp = report("GET /healthz", elapsed, health_lat)
+        elapsed, first_lat, first, cpu = measured(server.pid, scans, clients, headers)
+        first_tp = report("check-in (first scan)", elapsed, first_lat, cpu)
+        elapsed, again_lat, again, cpu = measured(server.pid, scans, clients, headers)
+        again_tp = report("check-in (repeat scan)", elapsed, again_lat, cpu)
+        elapsed, health_lat, _, cpu = measured(server.pid, health, clients, {})
+        health_tp = report("GET /healthz", elapsed, health_lat, cpu)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -165,9 +208,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1,
                         help="threads per worker (1: sync workers; more: gthread, overlapping database waits)")
+    parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL (when its URL is set)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.attendees, args.clients, args.workers, args.threads)
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.attendees, args.clients, args.workers, args.threads)
     postgres = os.environ.get("TRAINHUB_BENCH_POSTGRES_URL")
     if postgres:
         bench("PostgreSQL", postgres, args.attendees, args.clients, args.workers, args.threads)
