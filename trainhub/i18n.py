@@ -46,11 +46,11 @@ def _select_locale_name() -> str:
     from_query = normalize_locale(request.args.get("lang"))
     if from_query:
         return from_query
-    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
-        chosen = normalize_locale(current_user.locale)
-        if chosen and not request.path.startswith("/api/"):
-            return chosen
-    if not request.path.startswith("/api/"):
+    if not request.path.startswith("/api/"):  # API clients choose by ?lang or Accept-Language only
+        if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
+            chosen = normalize_locale(current_user.locale)
+            if chosen:
+                return chosen
         chosen = normalize_locale(session.get("lang"))
         if chosen:
             return chosen

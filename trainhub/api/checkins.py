@@ -12,11 +12,12 @@ from trainhub.api._helpers import api_roles, json_body, paginate
 from trainhub.checkin import services
 from trainhub.checkin.serializers import checkin_to_dict, result_to_dict
 from trainhub.errors import ValidationError
-from trainhub.models import CheckIn, Event, Registration, db
+from trainhub.models import CheckIn, Event, Registration, autocommit_reads, db
 from trainhub.timeutil import now
 
 
 @bp.post("/checkins")
+@autocommit_reads  # PostgreSQL: a trainer's scan is two reads and one conditional insert, no BEGIN/COMMIT
 @api_roles("trainer", "organizer")
 def create_checkin():
     """Check an attendee in (or out) by what their QR code holds."""

@@ -36,6 +36,7 @@ from trainhub.models import (
     begin_write,
     db,
     event_trainers,
+    in_autocommit,
 )
 from trainhub.tickets.services import find_by_token, find_retired, parse_token
 from trainhub.timeutil import to_local
@@ -169,9 +170,10 @@ class _Named:
 _REGISTRATIONS = Registration.__table__
 _ORGANIZATIONS = Organization.__table__
 _USERS = User.__table__
-# Built once: the live ticket's registration locked (FOR UPDATE OF registrations on PostgreSQL), with
-# its organization and the name of who checked it in first — one round trip, bound parameters only.
-_SCAN_LOOKUP = (
+# Built once: the live ticket's registration with its organization and the name of who checked it in
+# first — one round trip, bound parameters only; locked (FOR UPDATE OF registrations) for the
+# transactional path.
+_SCAN_READ = (
     sa.select(
         *(_REGISTRATIONS.c[name] for name in ScannedRegistration.__slots__[:13]),
         _ORGANIZATIONS.c.id.label("organization_id"), _ORGANIZATIONS.c.name.label("organization_name"),
@@ -180,8 +182,8 @@ _SCAN_LOOKUP = (
     .select_from(_REGISTRATIONS.join(_ORGANIZATIONS, _ORGANIZATIONS.c.id == _REGISTRATIONS.c.organization_id)
                  .outerjoin(_USERS, _USERS.c.id == _REGISTRATIONS.c.checked_in_by_id))
     .where(_REGISTRATIONS.c.ticket_token == sa.bindparam("token"))
-    .with_for_update(of=_REGISTRATIONS)
 )
+_SCAN_LOOKUP = _SCAN_READ.with_for_update(of=_REGISTRATIONS)
 
 
 def _locked_for_scan(token: str | None) -> ScannedRegistration | None:
@@ -204,19 +206,26 @@ class _ScanEvent:
 
 
 _EVENTS = Event.__table__
-# A trainer's scan (the door's common case): the event, the trainer's assignment to it and the live
-# ticket's registration (locked, as _SCAN_LOOKUP) — one round trip.
-_SCANNED = _SCAN_LOOKUP.cte("scanned")
-_TRAINER_SCAN = (
-    sa.select(
-        *(_EVENTS.c[key].label(f"scan_event_{key}") for key in _ScanEvent.__slots__),
-        sa.exists().where(event_trainers.c.event_id == _EVENTS.c.id,
-                          event_trainers.c.user_id == sa.bindparam("user_id")).label("assigned"),
-        *_SCANNED.c,
+
+
+def _trainer_scan(lookup: sa.Select) -> sa.Select:
+    """A trainer's scan (the door's common case): the event, the trainer's assignment to it and the live
+    ticket's registration (as `lookup` reads it) — one round trip."""
+    scanned = lookup.cte("scanned")
+    return (
+        sa.select(
+            *(_EVENTS.c[key].label(f"scan_event_{key}") for key in _ScanEvent.__slots__),
+            sa.exists().where(event_trainers.c.event_id == _EVENTS.c.id,
+                              event_trainers.c.user_id == sa.bindparam("user_id")).label("assigned"),
+            *scanned.c,
+        )
+        .select_from(_EVENTS.outerjoin(scanned, sa.true()))
+        .where(_EVENTS.c.id == sa.bindparam("event_id"))
     )
-    .select_from(_EVENTS.outerjoin(_SCANNED, sa.true()))
-    .where(_EVENTS.c.id == sa.bindparam("event_id"))
-)
+
+
+_TRAINER_SCAN = _trainer_scan(_SCAN_LOOKUP)
+_TRAINER_SCAN_READ = _trainer_scan(_SCAN_READ)
 
 
 def trainer_check_in(token, event_id: int, *, actor: User, device: str = "", now: datetime, direction: str = "in",
@@ -228,10 +237,15 @@ def trainer_check_in(token, event_id: int, *, actor: User, device: str = "", now
     if direction not in ("in", "out"):
         direction = "in"
     bare = parse_token(token)
+    optimistic = in_autocommit()
     with _writers_queue():
-        _keeping_loaded(begin_write)
+        if not optimistic:
+            _keeping_loaded(begin_write)
+        # Optimistic (autocommit, PostgreSQL): read without a lock; the write re-checks what the rules
+        # read and, when the registration changed meanwhile, the scan is decided again under the lock.
+        statement = _TRAINER_SCAN_READ if optimistic else _TRAINER_SCAN
         row = db.session.connection().execute(
-            _TRAINER_SCAN, {"event_id": event_id, "user_id": actor.id, "token": bare}).first()
+            statement, {"event_id": event_id, "user_id": actor.id, "token": bare}).first()
         if row is None:
             _keeping_loaded(db.session.commit)  # nothing written: end the write transaction
             return None
@@ -298,14 +312,19 @@ def _decide(registration, bare, token, event, *, actor, device, now, direction, 
     else:
         changes = {"checked_out_at": now}
     result = CheckInResult("ok", registration, now, message_key="ok" if direction == "in" else "ok_out")
+    optimistic = in_autocommit()
     try:
         return _finish(result, event, token, actor, device, now, direction, method, changes=changes)
-    except IntegrityError:
-        # Belt and braces: the unique index refused a second `ok` that slipped past the lock.
+    except (IntegrityError, _ReadChanged) as conflict:
         db.session.rollback()
         begin_write()
         registration = (_locked_for_scan(bare) if isinstance(registration, ScannedRegistration)
                         else find_by_token(bare, lock=True))
+        if optimistic:  # read without a lock: decide again on the locked row (no longer optimistic)
+            return _decide(registration, bare, token, event, actor=actor, device=device, now=now,
+                           direction=direction, method=method)
+        # Belt and braces: the unique index refused a second `ok` that slipped past the lock.
+        assert isinstance(conflict, IntegrityError)
         return _finish(_already(registration, direction), event, token, actor, device, now, direction, method)
 
 
@@ -343,6 +362,28 @@ _INSERT_APPLYING_IN = _insert_applying(_UPDATE_IN)
 _INSERT_APPLYING_OUT = _insert_applying(_UPDATE_OUT)
 
 
+class _ReadChanged(Exception):
+    """The registration an optimistic scan read has changed since (another trainer, a cancellation, a
+    reissued ticket): nothing was written."""
+
+
+def _insert_if_unchanged(update: sa.Update, still_open) -> sa.Insert:
+    """PostgreSQL, autocommit: the registration's update, only while it is as the rules read it (confirmed,
+    this ticket, not yet checked in/out), and the accepted row's insert only when the update applied —
+    one statement, atomic on its own. No row back: the read is stale."""
+    applied = (update.where(_REGISTRATIONS.c.status == "confirmed",
+                            _REGISTRATIONS.c.ticket_token == sa.bindparam("read_token"), still_open)
+               .returning(_REGISTRATIONS.c.id).cte("applied"))
+    columns = CheckIn.__table__.c
+    values = sa.select(*(sa.bindparam(f"ci_{key}", type_=columns[key].type) for key in _CHECKIN_FIELDS))
+    return (sa.insert(CheckIn.__table__).from_select(list(_CHECKIN_FIELDS), values.select_from(applied))
+            .add_cte(applied).returning(columns.id))
+
+
+_INSERT_IF_UNCHANGED_IN = _insert_if_unchanged(_UPDATE_IN, _REGISTRATIONS.c.checked_in_at.is_(None))
+_INSERT_IF_UNCHANGED_OUT = _insert_if_unchanged(_UPDATE_OUT, _REGISTRATIONS.c.checked_out_at.is_(None))
+
+
 def _finish(result: CheckInResult, event, token, actor, device, now, direction, method,
             changes: dict | None = None) -> CheckInResult:
     """Store the attempt (accepted or not), apply an accepted one to the registration, commit once.
@@ -364,10 +405,17 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
     connection = db.session.connection()  # plain Core: no ORM bookkeeping on the hot path
     if changes and connection.dialect.name == "postgresql":
         registration = result.registration
-        statement = _INSERT_APPLYING_IN if "checked_in_at" in changes else _INSERT_APPLYING_OUT
-        row_id = connection.execute(statement, {**{f"ci_{key}": value for key, value in values.items()},
-                                                **changes, "updated_at": now,
-                                                "registration_id": registration.id}).scalar_one()
+        checking_in = "checked_in_at" in changes
+        parameters = {**{f"ci_{key}": value for key, value in values.items()}, **changes, "updated_at": now,
+                      "registration_id": registration.id}
+        if in_autocommit():
+            statement = _INSERT_IF_UNCHANGED_IN if checking_in else _INSERT_IF_UNCHANGED_OUT
+            row_id = connection.execute(statement, {**parameters, "read_token": registration.ticket_token}).scalar()
+            if row_id is None:
+                raise _ReadChanged()
+        else:
+            statement = _INSERT_APPLYING_IN if checking_in else _INSERT_APPLYING_OUT
+            row_id = connection.execute(statement, parameters).scalar_one()
     else:
         row_id = connection.execute(_INSERT_CHECKIN, values).scalar_one()
         if changes:

@@ -1,6 +1,17 @@
 """All models, re-exported: `from trainhub.models import Event, Registration`."""
 from trainhub.models.accounts import ROLES, ApiToken, AuditLog, MemberInvitation, RateLimitHit, User
-from trainhub.models.base import Base, UTCDateTime, begin_write, db, use_case, utcnow
+from trainhub.models.base import (
+    Base,
+    UTCDateTime,
+    autocommit_reads,
+    begin_autocommit_reads,
+    begin_write,
+    db,
+    end_autocommit_reads,
+    in_autocommit,
+    use_case,
+    utcnow,
+)
 from trainhub.models.campaigns import (
     REPORT_STATUSES,
     Campaign,

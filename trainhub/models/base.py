@@ -67,10 +67,48 @@ def begin_write() -> None:
     """
     session = db.session()  # the Session itself: scoped_session does not proxy in_transaction()
     if session.get_bind().dialect.name != "sqlite":
+        end_autocommit_reads()  # the use case gets a real transaction
         return
     if session.in_transaction():
         session.commit()  # ends the view's read transaction; nothing is pending before a use case
     _sqlite_immediate.set(True)
+
+
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
+
+def autocommit_reads(view):
+    """Mark a view whose request runs in autocommit on PostgreSQL (see begin_autocommit_reads)."""
+    view.autocommit_reads = True
+    return view
+
+
+def begin_autocommit_reads() -> bool:
+    """PostgreSQL: the request's statements each commit on their own — no BEGIN and COMMIT round trips —
+    until a use case calls begin_write(), which starts a real transaction.
+
+    For hot endpoints whose reads need no common snapshot and whose write is one statement (the door
+    scan: two reads and one conditional insert). Only before the request's first statement; else a no-op.
+    """
+    session = db.session()
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return False
+    session.connection(execution_options=_AUTOCOMMIT)
+    return True
+
+
+def end_autocommit_reads() -> None:
+    """Give the autocommit connection back (nothing is pending: every statement committed on its own)."""
+    if in_autocommit():
+        db.session.commit()
+
+
+def in_autocommit() -> bool:
+    """Whether the session's current connection commits every statement on its own."""
+    session = db.session()
+    if not session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return False  # (SQLite: asking for the connection could begin its transaction)
+    return session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT"
 
 
 def use_case(function):

@@ -1,0 +1,196 @@
+"""The door scan on PostgreSQL runs in autocommit: it reads the ticket without a lock and writes with one
+conditional statement. Whatever changes the registration between the read and the write (another
+trainer, a cancellation, a reissued ticket) is caught, and the scan is decided again under the lock."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from trainhub.checkin import services
+from trainhub.models import CheckIn, Registration, User, begin_autocommit_reads, db, in_autocommit
+from trainhub.registrations.services import cancel_registration
+from trainhub.tickets.services import reissue_ticket
+
+ROUNDS = 6
+
+
+@pytest.fixture
+def postgres_only(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the autocommit scan is PostgreSQL's (SQLite scans queue on one write lock)")
+
+
+def _in_other_session(app, work):
+    """Run work() in its own app context (its own session and connection), as another request would."""
+    failure = []
+
+    def run():
+        with app.app_context():
+            try:
+                work()
+            except Exception as error:  # pragma: no cover - surfaced by the assertion below
+                failure.append(error)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    assert not failure, failure
+
+
+def _scan_with_change_after_read(app, monkeypatch, change, *, token, event_id, actor_id, now, direction="in"):
+    """A trainer's optimistic scan; `change` runs in another session right after the scan read the ticket."""
+    original = services.ScannedRegistration
+
+    class ChangedAfterRead(original):
+        changed = False
+
+        def __init__(self, row):
+            super().__init__(row)
+            if not ChangedAfterRead.changed:
+                ChangedAfterRead.changed = True
+                _in_other_session(app, change)
+
+    monkeypatch.setattr(services, "ScannedRegistration", ChangedAfterRead)
+    db.session.remove()
+    assert begin_autocommit_reads()
+    actor = db.session.get(User, actor_id)
+    assert in_autocommit()
+    result = services.trainer_check_in(token, event_id, actor=actor, device="door-1", now=now, direction=direction)
+    assert ChangedAfterRead.changed
+    db.session.remove()
+    return result
+
+
+def _attempts(registration_id):
+    return db.session.execute(sa.select(CheckIn.result, CheckIn.actor_id).where(
+        CheckIn.registration_id == registration_id).order_by(CheckIn.id)).all()
+
+
+def test_another_trainer_checks_in_between_read_and_write(app, postgres_only, monkeypatch, make, event, trainer,
+                                                           attendee, at):
+    second = make.trainer(name="王讲师")
+    event.trainers.append(second)
+    db.session.commit()
+    ids = dict(registration=attendee.id, token=attendee.ticket_token, event=event.id, trainer=trainer.id,
+               second=second.id)
+
+    def second_trainer_scans():
+        actor = db.session.get(User, ids["second"])
+        assert services.trainer_check_in(ids["token"], ids["event"], actor=actor, now=at(-3)).code == "ok"
+
+    result = _scan_with_change_after_read(app, monkeypatch, second_trainer_scans, token=ids["token"],
+                                          event_id=ids["event"], actor_id=ids["trainer"], now=at(-2))
+    assert result.code == "already_checked_in"
+    assert result.first_by.name == "王讲师"
+    assert result.checked_in_at == at(-3)
+    assert _attempts(ids["registration"]) == [("ok", ids["second"]), ("already_checked_in", ids["trainer"])]
+    registration = db.session.get(Registration, ids["registration"])
+    assert registration.checked_in_at == at(-3) and registration.checked_in_by_id == ids["second"]
+
+
+def test_a_cancellation_between_read_and_write_is_answered_cancelled(app, postgres_only, monkeypatch, make, event,
+                                                                     trainer, attendee, at):
+    organizer = make.organizer()
+    ids = dict(registration=attendee.id, token=attendee.ticket_token, event=event.id, trainer=trainer.id,
+               organizer=organizer.id)
+
+    def cancel():
+        cancel_registration(db.session.get(Registration, ids["registration"]),
+                            actor=db.session.get(User, ids["organizer"]), now=at(-10))
+
+    result = _scan_with_change_after_read(app, monkeypatch, cancel, token=ids["token"], event_id=ids["event"],
+                                          actor_id=ids["trainer"], now=at(-2))
+    assert result.code == "cancelled"
+    assert _attempts(ids["registration"]) == [("cancelled", ids["trainer"])]
+    assert db.session.get(Registration, ids["registration"]).checked_in_at is None
+
+
+def test_a_ticket_reissued_between_read_and_write_opens_nothing(app, postgres_only, monkeypatch, make, event,
+                                                                trainer, attendee, at):
+    organizer = make.organizer()
+    ids = dict(registration=attendee.id, token=attendee.ticket_token, event=event.id, trainer=trainer.id,
+               organizer=organizer.id)
+
+    def reissue():
+        reissue_ticket(db.session.get(Registration, ids["registration"]),
+                       actor=db.session.get(User, ids["organizer"]), now=at(-10))
+
+    result = _scan_with_change_after_read(app, monkeypatch, reissue, token=ids["token"], event_id=ids["event"],
+                                          actor_id=ids["trainer"], now=at(-2))
+    assert result.code == "invalid_token"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(CheckIn.result == "ok")) == 0
+    registration = db.session.get(Registration, ids["registration"])
+    assert registration.checked_in_at is None and registration.ticket_token != ids["token"]
+
+
+def test_check_out_after_another_trainers_check_out_is_already(app, postgres_only, monkeypatch, make, event, trainer,
+                                                               attendee, at):
+    second = make.trainer()
+    event.trainers.append(second)
+    db.session.commit()
+    ids = dict(registration=attendee.id, token=attendee.ticket_token, event=event.id, trainer=trainer.id,
+               second=second.id)
+    assert services.trainer_check_in(ids["token"], ids["event"], actor=trainer, now=at(-5)).code == "ok"
+
+    def second_trainer_checks_out():
+        actor = db.session.get(User, ids["second"])
+        assert services.trainer_check_in(ids["token"], ids["event"], actor=actor, now=at(170),
+                                         direction="out").code == "ok"
+
+    result = _scan_with_change_after_read(app, monkeypatch, second_trainer_checks_out, token=ids["token"],
+                                          event_id=ids["event"], actor_id=ids["trainer"], now=at(171),
+                                          direction="out")
+    assert result.code == "already_checked_in"
+    assert result.checked_in_at == at(170)
+    assert db.session.get(Registration, ids["registration"]).checked_out_at == at(170)
+
+
+def test_two_trainers_racing_in_autocommit_get_one_ok(app, postgres_only, make, event, trainer, org, at):
+    second = make.trainer()
+    event.trainers.append(second)
+    db.session.commit()
+    tokens = [make.registration(event, org).ticket_token for _ in range(ROUNDS)]
+    actor_ids, event_id = (trainer.id, second.id), event.id
+    db.session.remove()
+
+    def scan(actor_id, token, direction, barrier, out):
+        with app.app_context():
+            assert begin_autocommit_reads()
+            actor = db.session.get(User, actor_id)
+            barrier.wait()
+            out.append(services.trainer_check_in(token, event_id, actor=actor, device=f"t{actor_id}", now=at(),
+                                                 direction=direction).code)
+            db.session.remove()
+
+    for direction in ("in", "out"):
+        for token in tokens:
+            barrier, out = threading.Barrier(2), []
+            threads = [threading.Thread(target=scan, args=(actor_id, token, direction, barrier, out))
+                       for actor_id in actor_ids]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            assert sorted(out) == ["already_checked_in", "ok"], (direction, out)
+
+    accepted = db.session.execute(sa.select(CheckIn.direction, sa.func.count()).where(
+        CheckIn.event_id == event_id, CheckIn.result == "ok").group_by(CheckIn.direction)).all()
+    assert dict(accepted) == {"in": ROUNDS, "out": ROUNDS}
+
+
+def test_the_api_scan_leaves_no_autocommit_behind(app, api, event, trainer, attendee, monkeypatch, at):
+    # Tests share one session across requests: after the scan, the session writes in transactions again.
+    monkeypatch.setattr("trainhub.api.checkins.now", lambda: at(-5))
+    db.session.commit()
+    body = api(trainer).post("/api/v1/checkins", json={"token": attendee.ticket_token, "event_id": event.id}).get_json()
+    assert body["result"] == "ok"
+    assert not in_autocommit()
+    db.session.add(CheckIn(event_id=event.id, registration_id=attendee.id, token_tried="x", direction="in",
+                           method="manual", result="invalid_token", created_at=at(-4)))
+    db.session.flush()
+    db.session.rollback()
+    assert [row.result for row in _attempts(attendee.id)] == ["ok"]
