@@ -4,7 +4,9 @@
 cancelled, not_confirmed, too_early, too_late, not_allowed. A refused scan is an answer, not an
 error: it is stored like an accepted one (a `CheckIn` row with its result) and costs no more.
 The scan path: one indexed lookup by token with the registration locked, one insert, one update,
-one commit. The unique partial index `uq_checkins_accepted` makes a second `ok` impossible.
+one commit. A trainer's API scan on PostgreSQL runs in autocommit instead: an unlocked read and one
+conditional statement (update and insert), re-decided under the lock when the registration changed in
+between. The unique partial index `uq_checkins_accepted` makes a second `ok` impossible either way.
 """
 from __future__ import annotations
 
@@ -232,8 +234,9 @@ def trainer_check_in(token, event_id: int, *, actor: User, device: str = "", now
                      method: str = "scan") -> CheckInResult | None:
     """check_in for a trainer and an event known by its id (the API's scan); None when there is no such event.
 
-    The same rules and the same records as check_in, with the event, the assignment and the locked
-    registration read in one statement inside the write transaction."""
+    The same rules and the same records as check_in, with the event, the assignment and the registration
+    read in one statement: locked, inside the write transaction; or, when the request runs in autocommit
+    (PostgreSQL, see models.begin_autocommit_reads), unlocked, for one conditional write after it."""
     if direction not in ("in", "out"):
         direction = "in"
     bare = parse_token(token)
