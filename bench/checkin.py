@@ -73,6 +73,9 @@ def prepare(database_url: str, attendees: int) -> tuple[int, str, list[str]]:
         db.session.commit()
         event_id = event.id
         db.session.remove()
+        if db.engine.dialect.name == "postgresql":  # autovacuum may be off: fresh statistics before measuring
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("ANALYZE"))
         db.engine.dispose()
     return event_id, raw, tokens
 
