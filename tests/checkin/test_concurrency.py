@@ -1,13 +1,15 @@
 """Two trainers scanning the same ticket at the same moment: exactly one `ok`, one `already_checked_in`
-(SQLite: immediate write transactions; PostgreSQL: the locked registration; both: the unique index)."""
+(SQLite: immediate write transactions; PostgreSQL: the locked registration, or the conditional write of an
+autocommit scan; both: the unique index)."""
 from __future__ import annotations
 
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from trainhub.checkin import services
-from trainhub.models import CheckIn, Event, User, db
+from trainhub.models import CheckIn, Event, User, begin_autocommit_reads, db
 
 ROUNDS = 6
 
@@ -43,9 +45,13 @@ def test_two_trainers_same_ticket_same_moment(app, make, event, trainer, org, at
     assert accepted == ROUNDS
 
 
-def test_two_trainers_same_ticket_same_moment_through_the_api_scan(app, make, event, trainer, org, at):
+@pytest.mark.parametrize("autocommit", [False, True], ids=["locked", "autocommit"])
+def test_two_trainers_same_ticket_same_moment_through_the_api_scan(app, make, event, trainer, org, at, autocommit):
     # The API's trainer path (event, assignment and locked ticket in one statement; on PostgreSQL the
-    # insert and the update in one): the same guarantee, for checking in and for checking out.
+    # insert and the update in one) and, on PostgreSQL, the API request's autocommit path (unlocked read,
+    # conditional write): the same guarantee, for checking in and for checking out.
+    if autocommit and db.engine.dialect.name != "postgresql":
+        pytest.skip("the autocommit scan is PostgreSQL's")
     second = make.trainer()
     event.trainers.append(second)
     db.session.commit()
@@ -55,6 +61,8 @@ def test_two_trainers_same_ticket_same_moment_through_the_api_scan(app, make, ev
 
     def scan(actor_id, token, direction, barrier, out):
         with app.app_context():
+            if autocommit:
+                assert begin_autocommit_reads()
             actor = db.session.get(User, actor_id)
             barrier.wait()
             out.append(services.trainer_check_in(token, event_id, actor=actor, device=f"t{actor_id}", now=at(),

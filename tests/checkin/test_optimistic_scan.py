@@ -13,9 +13,6 @@ from trainhub.models import CheckIn, Registration, User, begin_autocommit_reads,
 from trainhub.registrations.services import cancel_registration
 from trainhub.tickets.services import reissue_ticket
 
-ROUNDS = 6
-
-
 @pytest.fixture
 def postgres_only(app):
     if db.engine.dialect.name != "postgresql":
@@ -92,39 +89,24 @@ def test_another_trainer_checks_in_between_read_and_write(app, postgres_only, mo
     assert registration.checked_in_at == at(-3) and registration.checked_in_by_id == ids["second"]
 
 
-def test_a_cancellation_between_read_and_write_is_answered_cancelled(app, postgres_only, monkeypatch, make, event,
-                                                                     trainer, attendee, at):
+@pytest.mark.parametrize("change, code", [(cancel_registration, "cancelled"), (reissue_ticket, "invalid_token")],
+                         ids=["cancelled", "reissued"])
+def test_a_cancellation_or_reissue_between_read_and_write_applies_nothing(app, postgres_only, monkeypatch, make,
+                                                                          event, trainer, attendee, at, change, code):
     organizer = make.organizer()
     ids = dict(registration=attendee.id, token=attendee.ticket_token, event=event.id, trainer=trainer.id,
                organizer=organizer.id)
 
-    def cancel():
-        cancel_registration(db.session.get(Registration, ids["registration"]),
-                            actor=db.session.get(User, ids["organizer"]), now=at(-10))
+    def organizer_changes_it():
+        change(db.session.get(Registration, ids["registration"]), actor=db.session.get(User, ids["organizer"]),
+               now=at(-10))
 
-    result = _scan_with_change_after_read(app, monkeypatch, cancel, token=ids["token"], event_id=ids["event"],
-                                          actor_id=ids["trainer"], now=at(-2))
-    assert result.code == "cancelled"
-    assert _attempts(ids["registration"]) == [("cancelled", ids["trainer"])]
-    assert db.session.get(Registration, ids["registration"]).checked_in_at is None
-
-
-def test_a_ticket_reissued_between_read_and_write_opens_nothing(app, postgres_only, monkeypatch, make, event,
-                                                                trainer, attendee, at):
-    organizer = make.organizer()
-    ids = dict(registration=attendee.id, token=attendee.ticket_token, event=event.id, trainer=trainer.id,
-               organizer=organizer.id)
-
-    def reissue():
-        reissue_ticket(db.session.get(Registration, ids["registration"]),
-                       actor=db.session.get(User, ids["organizer"]), now=at(-10))
-
-    result = _scan_with_change_after_read(app, monkeypatch, reissue, token=ids["token"], event_id=ids["event"],
-                                          actor_id=ids["trainer"], now=at(-2))
-    assert result.code == "invalid_token"
+    result = _scan_with_change_after_read(app, monkeypatch, organizer_changes_it, token=ids["token"],
+                                          event_id=ids["event"], actor_id=ids["trainer"], now=at(-2))
+    assert result.code == code
+    assert db.session.scalars(sa.select(CheckIn.result).where(CheckIn.actor_id == ids["trainer"])).all() == [code]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(CheckIn.result == "ok")) == 0
-    registration = db.session.get(Registration, ids["registration"])
-    assert registration.checked_in_at is None and registration.ticket_token != ids["token"]
+    assert db.session.get(Registration, ids["registration"]).checked_in_at is None
 
 
 def test_check_out_after_another_trainers_check_out_is_already(app, postgres_only, monkeypatch, make, event, trainer,
@@ -147,39 +129,6 @@ def test_check_out_after_another_trainers_check_out_is_already(app, postgres_onl
     assert result.code == "already_checked_in"
     assert result.checked_in_at == at(170)
     assert db.session.get(Registration, ids["registration"]).checked_out_at == at(170)
-
-
-def test_two_trainers_racing_in_autocommit_get_one_ok(app, postgres_only, make, event, trainer, org, at):
-    second = make.trainer()
-    event.trainers.append(second)
-    db.session.commit()
-    tokens = [make.registration(event, org).ticket_token for _ in range(ROUNDS)]
-    actor_ids, event_id = (trainer.id, second.id), event.id
-    db.session.remove()
-
-    def scan(actor_id, token, direction, barrier, out):
-        with app.app_context():
-            assert begin_autocommit_reads()
-            actor = db.session.get(User, actor_id)
-            barrier.wait()
-            out.append(services.trainer_check_in(token, event_id, actor=actor, device=f"t{actor_id}", now=at(),
-                                                 direction=direction).code)
-            db.session.remove()
-
-    for direction in ("in", "out"):
-        for token in tokens:
-            barrier, out = threading.Barrier(2), []
-            threads = [threading.Thread(target=scan, args=(actor_id, token, direction, barrier, out))
-                       for actor_id in actor_ids]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
-            assert sorted(out) == ["already_checked_in", "ok"], (direction, out)
-
-    accepted = db.session.execute(sa.select(CheckIn.direction, sa.func.count()).where(
-        CheckIn.event_id == event_id, CheckIn.result == "ok").group_by(CheckIn.direction)).all()
-    assert dict(accepted) == {"in": ROUNDS, "out": ROUNDS}
 
 
 def test_the_api_scan_leaves_no_autocommit_behind(app, api, event, trainer, attendee, monkeypatch, at):

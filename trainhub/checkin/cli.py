@@ -15,7 +15,8 @@ def register_cli(app) -> None:
     @click.option("--as", "as_email", default=None, help="E-mail of the trainer or organizer acting.")
     @click.option("--out", "check_out", is_flag=True, help="Record the leaving time instead.")
     def checkin_command(event_id, token, as_email, check_out):
-        """Check in the attendee holding TOKEN (a ticket URL or the bare token) for EVENT_ID."""
+        """Check in the attendee holding TOKEN (a ticket URL, or the bare token — after `--` when it
+        begins with "-") for EVENT_ID."""
         from trainhub.checkin import services
 
         event = db.session.get(Event, event_id)
