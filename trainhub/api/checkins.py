@@ -13,11 +13,13 @@ from trainhub.checkin import services
 from trainhub.checkin.serializers import checkin_to_dict, result_to_dict
 from trainhub.errors import ValidationError
 from trainhub.models import CheckIn, Event, Registration, autocommit_reads, db
+from trainhub.security import revalidates_bearer
 from trainhub.timeutil import now
 
 
 @bp.post("/checkins")
-@autocommit_reads  # PostgreSQL: a trainer's scan is two reads and one conditional insert, no BEGIN/COMMIT
+@autocommit_reads  # PostgreSQL: a trainer's scan is one read and one conditional insert, no BEGIN/COMMIT
+@revalidates_bearer  # a trainer's token is re-checked in the scan's read, not loaded by a statement of its own
 @api_roles("trainer", "organizer")
 def create_checkin():
     """Check an attendee in (or out) by what their QR code holds."""
@@ -37,7 +39,7 @@ def create_checkin():
     options = dict(device=device or request.user_agent.string[:200], now=now(), direction=direction,
                    method="scan" if data.get("method") != "api" else "api")
     if current_user.is_trainer:  # the door's common case: event, assignment and ticket in one statement
-        result = services.trainer_check_in(token, event_id, actor=current_user, **options)
+        result = services.trainer_check_in(token, event_id, actor=current_user._get_current_object(), **options)
     else:
         event = db.session.get(Event, event_id)
         result = services.check_in(token, event, actor=current_user, **options) if event is not None else None

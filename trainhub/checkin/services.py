@@ -40,6 +40,7 @@ from trainhub.models import (
     event_trainers,
     in_autocommit,
 )
+from trainhub.security import RememberedTrainer, StaleBearer, bearer_still_live, check_bearer_still_live, remembered_bearer
 from trainhub.tickets.services import find_by_token, find_retired, parse_token
 from trainhub.timeutil import to_local
 
@@ -210,15 +211,18 @@ class _ScanEvent:
 _EVENTS = Event.__table__
 
 
-def _trainer_scan(lookup: sa.Select) -> sa.Select:
+def _trainer_scan(lookup: sa.Select, *, revalidating_bearer: bool = False) -> sa.Select:
     """A trainer's scan (the door's common case): the event, the trainer's assignment to it and the live
-    ticket's registration (as `lookup` reads it) — one round trip."""
+    ticket's registration (as `lookup` reads it) — one round trip; for a remembered trainer also whether
+    their bearer token is still live (security.bearer_still_live), so authentication costs no statement."""
     scanned = lookup.cte("scanned")
+    extra = [bearer_still_live().label("bearer_live")] if revalidating_bearer else []
     return (
         sa.select(
             *(_EVENTS.c[key].label(f"scan_event_{key}") for key in _ScanEvent.__slots__),
             sa.exists().where(event_trainers.c.event_id == _EVENTS.c.id,
                               event_trainers.c.user_id == sa.bindparam("user_id")).label("assigned"),
+            *extra,
             *scanned.c,
         )
         .select_from(_EVENTS.outerjoin(scanned, sa.true()))
@@ -226,32 +230,42 @@ def _trainer_scan(lookup: sa.Select) -> sa.Select:
     )
 
 
-_TRAINER_SCAN = _trainer_scan(_SCAN_LOOKUP)
-_TRAINER_SCAN_READ = _trainer_scan(_SCAN_READ)
+# (optimistic, revalidating the bearer token) → the statement
+_TRAINER_SCANS = {
+    (optimistic, revalidating): _trainer_scan(_SCAN_READ if optimistic else _SCAN_LOOKUP,
+                                              revalidating_bearer=revalidating)
+    for optimistic in (False, True) for revalidating in (False, True)
+}
 
 
-def trainer_check_in(token, event_id: int, *, actor: User, device: str = "", now: datetime, direction: str = "in",
-                     method: str = "scan") -> CheckInResult | None:
+def trainer_check_in(token, event_id: int, *, actor: User | RememberedTrainer, device: str = "", now: datetime,
+                     direction: str = "in", method: str = "scan") -> CheckInResult | None:
     """check_in for a trainer and an event known by its id (the API's scan); None when there is no such event.
 
     The same rules and the same records as check_in, with the event, the assignment and the registration
     read in one statement: locked, inside the write transaction; or, when the request runs in autocommit
-    (PostgreSQL, see models.begin_autocommit_reads), unlocked, for one conditional write after it."""
+    (PostgreSQL, see models.begin_autocommit_reads), unlocked, for one conditional write after it.
+    A RememberedTrainer's token is re-checked in that statement; StaleBearer before anything is written."""
     if direction not in ("in", "out"):
         direction = "in"
     bare = parse_token(token)
     optimistic = in_autocommit()
+    bearer_hash = remembered_bearer(actor)
     with _writers_queue():
         if not optimistic:
             _keeping_loaded(begin_write)
         # Optimistic (autocommit, PostgreSQL): read without a lock; the write re-checks what the rules
         # read and, when the registration changed meanwhile, the scan is decided again under the lock.
-        statement = _TRAINER_SCAN_READ if optimistic else _TRAINER_SCAN
-        row = db.session.connection().execute(
-            statement, {"event_id": event_id, "user_id": actor.id, "token": bare}).first()
+        parameters = {"event_id": event_id, "user_id": actor.id, "token": bare}
+        if bearer_hash is not None:
+            parameters["bearer_hash"] = bearer_hash
+        row = db.session.connection().execute(_TRAINER_SCANS[optimistic, bearer_hash is not None], parameters).first()
         if row is None:
+            check_bearer_still_live(actor)
             _keeping_loaded(db.session.commit)  # nothing written: end the write transaction
             return None
+        if bearer_hash is not None and not row.bearer_live:
+            raise StaleBearer(bearer_hash)
         event = _ScanEvent(row)
         if not row.assigned:
             result = _finish(CheckInResult("not_allowed"), event, token, actor, device, now, direction, method)
