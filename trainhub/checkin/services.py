@@ -10,6 +10,7 @@ between. The unique partial index `uq_checkins_accepted` makes a second `ok` imp
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -78,11 +79,16 @@ class CheckInResult:
     # MESSAGES, the instant to show as HH:mm in it, and who did it first.
     message_key: str | None = None
     message_time: datetime | None = None
-    checkin: CheckIn | None = None
+    stored: dict | None = None  # the audit row as written (with its id)
 
     @property
     def ok(self) -> bool:
         return self.code == "ok"
+
+    @functools.cached_property
+    def checkin(self) -> CheckIn | None:
+        """The stored audit row, a detached copy — built on first use: the door's answer never needs it."""
+        return CheckIn(**self.stored) if self.stored is not None else None
 
 
 def checkin_window(event: Event) -> tuple[datetime, datetime]:
@@ -452,7 +458,7 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
             for key, value in changes.items():
                 set_committed_value(loaded, key, value)
     _keeping_loaded(db.session.commit)
-    result.checkin = CheckIn(id=row_id, **values)  # a detached copy of the stored row
+    result.stored = {"id": row_id, **values}
     return result
 
 

@@ -75,6 +75,7 @@ def begin_write() -> None:
 
 
 _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+_AUTOCOMMIT_TRANSACTION = "trainhub.autocommit_transaction"
 
 
 def autocommit_reads(view):
@@ -94,6 +95,8 @@ def begin_autocommit_reads() -> bool:
     if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
         return False
     session.connection(execution_options=_AUTOCOMMIT)
+    # Remember which session transaction runs in autocommit: in_autocommit() asks on every scan step.
+    session.info[_AUTOCOMMIT_TRANSACTION] = session.get_transaction()
     return True
 
 
@@ -101,14 +104,15 @@ def end_autocommit_reads() -> None:
     """Give the autocommit connection back (nothing is pending: every statement committed on its own)."""
     if in_autocommit():
         db.session.commit()
+        db.session.info.pop(_AUTOCOMMIT_TRANSACTION, None)
 
 
 def in_autocommit() -> bool:
-    """Whether the session's current connection commits every statement on its own."""
+    """Whether the session's current connection commits every statement on its own (begun by
+    begin_autocommit_reads and not ended since: a commit or rollback starts another transaction)."""
     session = db.session()
-    if not session.in_transaction() or session.get_bind().dialect.name != "postgresql":
-        return False  # (SQLite: asking for the connection could begin its transaction)
-    return session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    transaction = session.get_transaction()
+    return transaction is not None and session.info.get(_AUTOCOMMIT_TRANSACTION) is transaction
 
 
 def use_case(function):
