@@ -58,7 +58,6 @@ def test_a_trainers_second_scan_authenticates_inside_the_scan_statement(api, mak
     body = _scan(door, second.ticket_token, event.id).get_json()
     assert body["result"] == "ok" and body["registration"]["name"] == second.name
     assert not any(_is_token_lookup(s) for s in statements)
-    assert any("bearer_token" in s and "registrations" in s for s in statements)  # re-checked in the scan's read
     assert _accepted_and_refused(event.id) == [("ok", trainer.id), ("ok", trainer.id)]
 
 

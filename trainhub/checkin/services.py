@@ -32,6 +32,7 @@ from trainhub.errors import DomainError
 from trainhub.models import (
     AuditLog,
     CheckIn,
+    DirectStatement,
     Event,
     Organization,
     Registration,
@@ -238,8 +239,8 @@ def _trainer_scan(lookup: sa.Select, *, revalidating_bearer: bool = False) -> sa
 
 # (optimistic, revalidating the bearer token) → the statement
 _TRAINER_SCANS = {
-    (optimistic, revalidating): _trainer_scan(_SCAN_READ if optimistic else _SCAN_LOOKUP,
-                                              revalidating_bearer=revalidating)
+    (optimistic, revalidating): DirectStatement(_trainer_scan(_SCAN_READ if optimistic else _SCAN_LOOKUP,
+                                                              revalidating_bearer=revalidating))
     for optimistic in (False, True) for revalidating in (False, True)
 }
 
@@ -265,7 +266,7 @@ def trainer_check_in(token, event_id: int, *, actor: User | RememberedTrainer, d
         parameters = {"event_id": event_id, "user_id": actor.id, "token": bare}
         if bearer_hash is not None:
             parameters["bearer_hash"] = bearer_hash
-        row = db.session.connection().execute(_TRAINER_SCANS[optimistic, bearer_hash is not None], parameters).first()
+        row = _TRAINER_SCANS[optimistic, bearer_hash is not None].first(db.session.connection(), parameters)
         if row is None:
             check_bearer_still_live(actor)
             _keeping_loaded(db.session.commit)  # nothing written: end the write transaction
@@ -362,7 +363,6 @@ def _already(registration: Registration, direction: str) -> CheckInResult:
 
 
 # Built once: the scan path binds parameters into cached statements.
-_INSERT_CHECKIN = sa.insert(CheckIn.__table__).returning(CheckIn.__table__.c.id)
 _UPDATE_IN = (sa.update(_REGISTRATIONS).where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"))
               .values(checked_in_at=sa.bindparam("checked_in_at"), checked_in_by_id=sa.bindparam("checked_in_by_id"),
                       updated_at=sa.bindparam("updated_at")))
@@ -370,6 +370,9 @@ _UPDATE_OUT = (sa.update(_REGISTRATIONS).where(_REGISTRATIONS.c.id == sa.bindpar
                .values(checked_out_at=sa.bindparam("checked_out_at"), updated_at=sa.bindparam("updated_at")))
 _CHECKIN_FIELDS = ("event_id", "registration_id", "token_tried", "direction", "method", "result", "actor_id",
                    "device", "created_at")
+_INSERT_CHECKIN = DirectStatement(
+    sa.insert(CheckIn.__table__).values({key: sa.bindparam(key) for key in _CHECKIN_FIELDS})
+    .returning(CheckIn.__table__.c.id))
 
 
 def _insert_applying(update) -> sa.Insert:
@@ -381,8 +384,8 @@ def _insert_applying(update) -> sa.Insert:
             .returning(CheckIn.__table__.c.id))
 
 
-_INSERT_APPLYING_IN = _insert_applying(_UPDATE_IN)
-_INSERT_APPLYING_OUT = _insert_applying(_UPDATE_OUT)
+_INSERT_APPLYING_IN = DirectStatement(_insert_applying(_UPDATE_IN))
+_INSERT_APPLYING_OUT = DirectStatement(_insert_applying(_UPDATE_OUT))
 
 
 class _ReadChanged(Exception):
@@ -403,8 +406,9 @@ def _insert_if_unchanged(update: sa.Update, still_open) -> sa.Insert:
             .add_cte(applied).returning(columns.id))
 
 
-_INSERT_IF_UNCHANGED_IN = _insert_if_unchanged(_UPDATE_IN, _REGISTRATIONS.c.checked_in_at.is_(None))
-_INSERT_IF_UNCHANGED_OUT = _insert_if_unchanged(_UPDATE_OUT, _REGISTRATIONS.c.checked_out_at.is_(None))
+_INSERT_IF_UNCHANGED_IN = DirectStatement(_insert_if_unchanged(_UPDATE_IN, _REGISTRATIONS.c.checked_in_at.is_(None)))
+_INSERT_IF_UNCHANGED_OUT = DirectStatement(
+    _insert_if_unchanged(_UPDATE_OUT, _REGISTRATIONS.c.checked_out_at.is_(None)))
 
 
 def _finish(result: CheckInResult, event, token, actor, device, now, direction, method,
@@ -433,14 +437,15 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
                       "registration_id": registration.id}
         if in_autocommit():
             statement = _INSERT_IF_UNCHANGED_IN if checking_in else _INSERT_IF_UNCHANGED_OUT
-            row_id = connection.execute(statement, {**parameters, "read_token": registration.ticket_token}).scalar()
-            if row_id is None:
+            row = statement.first(connection, {**parameters, "read_token": registration.ticket_token})
+            if row is None:
                 raise _ReadChanged()
+            row_id = row.id
         else:
             statement = _INSERT_APPLYING_IN if checking_in else _INSERT_APPLYING_OUT
-            row_id = connection.execute(statement, parameters).scalar_one()
+            row_id = statement.first(connection, parameters).id
     else:
-        row_id = connection.execute(_INSERT_CHECKIN, values).scalar_one()
+        row_id = _INSERT_CHECKIN.first(connection, values).id
         if changes:
             registration = result.registration
             statement = _UPDATE_IN if "checked_in_at" in changes else _UPDATE_OUT

@@ -2,6 +2,7 @@
 from trainhub.models.accounts import ROLES, ApiToken, AuditLog, MemberInvitation, RateLimitHit, User
 from trainhub.models.base import (
     Base,
+    DirectStatement,
     UTCDateTime,
     autocommit_reads,
     begin_autocommit_reads,
