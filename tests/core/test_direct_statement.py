@@ -89,7 +89,8 @@ def test_cursor_listeners_see_the_statement(app, registration):
 def test_the_registration_model_is_untouched_by_a_direct_read(app, registration):
     """A direct statement creates no ORM identity: the loaded object is not refreshed behind the session."""
     loaded = db.session.get(Registration, registration.id)
-    statement = DirectStatement(sa.select(Registration.__table__.c.name).where(Registration.__table__.c.id == sa.bindparam("id")))
+    table = Registration.__table__
+    statement = DirectStatement(sa.select(table.c.name).where(table.c.id == sa.bindparam("id")))
     assert statement.first(db.session.connection(), {"id": registration.id}).name == loaded.name
 
 

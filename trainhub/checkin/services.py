@@ -7,6 +7,8 @@ The scan path: one indexed lookup by token with the registration locked, one ins
 one commit. A trainer's API scan on PostgreSQL runs in autocommit instead: an unlocked read and one
 conditional statement (update and insert), re-decided under the lock when the registration changed in
 between. The unique partial index `uq_checkins_accepted` makes a second `ok` impossible either way.
+A trainer remembered by the API (security.RememberedTrainer) is authenticated inside the scan's read,
+and the scan's statements run as models.DirectStatement: a door scan is two statements in all.
 """
 from __future__ import annotations
 
@@ -42,7 +44,13 @@ from trainhub.models import (
     event_trainers,
     in_autocommit,
 )
-from trainhub.security import RememberedTrainer, StaleBearer, bearer_still_live, check_bearer_still_live, remembered_bearer
+from trainhub.security import (
+    RememberedTrainer,
+    StaleBearer,
+    bearer_still_live,
+    check_bearer_still_live,
+    remembered_bearer,
+)
 from trainhub.tickets.services import find_by_token, find_retired, parse_token
 from trainhub.timeutil import to_local
 
