@@ -14,7 +14,19 @@ from tests import factories
 from trainhub import create_app
 from trainhub.models import Unit, db
 
-POSTGRES_URL = os.environ.get("TRAINHUB_TEST_POSTGRES_URL")
+
+
+def _per_worker(url: str | None) -> str | None:
+    """Under pytest-xdist each worker has its own database (`test_gw0`, …): every test truncates the
+    tables, which workers sharing one database would fight over (deadlocks)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = sa.engine.make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _per_worker(os.environ.get("TRAINHUB_TEST_POSTGRES_URL"))
 REDIS_URL = os.environ.get("TRAINHUB_TEST_REDIS_URL")
 BASE_URL = "http://trainhub.test"
 
@@ -41,6 +53,20 @@ def _seed_commission() -> None:
     """What migration 0002 does: the commission unit exists from the start."""
     db.session.add(Unit(name="市市场监督管理委员会", kind="commission", district=""))
     db.session.commit()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_database():
+    """This worker's PostgreSQL database exists (made on first use, kept for later runs)."""
+    if not POSTGRES_URL or POSTGRES_URL == os.environ.get("TRAINHUB_TEST_POSTGRES_URL"):
+        return
+    url = sa.engine.make_url(POSTGRES_URL)
+    engine = sa.create_engine(url.set(database=sa.engine.make_url(os.environ["TRAINHUB_TEST_POSTGRES_URL"]).database),
+                              isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}).first() is None:
+            conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
