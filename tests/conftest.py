@@ -60,12 +60,11 @@ def _worker_database():
     """This worker's PostgreSQL database exists (made on first use, kept for later runs)."""
     if not POSTGRES_URL or POSTGRES_URL == os.environ.get("TRAINHUB_TEST_POSTGRES_URL"):
         return
-    url = sa.engine.make_url(POSTGRES_URL)
-    engine = sa.create_engine(url.set(database=sa.engine.make_url(os.environ["TRAINHUB_TEST_POSTGRES_URL"]).database),
-                              isolation_level="AUTOCOMMIT")
+    name = sa.engine.make_url(POSTGRES_URL).database
+    engine = sa.create_engine(os.environ["TRAINHUB_TEST_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        if conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}).first() is None:
-            conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+        if conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is None:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
 
 
