@@ -103,17 +103,31 @@ def _processes() -> list[tuple[int, int, str]]:
     return found
 
 
-def cpu_snapshot(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the load generator (this process), the app (gunicorn) and the database."""
+def _machine_ticks() -> tuple[int, int]:
+    """(idle + iowait, all) clock ticks of the whole machine so far (Linux /proc/stat; zeros elsewhere)."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    return fields[3] + fields[4], sum(fields)
+
+
+def cpu_snapshot(server_pid: int) -> dict:
+    """CPU seconds used so far by the load generator (this process), the app (gunicorn) and the database,
+    and the machine's idle ticks."""
     processes = _processes()
     app = [server_pid] + [pid for pid, ppid, _ in processes if ppid == server_pid]
     database = [pid for pid, _, name in processes if name.startswith("postgres")]
     return {"client": _cpu_seconds(os.getpid()), "app": sum(map(_cpu_seconds, app)),
-            "database": sum(map(_cpu_seconds, database))}
+            "database": sum(map(_cpu_seconds, database)), "machine": _machine_ticks()}
 
 
 def cpu_per_request(before: dict, after: dict, requests_done: int) -> str:
-    return "   ".join(f"{key} {(after[key] - before[key]) * 1000 / requests_done:4.2f}" for key in before)
+    spent = "   ".join(f"{key} {(after[key] - before[key]) * 1000 / requests_done:4.2f}"
+                       for key in ("client", "app", "database"))
+    idle, total = (a - b for a, b in zip(after["machine"], before["machine"]))
+    # Idle cores while the clients wait: time spent waiting (the database's disk, round trips), not computing.
+    return spent + (f"   (machine idle {100 * idle / total:.0f} %)" if total else "")
 
 
 def run(requests_list, clients: int, headers: dict) -> tuple[float, list[float], list]:
