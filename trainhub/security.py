@@ -125,7 +125,7 @@ def _remember(token_hash: str, user: User, *, until_bookkeeping: timedelta) -> N
     remembered = _remembered_trainers()
     if len(remembered) >= _REMEMBERED_LIMIT:
         remembered.clear()
-    seconds = max(0.0, until_bookkeeping.total_seconds())
+    seconds = min(max(0.0, until_bookkeeping.total_seconds()), BEARER_BOOKKEEPING.total_seconds())
     remembered[token_hash] = RememberedTrainer(user, token_hash, time.monotonic() + seconds)
 
 
