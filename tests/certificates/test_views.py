@@ -154,3 +154,24 @@ def test_cli_issues_with_a_progress_bar(make, runner, issued):
     assert "issued: 1" in result.output and "not_checked_in" in result.output
     assert "Issuing certificates" in result.output and "Rendering PDFs" in result.output
     assert runner.invoke(args=["issue-certificates", "9999"]).exit_code != 0
+
+
+def test_only_the_events_managers_revoke_or_reissue_pages_and_api_alike(make, api, client, login, held_event):
+    """A co-organizing unit sees the event but may not change its certificates (403); another unit does
+    not see them at all (404); nothing is revoked either way."""
+    host, co_unit, other_unit = make.unit(name="朝阳区市场监管局"), make.unit(name="市标准化研究院"), make.unit(district="海淀区")
+    event = held_event(host_unit=host, co_units=[co_unit], certificate_min_minutes=None)
+    attend(make.registration(event, make.organization(), name="张伟"))
+    api(make.organizer(unit=host)).post(f"/api/v1/events/{event.id}/certificates")
+    serial = first_serial()
+    refused = ((make.organizer(unit=co_unit), 403), (make.organizer(unit=other_unit), 404))
+    for organizer, status in refused:
+        caller = api(organizer)
+        assert caller.post(f"/api/v1/certificates/{serial}/revoke", json={"reason": "误发"}).status_code == status
+        assert caller.post(f"/api/v1/certificates/{serial}/reissue", json={}).status_code == status
+    for organizer, status in refused:  # pages after the API: a signed-in session would outrank the token
+        login(organizer)
+        assert client.post(f"/manage/certificates/{serial}/revoke", data={"reason": "误发"}).status_code == status
+        assert client.post(f"/manage/certificates/{serial}/reissue", data={}).status_code == status
+    db.session.expire_all()
+    assert [(c.serial, c.revoked_at) for c in db.session.scalars(sa.select(Certificate))] == [(serial, None)]

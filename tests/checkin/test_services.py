@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from trainhub.checkin import services
-from trainhub.models import CheckIn, Registration, db
+from trainhub.models import CheckIn, Registration, Unit, db
 from trainhub.tickets.services import reissue_ticket
 
 
@@ -233,3 +233,13 @@ def test_the_unique_index_refuses_a_second_accepted_row_even_past_the_lock(event
     assert result.code == "already_checked_in"
     assert db.session.get(Registration, attendee.id).checked_in_at is None
     assert [r.result for r in scans(event)] == ["ok", "already_checked_in"]
+
+
+def test_a_scan_for_an_unknown_event_is_the_wrong_event_and_stores_nothing(make, event, attendee, trainer, at):
+    commission = make.organizer(unit=db.session.scalar(sa.select(Unit).where(Unit.kind == "commission")))
+    for actor in (trainer, commission):  # the trainer's one-statement path and the organizer's event path
+        result = services.scan(attendee.ticket_token, 999999, actor=actor, device="t", now=at())
+        assert result.code == "wrong_event" and result.registration is None and result.message
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
+    ok = services.scan(attendee.ticket_token, event.id, actor=commission, device="t", now=at())
+    assert ok.code == "ok" and ok.checkin.actor_id == commission.id

@@ -86,13 +86,6 @@ def verify_certificate(serial: str):
     return jsonify(services.verification(services.get_by_serial(serial)))
 
 
-def _managed_certificate(serial: str):
-    """The certificate, when the organizer manages its event (else 404/403 as load_event answers)."""
-    certificate = services.load_for_download(serial, current_user)
-    load_event(certificate.registration.event_id, current_user, need="manage")
-    return certificate
-
-
 def _reason() -> str:
     reason = json_body().get("reason")
     return reason if isinstance(reason, str) else ""
@@ -102,7 +95,8 @@ def _reason() -> str:
 @api_roles("organizer")
 def revoke_certificate(serial: str):
     """Revoke a certificate (reason required)."""
-    certificate = services.revoke(_managed_certificate(serial), _reason(), actor=current_user, now=now())
+    certificate = services.load_for_management(serial, current_user)
+    certificate = services.revoke(certificate, _reason(), actor=current_user, now=now())
     return jsonify(_certificate_json(certificate))
 
 
@@ -110,5 +104,6 @@ def revoke_certificate(serial: str):
 @api_roles("organizer")
 def reissue_certificate(serial: str):
     """Reissue: a new serial for the same attendee; the live one is revoked."""
-    new = services.reissue(_managed_certificate(serial), actor=current_user, now=now(), reason=_reason())
+    certificate = services.load_for_management(serial, current_user)
+    new = services.reissue(certificate, actor=current_user, now=now(), reason=_reason())
     return jsonify(_certificate_json(new)), 201

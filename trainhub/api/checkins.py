@@ -12,7 +12,7 @@ from trainhub.api._helpers import api_roles, json_body, paginate
 from trainhub.checkin import services
 from trainhub.checkin.serializers import checkin_to_dict, result_to_dict
 from trainhub.errors import ValidationError
-from trainhub.models import CheckIn, Event, Registration, autocommit_reads, db
+from trainhub.models import CheckIn, Registration, autocommit_reads
 from trainhub.security import revalidates_bearer
 from trainhub.timeutil import now
 
@@ -36,17 +36,9 @@ def create_checkin():
     if fields:
         raise ValidationError(fields)
     device = data.get("device") if isinstance(data.get("device"), str) else ""
-    options = dict(device=device or request.user_agent.string[:200], now=now(), direction=direction,
-                   method="scan" if data.get("method") != "api" else "api")
-    if current_user.is_trainer:  # the door's common case: event, assignment and ticket in one statement
-        result = services.trainer_check_in(token, event_id, actor=current_user._get_current_object(), **options)
-    else:
-        event = db.session.get(Event, event_id)
-        result = services.check_in(token, event, actor=current_user, **options) if event is not None else None
-    if result is None:
-        # Unknown event: the scan is still an answer (the console may hold a stale event id).
-        return jsonify({"result": "wrong_event", "registration": None, "checked_in_at": None,
-                        "message": str(services.MESSAGES["wrong_event"])})
+    result = services.scan(token, event_id, actor=current_user._get_current_object(),
+                           device=device or request.user_agent.string[:200], now=now(), direction=direction,
+                           method="scan" if data.get("method") != "api" else "api")
     return jsonify(result_to_dict(result))
 
 

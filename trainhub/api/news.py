@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, created, json_body, paginate
+from trainhub.campaigns import services as campaign_rules
 from trainhub.errors import NotFound
 from trainhub.reports import news, services
 from trainhub.reports.files import stored_path
@@ -25,7 +26,7 @@ def news_json(item) -> dict:
 def campaign_news(campaign_id: int):
     """A campaign's news (日常动态), newest first: published ones (organizers also see pending ones in scope)."""
     campaign = services.load_campaign(campaign_id)
-    if campaign.status == "draft" and not (current_user.is_authenticated and current_user.is_organizer):
+    if not campaign_rules.can_read(campaign, current_user):
         raise NotFound()  # an unpublished campaign is not public yet
     return paginate(news.news_query(campaign, current_user), news_json)
 

@@ -12,8 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission
 from trainhub.errors import DomainError, Forbidden, ValidationError
-from trainhub.models import use_case
-from trainhub.models import Campaign, CampaignAttachment, Unit, User, begin_write, db
+from trainhub.models import Campaign, CampaignAttachment, Unit, User, begin_write, db, use_case
 from trainhub.timeutil import parse_datetime
 from trainhub.uploads import DOCUMENT_TYPES, delete_upload, store_upload
 

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from trainhub.forms import show_service_errors
 from trainhub.access import is_commission
 from trainhub.campaigns import bp, queries, services
 from trainhub.campaigns.forms import STATUS_LABELS, AttachmentForm, CampaignForm
 from trainhub.errors import ValidationError
 from trainhub.events.forms import KIND_LABELS, MODE_LABELS
 from trainhub.events.queries import registration_counts
+from trainhub.forms import show_service_errors
 from trainhub.models import Campaign, CampaignAttachment, Unit, db
 from trainhub.security import commission_required
 from trainhub.timeutil import now, to_local

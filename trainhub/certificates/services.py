@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from trainhub.access import load_event
 from trainhub.certificates.attendance import attended_minutes, self_checkin_exists
 from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
 from trainhub.errors import DomainError, NotFound, ValidationError
@@ -204,6 +205,14 @@ def load_for_download(serial: str, user: User | None) -> Certificate:
     certificate = get_by_serial(serial)
     if not may_download(user, certificate):
         raise NotFound(_l("未找到该证书编号。"))
+    return certificate
+
+
+def load_for_management(serial: str, user: User | None) -> Certificate:
+    """The certificate, when the user manages its event (revoke, reissue): else 404, or 403 for an
+    organizer who may see the event but not change it — as access.load_event answers."""
+    certificate = load_for_download(serial, user)
+    load_event(certificate.registration.event_id, user, need="manage")
     return certificate
 
 

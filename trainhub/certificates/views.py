@@ -51,8 +51,7 @@ def issue(event_id: int):
 @bp.post("/manage/certificates/<serial>/revoke")
 @roles_required("organizer")
 def revoke(serial: str):
-    certificate = services.load_for_download(serial, current_user)
-    load_event(certificate.registration.event_id, current_user, need="manage")
+    certificate = services.load_for_management(serial, current_user)
     services.revoke(certificate, request.form.get("reason", ""), actor=current_user, now=now())
     flash(_("证书 %(serial)s 已撤销。", serial=serial), "success")
     return redirect(url_for("certificates.event_admin", event_id=certificate.registration.event_id))
@@ -61,9 +60,8 @@ def revoke(serial: str):
 @bp.post("/manage/certificates/<serial>/reissue")
 @roles_required("organizer")
 def reissue(serial: str):
-    certificate = services.load_for_download(serial, current_user)
+    certificate = services.load_for_management(serial, current_user)
     event_id = certificate.registration.event_id
-    load_event(event_id, current_user, need="manage")
     new = services.reissue(certificate, actor=current_user, now=now(), reason=request.form.get("reason", ""))
     flash(_("已补发新证书 %(serial)s。", serial=new.serial), "success")
     return redirect(url_for("certificates.event_admin", event_id=event_id))

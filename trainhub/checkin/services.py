@@ -292,6 +292,22 @@ def trainer_check_in(token, event_id: int, *, actor: User | RememberedTrainer, d
     return result
 
 
+def scan(token, event_id: int, *, actor: User | RememberedTrainer, device: str = "", now: datetime,
+         direction: str = "in", method: str = "scan") -> CheckInResult:
+    """A scan at the door for an event known by its id (the API, so the console): a trainer's takes the
+    one-statement path; an organizer's the event's. An unknown event is answered `wrong_event` (the console
+    may hold a stale id) — nothing is stored, there is no event to file it under."""
+    options = dict(device=device, now=now, direction=direction, method=method)
+    if actor.is_trainer:
+        result = trainer_check_in(token, event_id, actor=actor, **options)
+    else:
+        event = db.session.get(Event, event_id)
+        result = check_in(token, event, actor=actor, **options) if event is not None else None
+    if result is None:
+        result = CheckInResult("wrong_event", message=str(MESSAGES["wrong_event"]))
+    return result
+
+
 @contextmanager
 def _writers_queue():
     """SQLite only: scans wait their turn on a file lock, woken the moment it is released, instead of

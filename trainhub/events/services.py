@@ -43,8 +43,6 @@ WRITABLE_STATUSES = ("draft", "published")
 MAX_MINUTES = 7 * 24 * 60
 
 
-
-
 # -- reading and checking the input ------------------------------------------------------------
 
 class _Fields:

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from trainhub.forms import show_service_errors
 from trainhub.access import can_manage_event, is_commission, load_event
 from trainhub.errors import ValidationError
 from trainhub.events import bp, queries, services
 from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, EventForm
+from trainhub.forms import show_service_errors
 from trainhub.models import Campaign, Event, Unit, User, db
 from trainhub.security import organizer_required
 from trainhub.timeutil import now, to_local

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext as _
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from trainhub.models import Campaign, CampaignReport, OutboxMessage, begin_write, db
-from trainhub.notifications import notify
-from trainhub.reports.services import UNSUBMITTED, unit_organizers
+from trainhub.models import Campaign, CampaignReport, begin_write, db
+from trainhub.reports.services import UNSUBMITTED, email_unit_organizers
 from trainhub.timeutil import to_local
 
 
@@ -34,22 +33,14 @@ def send_report_reminders(now: datetime) -> int:
         for unit in campaign.reporting_units:
             if statuses.get(unit.id, "not_started") not in UNSUBMITTED:
                 continue
-            for organizer in unit_organizers(unit):
-                key = f"report-reminder:{campaign.id}:{unit.id}:{organizer.id}:{stage}"
-                if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
-                    continue
-                locale = organizer.locale or "zh_CN"
-                with force_locale(locale):
-                    subject = _("活动总结提交提醒：%(title)s", title=campaign.title)
-                    body = "\n".join([
-                        _("%(name)s：", name=unit.name),
-                        "",
-                        _("“%(title)s”的活动总结将于 %(due)s 截止，您单位尚未提交，请及时填写并提交。",
-                          title=campaign.title, due=to_local(campaign.report_due_at).strftime("%Y-%m-%d %H:%M")),
-                        "",
-                    ])
-                notify.send_plain("report_reminder", organizer.email, subject, body, locale=locale, dedupe_key=key)
-                sent += 1
+            due = to_local(campaign.report_due_at).strftime("%Y-%m-%d %H:%M")
+            sent += email_unit_organizers(
+                unit, "report_reminder",
+                lambda: (_("活动总结提交提醒：%(title)s", title=campaign.title),
+                         [_("“%(title)s”的活动总结将于 %(due)s 截止，您单位尚未提交，请及时填写并提交。",
+                            title=campaign.title, due=due)]),
+                dedupe_key=lambda organizer: f"report-reminder:{campaign.id}:{unit.id}:{organizer.id}:{stage}",
+            )
     try:
         db.session.commit()
     except IntegrityError:  # a concurrent run queued the same keys first: they are sent by it

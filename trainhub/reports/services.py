@@ -17,6 +17,7 @@ from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
 from trainhub.models import (
     Campaign,
     CampaignReport,
+    OutboxMessage,
     ReportAttachment,
     Unit,
     User,
@@ -313,18 +314,11 @@ def return_report(campaign: Campaign, unit: Unit, comment: str | None = None, *,
     report.comment = comment
     report.frozen_figures = None
     report.updated_at = now
-    for organizer in unit_organizers(unit):
-        locale = organizer.locale or "zh_CN"
-        with force_locale(locale):
-            subject = _("活动总结被退回：%(title)s", title=campaign.title)
-            body = "\n".join([
-                _("%(name)s：", name=unit.name),
-                "",
-                _("您单位提交的“%(title)s”活动总结已被退回，请修改后重新提交。", title=campaign.title),
-                _("退回意见：%(comment)s", comment=comment or "-"),
-                "",
-            ])
-        notify.send_plain("report_returned", organizer.email, subject, body, locale=locale)
+    email_unit_organizers(unit, "report_returned", lambda: (
+        _("活动总结被退回：%(title)s", title=campaign.title),
+        [_("您单位提交的“%(title)s”活动总结已被退回，请修改后重新提交。", title=campaign.title),
+         _("退回意见：%(comment)s", comment=comment or "-")],
+    ))
     db.session.commit()
     return report_for(campaign, unit, now=now)
 
@@ -394,4 +388,22 @@ def unit_organizers(unit: Unit) -> list[User]:
         sa.select(User).where(User.unit_id == unit.id, User.role == "organizer", User.is_active_flag.is_(True))
         .order_by(User.id)
     ))
+
+
+def email_unit_organizers(unit: Unit, kind: str, compose, *, dedupe_key=None) -> int:
+    """Email each active organizer of the unit in their own language: `compose()` → (subject, paragraphs),
+    under the unit's salutation. With `dedupe_key(organizer)`, an organizer already sent that key is
+    skipped. Returns how many were queued."""
+    sent = 0
+    for organizer in unit_organizers(unit):
+        key = dedupe_key(organizer) if dedupe_key is not None else None
+        if key is not None and db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+            continue
+        locale = organizer.locale or "zh_CN"
+        with force_locale(locale):
+            subject, paragraphs = compose()
+            body = "\n".join([_("%(name)s：", name=unit.name), "", *paragraphs, ""])
+        notify.send_plain(kind, organizer.email, subject, body, locale=locale, dedupe_key=key)
+        sent += 1
+    return sent
 

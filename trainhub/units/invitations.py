@@ -31,6 +31,11 @@ def district_enterprises_query(actor: User):
     return query.where(Organization.district == actor.unit.district)
 
 
+def may_invite_to(actor: User | None, event: Event) -> bool:
+    """An inviting unit's organizer who manages this event (its host unit, or the commission)."""
+    return can_invite(actor) and can_manage_event(actor, event)
+
+
 def _require_inviter(event: Event, actor: User) -> None:
     if not can_invite(actor):
         raise Forbidden(_l("只有区市场监管局和市场监管委可以邀请企业。"), code="invite_not_allowed")

@@ -4,7 +4,6 @@ Scope rules themselves live in trainhub/access.py; this module holds the units' 
 """
 from __future__ import annotations
 
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 

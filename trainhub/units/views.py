@@ -100,8 +100,7 @@ def invitations(event_id: int):
         else:
             flash(_("已发送 %(n)s 份邀请。", n=sent), "success")
         return redirect(url_for("units.invitations", event_id=event.id))
-    can_send = invites.can_invite(current_user) and (
-        is_commission(current_user) or event.host_unit_id == current_user.unit_id)
+    can_send = invites.may_invite_to(current_user, event)
     invited = invites.list_invitations(event)
     invited_ids = {row["organization"].id for row in invited}
     candidates = list(db.session.scalars(invites.district_enterprises_query(current_user))) if can_send else []
