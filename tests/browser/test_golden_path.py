@@ -6,6 +6,7 @@ import random
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.browser._server import report_browser, report_live_server  # noqa: F401 (fixtures)
 from trainhub.models import Registration, db
@@ -42,7 +43,7 @@ def test_enterprise_signs_up_registers_cancels_and_the_waitlist_moves(
     page.fill("input[name=password]", "a-long-password")
     page.fill("input[name=password_confirm]", "a-long-password")
     page.locator("form:has(input[name=uscc]) [type=submit]").click()
-    assert page.get_by_text("注册成功").is_visible()
+    expect(page.get_by_text("注册成功")).to_be_visible()
 
     # Find the session in the public catalogue and register two attendees in one form.
     page.goto(f"{base}/events?q=团体标准")
@@ -55,9 +56,9 @@ def test_enterprise_signs_up_registers_cancels_and_the_waitlist_moves(
     page.fill("input[name='attendees-1-phone']", "13912345602")
     page.get_by_role("button", name="提交报名").click()
     rows = page.locator("#existing tbody tr")
-    assert rows.count() == 2
-    assert [rows.nth(i).locator("[data-status]").get_attribute("data-status") for i in range(2)] == [
-        "confirmed", "confirmed"]
+    expect(rows).to_have_count(2)
+    for i in range(2):
+        expect(rows.nth(i).locator("[data-status]")).to_have_attribute("data-status", "confirmed")
 
     # Another enterprise registers after the seats are gone: waitlisted.
     db.session.rollback()
@@ -68,11 +69,10 @@ def test_enterprise_signs_up_registers_cancels_and_the_waitlist_moves(
 
     # The first enterprise cancels one attendee; the waitlisted attendee is promoted at once.
     page.locator("#existing tbody tr", has_text="杨帆").get_by_role("button", name="取消报名").click()
-    page.wait_for_load_state()
-    assert page.locator("#existing tbody tr", has_text="杨帆").locator("[data-status]").get_attribute(
-        "data-status") == "cancelled"
-    assert page.locator("#existing tbody tr", has_text="周敏").locator("[data-status]").get_attribute(
-        "data-status") == "confirmed"
+    expect(page.locator("#existing tbody tr", has_text="杨帆").locator("[data-status]")).to_have_attribute(
+        "data-status", "cancelled")
+    expect(page.locator("#existing tbody tr", has_text="周敏").locator("[data-status]")).to_have_attribute(
+        "data-status", "confirmed")
 
     db.session.rollback()  # end the test thread's read snapshot
     promoted = db.session.get(Registration, waitlisted_id)

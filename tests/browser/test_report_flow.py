@@ -1,7 +1,10 @@
 """A district bureau's organizer writes and submits a report; the commission returns it with a comment."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser._server import login_page, report_browser, report_live_server  # noqa: F401 (fixtures)
 from trainhub.models import CampaignReport, db
@@ -28,25 +31,25 @@ def test_bureau_writes_and_submits_commission_returns(app, make, report_live_ser
     page.fill("textarea[name=summary]", "10月在朝阳区开展标准化宣贯活动三场。")
     page.fill("textarea[name=outcomes]", "覆盖企业 30 家。")
     page.get_by_role("button", name="保存草稿").click()
-    assert page.get_by_text("草稿已保存").is_visible()
+    expect(page.get_by_text("草稿已保存")).to_be_visible()
     page.set_input_files("input[name=file]", str(photo))
     page.get_by_role("button", name="上传").click()
-    assert page.locator("#attachments").get_by_text("现场照片.png").is_visible()
+    expect(page.locator("#attachments").get_by_text("现场照片.png")).to_be_visible()
     page.get_by_role("button", name="提交", exact=True).click()
-    assert page.get_by_text("活动总结已提交。").is_visible()
-    assert page.locator("#report-form").count() == 0  # locked
+    expect(page.get_by_text("活动总结已提交。")).to_be_visible()
+    expect(page.locator("#report-form")).to_have_count(0)  # locked
 
     boss = login_page(report_browser, report_live_server, "boss@example.cn")
     boss.goto(f"{report_live_server}/manage/reports/{campaign.id}")
-    assert boss.locator("#tracker").get_by_text("已提交").is_visible()
+    expect(boss.locator("#tracker").get_by_text("已提交")).to_be_visible()
     boss.locator("#tracker").get_by_role("link", name="查看").click()
-    assert boss.locator("#summary").inner_text().startswith("10月在朝阳区")
+    expect(boss.locator("#summary")).to_have_text(re.compile(r"^\s*10月在朝阳区"))
     boss.fill("textarea[name=comment]", "请补充活动现场签到照片")
     boss.get_by_role("button", name="退回修改").click()
-    assert boss.get_by_text("已退回，并已通知该单位。").is_visible()
+    expect(boss.get_by_text("已退回，并已通知该单位。")).to_be_visible()
 
     page.reload()
-    assert "请补充活动现场签到照片" in page.locator("#return-comment").inner_text()
-    assert page.locator("#report-form").is_visible()  # editable again
+    expect(page.locator("#return-comment")).to_contain_text("请补充活动现场签到照片")
+    expect(page.locator("#report-form")).to_be_visible()  # editable again
     db.session.rollback()  # end the test thread's read snapshot
     assert db.session.query(CampaignReport).one().status == "returned"
