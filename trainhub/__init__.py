@@ -88,23 +88,11 @@ def _init_extensions(app: Flask) -> None:
     @app.before_request
     def _fresh_request():
         # Locale and catalogs are cached on the app context, which tests keep open across requests.
-        from flask import g, request
+        from flask import g
         from flask_babel import refresh
-
-        from trainhub.models import begin_autocommit_reads
 
         refresh()
         g.pop("_login_user", None)  # Flask-Login caches the user on g: each request authenticates anew
-        view = app.view_functions.get(request.endpoint) if request.endpoint else None
-        if getattr(view, "autocommit_reads", False):
-            begin_autocommit_reads()
-
-    @app.teardown_request
-    def _end_autocommit_reads(_error=None):
-        # The autocommit connection never outlives its request (tests share one session across requests).
-        from trainhub.models import end_autocommit_reads
-
-        end_autocommit_reads()
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

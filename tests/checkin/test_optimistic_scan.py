@@ -1,15 +1,16 @@
-"""The door scan on PostgreSQL runs in autocommit: it reads the ticket without a lock and writes with one
-conditional statement. Whatever changes the registration between the read and the write (another
+"""The door scan on PostgreSQL is optimistic, on a connection in autocommit: it reads the ticket without a
+lock and writes with one conditional statement. Whatever changes the registration between the read and the write (another
 trainer, a cancellation, a reissued ticket) is caught, and the scan is decided again under the lock."""
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 
 from trainhub.checkin import services
-from trainhub.models import CheckIn, Registration, User, begin_autocommit_reads, db, in_autocommit
+from trainhub.models import CheckIn, Registration, User, db
 from trainhub.registrations.services import cancel_registration
 from trainhub.tickets.services import reissue_ticket
 
@@ -53,10 +54,9 @@ def _scan_with_change_after_read(app, monkeypatch, change, *, token, event_id, a
 
     monkeypatch.setattr(services, "ScannedRegistration", ChangedAfterRead)
     db.session.remove()
-    assert begin_autocommit_reads()
     actor = db.session.get(User, actor_id)
-    assert in_autocommit()
-    result = services.trainer_check_in(token, event_id, actor=actor, device="door-1", now=now, direction=direction)
+    result = services.trainer_check_in(token, event_id, actor=actor, device="door-1", now=now, direction=direction,
+                                       optimistic=True)
     assert ChangedAfterRead.changed
     db.session.remove()
     return result
@@ -137,9 +137,29 @@ def test_the_api_scan_leaves_no_autocommit_behind(app, api, event, trainer, atte
     db.session.commit()
     body = api(trainer).post("/api/v1/checkins", json={"token": attendee.ticket_token, "event_id": event.id}).get_json()
     assert body["result"] == "ok"
-    assert not in_autocommit()
     db.session.add(CheckIn(event_id=event.id, registration_id=attendee.id, token_tried="x", direction="in",
                            method="manual", result="invalid_token", created_at=at(-4)))
     db.session.flush()
     db.session.rollback()
+    assert [row.result for row in _attempts(attendee.id)] == ["ok"]
+
+
+def test_the_api_scan_runs_on_a_connection_in_autocommit(app, postgres_only, api, event, trainer, attendee,
+                                                         monkeypatch, at):
+    # The API's trainer scan is the optimistic one, on a connection of its own that commits each statement.
+    monkeypatch.setattr("trainhub.api.checkins.now", lambda: at(-5))
+    seen = []
+    original = services.autocommit_connection
+
+    @contextmanager
+    def recording():
+        with original() as connection:
+            seen.append(connection.connection.dbapi_connection.autocommit)
+            yield connection
+
+    monkeypatch.setattr(services, "autocommit_connection", recording)
+    db.session.commit()
+    body = api(trainer).post("/api/v1/checkins", json={"token": attendee.ticket_token, "event_id": event.id}).get_json()
+    assert body["result"] == "ok"
+    assert seen == [True]
     assert [row.result for row in _attempts(attendee.id)] == ["ok"]

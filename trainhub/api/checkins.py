@@ -12,13 +12,12 @@ from trainhub.api._helpers import api_roles, json_body, paginate
 from trainhub.checkin import services
 from trainhub.checkin.serializers import checkin_to_dict, result_to_dict
 from trainhub.errors import ValidationError
-from trainhub.models import CheckIn, Registration, autocommit_reads
+from trainhub.models import CheckIn, Registration
 from trainhub.security import revalidates_bearer
 from trainhub.timeutil import now
 
 
 @bp.post("/checkins")
-@autocommit_reads  # PostgreSQL: a trainer's scan is one read and one conditional insert, no BEGIN/COMMIT
 @revalidates_bearer  # a trainer's token is re-checked in the scan's read, not loaded by a statement of its own
 @api_roles("trainer", "organizer")
 def create_checkin():

@@ -4,9 +4,10 @@
 cancelled, not_confirmed, too_early, too_late, not_allowed. A refused scan is an answer, not an
 error: it is stored like an accepted one (a `CheckIn` row with its result) and costs no more.
 The scan path: one indexed lookup by token with the registration locked, one insert, one update,
-one commit. A trainer's API scan on PostgreSQL runs in autocommit instead: an unlocked read and one
-conditional statement (update and insert), re-decided under the lock when the registration changed in
-between. The unique partial index `uq_checkins_accepted` makes a second `ok` impossible either way.
+one commit. A trainer's API scan on PostgreSQL is optimistic instead, on a connection in autocommit
+(models.autocommit_connection): an unlocked read and one conditional statement (update and insert),
+re-decided under the lock when the registration changed in between. The unique partial index
+`uq_checkins_accepted` makes a second `ok` impossible either way.
 A trainer remembered by the API (security.RememberedTrainer) is authenticated inside the scan's read,
 and the scan's statements run as models.DirectStatement: a door scan is two statements in all.
 """
@@ -17,7 +18,7 @@ import hashlib
 import hmac
 import secrets
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,10 +40,10 @@ from trainhub.models import (
     Organization,
     Registration,
     User,
+    autocommit_connection,
     begin_write,
     db,
     event_trainers,
-    in_autocommit,
 )
 from trainhub.security import (
     RememberedTrainer,
@@ -254,40 +255,41 @@ _TRAINER_SCANS = {
 
 
 def trainer_check_in(token, event_id: int, *, actor: User | RememberedTrainer, device: str = "", now: datetime,
-                     direction: str = "in", method: str = "scan") -> CheckInResult | None:
+                     direction: str = "in", method: str = "scan", optimistic: bool = False) -> CheckInResult | None:
     """check_in for a trainer and an event known by its id (the API's scan); None when there is no such event.
 
     The same rules and the same records as check_in, with the event, the assignment and the registration
-    read in one statement: locked, inside the write transaction; or, when the request runs in autocommit
-    (PostgreSQL, see models.begin_autocommit_reads), unlocked, for one conditional write after it.
-    A RememberedTrainer's token is re-checked in that statement; StaleBearer before anything is written."""
+    read in one statement: locked, inside the write transaction; or, `optimistic` on PostgreSQL, unlocked
+    on a connection in autocommit, for one conditional write after it (re-decided under the lock when the
+    registration changed in between). A RememberedTrainer's token is re-checked in that statement;
+    StaleBearer before anything is written."""
     if direction not in ("in", "out"):
         direction = "in"
     bare = parse_token(token)
-    optimistic = in_autocommit()
     bearer_hash = remembered_bearer(actor)
-    with _writers_queue():
-        if not optimistic:
+    with _writers_queue(), (autocommit_connection() if optimistic else nullcontext()) as direct:
+        if direct is None:
             _keeping_loaded(begin_write)
-        # Optimistic (autocommit, PostgreSQL): read without a lock; the write re-checks what the rules
-        # read and, when the registration changed meanwhile, the scan is decided again under the lock.
         parameters = {"event_id": event_id, "user_id": actor.id, "token": bare}
         if bearer_hash is not None:
             parameters["bearer_hash"] = bearer_hash
-        row = _TRAINER_SCANS[optimistic, bearer_hash is not None].first(db.session.connection(), parameters)
+        statement = _TRAINER_SCANS[direct is not None, bearer_hash is not None]
+        row = statement.first(direct if direct is not None else db.session.connection(), parameters)
         if row is None:
             check_bearer_still_live(actor)
-            _keeping_loaded(db.session.commit)  # nothing written: end the write transaction
+            if direct is None:
+                _keeping_loaded(db.session.commit)  # nothing written: end the write transaction
             return None
         if bearer_hash is not None and not row.bearer_live:
             raise StaleBearer(bearer_hash)
         event = _ScanEvent(row)
         if not row.assigned:
-            result = _finish(CheckInResult("not_allowed"), event, token, actor, device, now, direction, method)
+            result = _finish(CheckInResult("not_allowed"), event, token, actor, device, now, direction, method,
+                             direct=direct)
         else:
             registration = ScannedRegistration(row) if row.id is not None else None
             result = _decide(registration, bare, token, event, actor=actor, device=device, now=now,
-                             direction=direction, method=method)
+                             direction=direction, method=method, direct=direct)
     _render_message(result)
     return result
 
@@ -295,11 +297,11 @@ def trainer_check_in(token, event_id: int, *, actor: User | RememberedTrainer, d
 def scan(token, event_id: int, *, actor: User | RememberedTrainer, device: str = "", now: datetime,
          direction: str = "in", method: str = "scan") -> CheckInResult:
     """A scan at the door for an event known by its id (the API, so the console): a trainer's takes the
-    one-statement path; an organizer's the event's. An unknown event is answered `wrong_event` (the console
-    may hold a stale id) — nothing is stored, there is no event to file it under."""
+    one-statement path, optimistic; an organizer's the event's. An unknown event is answered `wrong_event`
+    (the console may hold a stale id) — nothing is stored, there is no event to file it under."""
     options = dict(device=device, now=now, direction=direction, method=method)
     if actor.is_trainer:
-        result = trainer_check_in(token, event_id, actor=actor, **options)
+        result = trainer_check_in(token, event_id, actor=actor, optimistic=True, **options)
     else:
         event = db.session.get(Event, event_id)
         result = check_in(token, event, actor=actor, **options) if event is not None else None
@@ -325,55 +327,57 @@ def _writers_queue():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _decide(registration, bare, token, event, *, actor, device, now, direction, method) -> CheckInResult:
+def _decide(registration, bare, token, event, *, actor, device, now, direction, method,
+            direct: sa.Connection | None = None) -> CheckInResult:
+    """The rules on what the scan read, and the attempt stored (_finish). `direct`: the optimistic scan's
+    autocommit connection (the read was unlocked); None inside the write transaction (the row is locked)."""
+
+    def finish(result: CheckInResult, changes: dict | None = None) -> CheckInResult:
+        return _finish(result, event, token, actor, device, now, direction, method, changes=changes, direct=direct)
+
     if registration is None:
         retired = find_retired(bare)
         if retired is None:
-            result = CheckInResult("invalid_token")
-        elif retired.event_id != event.id:
-            result = CheckInResult("wrong_event")
-        elif retired.status == "cancelled":
-            result = CheckInResult("cancelled", retired)
-        elif retired.status == "confirmed":  # reissued: the old code opens nothing
-            result = CheckInResult("invalid_token")
-        else:
-            result = CheckInResult("not_confirmed", retired)
-        return _finish(result, event, token, actor, device, now, direction, method)
+            return finish(CheckInResult("invalid_token"))
+        if retired.event_id != event.id:
+            return finish(CheckInResult("wrong_event"))
+        if retired.status == "cancelled":
+            return finish(CheckInResult("cancelled", retired))
+        if retired.status == "confirmed":  # reissued: the old code opens nothing
+            return finish(CheckInResult("invalid_token"))
+        return finish(CheckInResult("not_confirmed", retired))
     if registration.event_id != event.id:
-        return _finish(CheckInResult("wrong_event"), event, token, actor, device, now, direction, method)
+        return finish(CheckInResult("wrong_event"))
     if event.status == "cancelled" or registration.status == "cancelled":
-        return _finish(CheckInResult("cancelled", registration), event, token, actor, device, now, direction, method)
+        return finish(CheckInResult("cancelled", registration))
     if registration.status != "confirmed":
-        return _finish(CheckInResult("not_confirmed", registration), event, token, actor, device, now, direction,
-                       method)
+        return finish(CheckInResult("not_confirmed", registration))
     opens, closes = checkin_window(event)
     if now < opens:
-        result = CheckInResult("too_early", registration, message_key="too_early", message_time=opens)
-        return _finish(result, event, token, actor, device, now, direction, method)
+        return finish(CheckInResult("too_early", registration, message_key="too_early", message_time=opens))
     if now > closes:
-        return _finish(CheckInResult("too_late", registration), event, token, actor, device, now, direction, method)
+        return finish(CheckInResult("too_late", registration))
     first = registration.checked_in_at if direction == "in" else registration.checked_out_at
     if first is not None:
-        return _finish(_already(registration, direction), event, token, actor, device, now, direction, method)
+        return finish(_already(registration, direction))
     if direction == "in":
         changes = {"checked_in_at": now, "checked_in_by_id": actor.id if actor is not None else None}
     else:
         changes = {"checked_out_at": now}
-    result = CheckInResult("ok", registration, now, message_key="ok" if direction == "in" else "ok_out")
-    optimistic = in_autocommit()
     try:
-        return _finish(result, event, token, actor, device, now, direction, method, changes=changes)
+        return finish(CheckInResult("ok", registration, now, message_key="ok" if direction == "in" else "ok_out"),
+                      changes)
     except (IntegrityError, _ReadChanged) as conflict:
         db.session.rollback()
         begin_write()
         registration = (_locked_for_scan(bare) if isinstance(registration, ScannedRegistration)
                         else find_by_token(bare, lock=True))
-        if optimistic:  # read without a lock: decide again on the locked row (no longer optimistic)
+        if direct is not None:  # read without a lock: decide again on the locked row, in the transaction
             return _decide(registration, bare, token, event, actor=actor, device=device, now=now,
                            direction=direction, method=method)
         # Belt and braces: the unique index refused a second `ok` that slipped past the lock.
         assert isinstance(conflict, IntegrityError)
-        return _finish(_already(registration, direction), event, token, actor, device, now, direction, method)
+        return finish(_already(registration, direction))
 
 
 def _already(registration: Registration, direction: str) -> CheckInResult:
@@ -436,7 +440,7 @@ _INSERT_IF_UNCHANGED_OUT = DirectStatement(
 
 
 def _finish(result: CheckInResult, event, token, actor, device, now, direction, method,
-            changes: dict | None = None) -> CheckInResult:
+            changes: dict | None = None, direct: sa.Connection | None = None) -> CheckInResult:
     """Store the attempt (accepted or not), apply an accepted one to the registration, commit once.
 
     Plain statements instead of a unit-of-work flush: the insert first (the unique index refuses a
@@ -453,13 +457,15 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
         device=(device or "")[:200],
         created_at=now,
     )
-    connection = db.session.connection()  # plain Core: no ORM bookkeeping on the hot path
+    # Plain Core, no ORM bookkeeping on the hot path: the optimistic scan's autocommit connection, else the
+    # session's (the write transaction).
+    connection = direct if direct is not None else db.session.connection()
     if changes and connection.dialect.name == "postgresql":
         registration = result.registration
         checking_in = "checked_in_at" in changes
         parameters = {**{f"ci_{key}": value for key, value in values.items()}, **changes, "updated_at": now,
                       "registration_id": registration.id}
-        if in_autocommit():
+        if direct is not None:
             statement = _INSERT_IF_UNCHANGED_IN if checking_in else _INSERT_IF_UNCHANGED_OUT
             row = statement.first(connection, {**parameters, "read_token": registration.ticket_token})
             if row is None:
@@ -486,7 +492,8 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
         if loaded is not None and loaded is not registration:
             for key, value in changes.items():
                 set_committed_value(loaded, key, value)
-    _keeping_loaded(db.session.commit)
+    if direct is None:
+        _keeping_loaded(db.session.commit)
     result.stored = {"id": row_id, **values}
     return result
 

@@ -4,12 +4,9 @@ from trainhub.models.base import (
     Base,
     DirectStatement,
     UTCDateTime,
-    autocommit_reads,
-    begin_autocommit_reads,
+    autocommit_connection,
     begin_write,
     db,
-    end_autocommit_reads,
-    in_autocommit,
     use_case,
     utcnow,
 )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import contextvars
 import functools
 import time
@@ -68,52 +69,25 @@ def begin_write() -> None:
     """
     session = db.session()  # the Session itself: scoped_session does not proxy in_transaction()
     if session.get_bind().dialect.name != "sqlite":
-        end_autocommit_reads()  # the use case gets a real transaction
         return
     if session.in_transaction():
         session.commit()  # ends the view's read transaction; nothing is pending before a use case
     _sqlite_immediate.set(True)
 
 
-_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
-_AUTOCOMMIT_TRANSACTION = "trainhub.autocommit_transaction"
-
-
-def autocommit_reads(view):
-    """Mark a view whose request runs in autocommit on PostgreSQL (see begin_autocommit_reads)."""
-    view.autocommit_reads = True
-    return view
-
-
-def begin_autocommit_reads() -> bool:
-    """PostgreSQL: the request's statements each commit on their own — no BEGIN and COMMIT round trips —
-    until a use case calls begin_write(), which starts a real transaction.
-
-    For hot endpoints whose reads need no common snapshot and whose write is one statement (the door
-    scan: two reads and one conditional insert). Only before the request's first statement; else a no-op.
-    """
-    session = db.session()
-    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
-        return False
-    session.connection(execution_options=_AUTOCOMMIT)
-    # Remember which session transaction runs in autocommit: in_autocommit() asks on every scan step.
-    session.info[_AUTOCOMMIT_TRANSACTION] = session.get_transaction()
-    return True
-
-
-def end_autocommit_reads() -> None:
-    """Give the autocommit connection back (nothing is pending: every statement committed on its own)."""
-    if in_autocommit():
-        db.session.commit()
-        db.session.info.pop(_AUTOCOMMIT_TRANSACTION, None)
-
-
-def in_autocommit() -> bool:
-    """Whether the session's current connection commits every statement on its own (begun by
-    begin_autocommit_reads and not ended since: a commit or rollback starts another transaction)."""
-    session = db.session()
-    transaction = session.get_transaction()
-    return transaction is not None and session.info.get(_AUTOCOMMIT_TRANSACTION) is transaction
+@contextlib.contextmanager
+def autocommit_connection():
+    """PostgreSQL: a connection of the pool on which each statement commits on its own — no BEGIN and
+    COMMIT round trips and none of the session's transaction bookkeeping — for a hot use case whose reads
+    need no common snapshot and whose write is one statement (the door scan). None elsewhere (SQLite's
+    writers queue on its one lock instead). The request's session is untouched: what it reads or writes
+    runs in its own transactions, as always."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        yield None
+        return
+    with engine.connect() as connection:
+        yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def use_case(function):
