@@ -35,6 +35,19 @@ def test_ok_then_already_with_first_time_and_who(api, event, attendee, trainer, 
     assert again["first_checked_in_by"]["name"] == "李讲师"
 
 
+
+def test_the_answer_is_in_the_scanners_language_with_the_first_time_and_who(api, event, attendee, trainer, clock):
+    token = attendee.ticket_token
+    english = api(trainer, lang="en-US")
+    assert english.post("/api/v1/checkins", json={"token": token, "event_id": event.id}).get_json()["message"] == \
+        "Checked in"
+    again = english.post("/api/v1/checkins", json={"token": token, "event_id": event.id}).get_json()
+    assert again["message"] == "Already checked in at 08:55 · 李讲师"
+    chinese = api(trainer, lang="zh-CN").post("/api/v1/checkins", json={"token": token, "event_id": event.id})
+    assert chinese.get_json()["message"] == "已于 08:55 签到 · 李讲师"
+    unknown_event = english.post("/api/v1/checkins", json={"token": token, "event_id": event.id + 999}).get_json()
+    assert unknown_event["result"] == "wrong_event" and unknown_event["message"] != "这张电子票不属于本场活动"
+
 @pytest.mark.parametrize("mutate, code", [
     (lambda t: t[:-1] + ("x" if t[-1] != "x" else "y"), "invalid_token"),
     (lambda t: "garbage", "invalid_token"),

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_time, lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
@@ -109,7 +109,8 @@ def checkin_window(event: Event) -> tuple[datetime, datetime]:
 
 
 def _hhmm(value: datetime) -> str:
-    return format_time(to_local(value), "HH:mm")
+    """A time of day as the door shows it (09:02): the same digits in every language of the platform."""
+    return to_local(value).strftime("%H:%M")
 
 
 def _short(token) -> str:
@@ -306,7 +307,7 @@ def scan(token, event_id: int, *, actor: User | RememberedTrainer, device: str =
         event = db.session.get(Event, event_id)
         result = check_in(token, event, actor=actor, **options) if event is not None else None
     if result is None:
-        result = CheckInResult("wrong_event", message=str(MESSAGES["wrong_event"]))
+        result = CheckInResult("wrong_event", message=_translated("wrong_event"))
     return result
 
 
@@ -502,11 +503,25 @@ def _render_message(result: CheckInResult) -> None:
     """The answer in the actor's language — once the write lock is released."""
     if result.message:
         return
-    template = MESSAGES[result.message_key or result.code]
-    message = str(template % {"time": _hhmm(result.message_time)}) if result.message_time else str(template)
+    template = _translated(result.message_key or result.code)
+    message = template % {"time": _hhmm(result.message_time)} if result.message_time else template
     if result.code == "already_checked_in" and result.first_by is not None:
         message += f" · {result.first_by.name}"
     result.message = message
+
+
+_TRANSLATED: dict[tuple[str, str], str] = {}
+
+
+def _translated(key: str) -> str:
+    """MESSAGES[key] in the request's language, looked up in the catalog once per language and key (every
+    scan answers with one of these few strings)."""
+    language = str(get_locale())
+    try:
+        return _TRANSLATED[language, key]
+    except KeyError:
+        text = _TRANSLATED[language, key] = str(MESSAGES[key])
+        return text
 
 
 def check_in_registration(registration: Registration, event: Event, *, actor: User, device: str = "",
