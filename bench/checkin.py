@@ -46,7 +46,7 @@ def prepare(database_url: str, attendees: int) -> tuple[int, str, list[str]]:
     import sqlalchemy as sa
 
     from trainhub import create_app
-    from trainhub.models import ApiToken, Event, Organization, Registration, Unit, User, db
+    from trainhub.models import ApiToken, Event, Organization, Registration, Unit, User, autocommit_engine, db
     from trainhub.security import hash_token, new_token
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "BASE_URL": "http://bench.test"})
@@ -81,7 +81,9 @@ def prepare(database_url: str, attendees: int) -> tuple[int, str, list[str]]:
         if db.engine.dialect.name == "postgresql":  # autovacuum may be off: fresh statistics before measuring
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(sa.text("ANALYZE"))
-        db.engine.dispose()
+        for engine in (db.engine, autocommit_engine()):
+            if engine is not None:
+                engine.dispose()
     return event_id, raw, tokens
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from tests import factories
 from trainhub import create_app
-from trainhub.models import Unit, db
+from trainhub.models import Unit, autocommit_engine, db
 
 
 
@@ -98,7 +98,9 @@ def app(database_url, tmp_path, request):
         _seed_commission()
         yield application
         db.session.remove()
-        db.engine.dispose()
+        for engine in (db.engine, autocommit_engine()):  # on PostgreSQL, the scan's autocommit engine too
+            if engine is not None:
+                engine.dispose()
 
 
 @pytest.fixture

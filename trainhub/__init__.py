@@ -63,11 +63,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    import sqlalchemy as sa
 
     from trainhub import i18n, security
     from trainhub.extensions import babel, csrf, db, login_manager, migrate
     from trainhub.models import User
-    from trainhub.models.base import install_idle_ping, install_sqlite_pragmas
+    from trainhub.models.base import AUTOCOMMIT_ENGINE, install_idle_ping, install_sqlite_pragmas
 
     app.json.ensure_ascii = False
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
@@ -77,7 +78,14 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            install_idle_ping(db.engine, idle_seconds=float(app.config.get("DB_PING_IDLE_SECONDS", 30)))
+            # The same database through a pool whose connections stay in autocommit
+            # (models.autocommit_connection): no isolation level switched on every checkout and back on
+            # return, no rollback on return.
+            app.extensions[AUTOCOMMIT_ENGINE] = sa.create_engine(
+                app.config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT", pool_reset_on_return=None,
+                **app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+            for engine in (db.engine, app.extensions[AUTOCOMMIT_ENGINE]):
+                install_idle_ping(engine, idle_seconds=float(app.config.get("DB_PING_IDLE_SECONDS", 30)))
         if db.engine.dialect.name == "sqlite":
             install_sqlite_pragmas(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)

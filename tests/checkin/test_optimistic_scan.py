@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import POSTGRES_URL
 from trainhub.checkin import services
 from trainhub.models import CheckIn, Registration, User, db
 from trainhub.registrations.services import cancel_registration
@@ -163,3 +164,26 @@ def test_the_api_scan_runs_on_a_connection_in_autocommit(app, postgres_only, api
     assert body["result"] == "ok"
     assert seen == [True]
     assert [row.result for row in _attempts(attendee.id)] == ["ok"]
+
+
+@pytest.mark.parametrize("app", [{"DB_PING_IDLE_SECONDS": 0}], indirect=True)
+def test_a_scan_connection_killed_while_idle_is_replaced_before_the_scan_uses_it(app, postgres_only, api, make,
+                                                                                  event, trainer, org, monkeypatch,
+                                                                                  at):
+    # The autocommit pool is pinged like the session's: a restarted database costs no scan.
+    monkeypatch.setattr("trainhub.api.checkins.now", lambda: at(-5))
+    first, second = [make.registration(event, org, name=name, phone=phone).ticket_token
+                     for name, phone in (("甲", "13900000001"), ("乙", "13900000002"))]
+    event_id, caller = event.id, api(trainer)
+    assert caller.post("/api/v1/checkins", json={"token": first, "event_id": event_id}).get_json()["result"] == "ok"
+    db.session.remove()
+    killer = sa.create_engine(POSTGRES_URL)
+    with killer.begin() as conn:
+        killed = conn.execute(sa.text(
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+            "where datname = current_database() and pid <> pg_backend_pid() and application_name = ''"
+        )).scalar()
+    killer.dispose()
+    assert killed >= 1
+    response = caller.post("/api/v1/checkins", json={"token": second, "event_id": event_id})
+    assert response.status_code == 200 and response.get_json()["result"] == "ok"

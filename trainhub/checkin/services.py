@@ -315,7 +315,7 @@ def scan(token, event_id: int, *, actor: User | RememberedTrainer, device: str =
 def _writers_queue():
     """SQLite only: scans wait their turn on a file lock, woken the moment it is released, instead of
     in SQLite's busy handler, which polls with sleeps growing to 100 ms (the p99 of a busy door)."""
-    bind = db.session.get_bind()
+    bind = db.engine  # not the session: the optimistic scan never makes one
     database = bind.url.database if bind.dialect.name == "sqlite" else None
     if not database or database == ":memory:" or fcntl is None:
         yield

@@ -5,6 +5,7 @@ from trainhub.models.base import (
     DirectStatement,
     UTCDateTime,
     autocommit_connection,
+    autocommit_engine,
     begin_write,
     db,
     use_case,

@@ -9,6 +9,7 @@ import time
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
@@ -75,19 +76,27 @@ def begin_write() -> None:
     _sqlite_immediate.set(True)
 
 
+AUTOCOMMIT_ENGINE = "trainhub.autocommit_engine"  # app.extensions key (PostgreSQL only)
+
+
+def autocommit_engine() -> sa.Engine | None:
+    """PostgreSQL: the app's second engine on the same database, whose connections stay in autocommit."""
+    return current_app.extensions.get(AUTOCOMMIT_ENGINE)
+
+
 @contextlib.contextmanager
 def autocommit_connection():
-    """PostgreSQL: a connection of the pool on which each statement commits on its own — no BEGIN and
-    COMMIT round trips and none of the session's transaction bookkeeping — for a hot use case whose reads
-    need no common snapshot and whose write is one statement (the door scan). None elsewhere (SQLite's
-    writers queue on its one lock instead). The request's session is untouched: what it reads or writes
-    runs in its own transactions, as always."""
-    engine = db.engine
-    if engine.dialect.name != "postgresql":
+    """PostgreSQL: a connection on which each statement commits on its own — no BEGIN and COMMIT round
+    trips and none of the session's transaction bookkeeping — for a hot use case whose reads need no
+    common snapshot and whose write is one statement (the door scan). None elsewhere (SQLite's writers
+    queue on its one lock instead). The request's session is untouched: what it reads or writes runs in
+    its own transactions, as always."""
+    engine = autocommit_engine()
+    if engine is None:
         yield None
         return
     with engine.connect() as connection:
-        yield connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
 
 
 def use_case(function):
