@@ -255,6 +255,20 @@ _TRAINER_SCANS = {
 }
 
 
+def warm_up(engine: sa.Engine, autocommit: sa.Engine | None) -> None:
+    """A new worker (trainhub.warmup): the scan's statements compiled, and its read run once — finding
+    nothing — on a connection of each pool, which opens it and fills the database's caches for the
+    scan's tables."""
+    DirectStatement.compile_all(engine.dialect)
+    nothing = {"event_id": 0, "user_id": 0, "token": "", "bearer_hash": ""}
+    with engine.connect() as connection:
+        _TRAINER_SCANS[False, False].first(connection, nothing)
+    if autocommit is not None:
+        with autocommit.connect() as connection:
+            for revalidating in (False, True):
+                _TRAINER_SCANS[True, revalidating].first(connection, nothing)
+
+
 def trainer_check_in(token, event_id: int, *, actor: User | RememberedTrainer, device: str = "", now: datetime,
                      direction: str = "in", method: str = "scan", optimistic: bool = False) -> CheckInResult | None:
     """check_in for a trainer and an event known by its id (the API's scan); None when there is no such event.

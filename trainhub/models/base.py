@@ -164,9 +164,18 @@ class DirectStatement:
     result metadata from cursor.description) cost more CPU than the statement itself. Of the engine's
     events only before/after_cursor_execute fire (no echo)."""
 
+    _all: list[DirectStatement] = []
+
     def __init__(self, statement):
         self.statement = statement
         self._compiled: dict[str, tuple] = {}
+        DirectStatement._all.append(self)
+
+    @classmethod
+    def compile_all(cls, dialect) -> None:
+        """Compile every DirectStatement for this dialect now (a new worker: not on its first request)."""
+        for statement in cls._all:
+            statement._for(dialect)
 
     def _for(self, dialect):
         entry = self._compiled.get(dialect.name)
