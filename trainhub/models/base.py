@@ -157,8 +157,9 @@ def install_idle_ping(engine, *, idle_seconds: float) -> None:
 
 class DirectStatement:
     """A Core statement compiled once per dialect by SQLAlchemy and run on the DB-API cursor of the
-    session's connection — same SQL, same bind and result processing (the column types' own processors),
-    same transaction; errors wrapped as SQLAlchemy's (IntegrityError stays IntegrityError).
+    connection it is given (the session's, or the scan's autocommit one) — same SQL, same bind and result
+    processing (the column types' own processors), same transaction; errors wrapped as SQLAlchemy's
+    (IntegrityError stays IntegrityError).
 
     For the door scan's two statements only: SQLAlchemy's per-execution work (execution context,
     result metadata from cursor.description) cost more CPU than the statement itself. Of the engine's
