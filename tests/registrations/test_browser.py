@@ -50,13 +50,14 @@ def test_member_registers_two_attendees_with_add_row(app, live_server, make, ope
             page.fill("input[name=attendees-1-name]", "李娜")
             page.fill("input[name=attendees-1-phone]", "13800000002")
             page.click("#register-form button[type=submit]")
-            page.wait_for_selector("#existing")
-            badges = page.locator("#existing [data-status]").evaluate_all("els => els.map(e => e.dataset.status)")
-            assert badges == ["confirmed", "waitlisted"]
+            # expect() waits for the page it checks (the answer to the click may not have loaded yet).
+            statuses = page.locator("#existing [data-status]")
+            sync_api.expect(statuses).to_have_count(2)
+            sync_api.expect(statuses.nth(0)).to_have_attribute("data-status", "confirmed")
+            sync_api.expect(statuses.nth(1)).to_have_attribute("data-status", "waitlisted")
             page.once("dialog", lambda dialog: dialog.accept())
             page.locator("#existing form[data-confirm] button").first.click()
-            page.wait_for_selector(".alert-success")
-            badges = page.locator("#existing [data-status]").evaluate_all("els => els.map(e => e.dataset.status)")
-            assert badges == ["cancelled", "confirmed"]
+            sync_api.expect(statuses.nth(0)).to_have_attribute("data-status", "cancelled")
+            sync_api.expect(statuses.nth(1)).to_have_attribute("data-status", "confirmed")
         finally:
             browser.close()
