@@ -82,8 +82,9 @@ def _init_extensions(app: Flask) -> None:
             # (models.autocommit_connection): no isolation level switched on every checkout and back on
             # return, no rollback on return.
             app.extensions[AUTOCOMMIT_ENGINE] = sa.create_engine(
-                app.config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT", pool_reset_on_return=None,
-                **app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+                app.config["SQLALCHEMY_DATABASE_URI"],
+                **{**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "isolation_level": "AUTOCOMMIT",
+                   "pool_reset_on_return": None})
             for engine in (db.engine, app.extensions[AUTOCOMMIT_ENGINE]):
                 install_idle_ping(engine, idle_seconds=float(app.config.get("DB_PING_IDLE_SECONDS", 30)))
         if db.engine.dialect.name == "sqlite":
