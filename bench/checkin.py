@@ -174,12 +174,15 @@ def report(label: str, elapsed: float, latencies: list[float], cpu: str) -> floa
     return throughput
 
 
+NO_CPU = {"client": 0.0, "app": 0.0, "database": 0.0, "machine": (0, 0)}
+
+
 class Phase:
     """One kind of request measured over several rounds: its time, latencies, answers and CPU add up."""
 
     def __init__(self, label: str):
         self.label, self.elapsed, self.latencies, self.answers = label, 0.0, [], []
-        self.cpu = {"client": 0.0, "app": 0.0, "database": 0.0, "machine": (0, 0)}
+        self.cpu = dict(NO_CPU)
 
     def measure(self, server_pid: int, requests_list, clients: int, headers: dict) -> None:
         before = cpu_snapshot(server_pid)
@@ -194,8 +197,7 @@ class Phase:
                                     zip(self.cpu["machine"], after["machine"], before["machine"]))
 
     def report(self) -> float:
-        zero = {"client": 0.0, "app": 0.0, "database": 0.0, "machine": (0, 0)}
-        return report(self.label, self.elapsed, self.latencies, cpu_per_request(zero, self.cpu, len(self.latencies)))
+        return report(self.label, self.elapsed, self.latencies, cpu_per_request(NO_CPU, self.cpu, len(self.latencies)))
 
 
 def interleaved(server_pid: int, scans, health, clients: int, headers: dict, rounds: int, label: str):
