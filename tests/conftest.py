@@ -55,6 +55,20 @@ def _seed_commission() -> None:
     db.session.commit()
 
 
+
+def terminate_app_connections() -> int:
+    """PostgreSQL: end every connection the app holds to its test database, as a database restart would;
+    → how many were ended."""
+    killer = sa.create_engine(POSTGRES_URL)
+    try:
+        with killer.begin() as conn:
+            return conn.execute(sa.text(
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                "where datname = current_database() and pid <> pg_backend_pid() and application_name = ''"
+            )).scalar()
+    finally:
+        killer.dispose()
+
 @pytest.fixture(scope="session", autouse=True)
 def _worker_database():
     """This worker's PostgreSQL database exists (made on first use, kept for later runs)."""

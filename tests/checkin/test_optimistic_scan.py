@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import POSTGRES_URL
+from tests.conftest import terminate_app_connections
 from trainhub.checkin import services
 from trainhub.models import CheckIn, Registration, User, db
 from trainhub.registrations.services import cancel_registration
@@ -177,13 +177,6 @@ def test_a_scan_connection_killed_while_idle_is_replaced_before_the_scan_uses_it
     event_id, caller = event.id, api(trainer)
     assert caller.post("/api/v1/checkins", json={"token": first, "event_id": event_id}).get_json()["result"] == "ok"
     db.session.remove()
-    killer = sa.create_engine(POSTGRES_URL)
-    with killer.begin() as conn:
-        killed = conn.execute(sa.text(
-            "select count(pg_terminate_backend(pid)) from pg_stat_activity "
-            "where datname = current_database() and pid <> pg_backend_pid() and application_name = ''"
-        )).scalar()
-    killer.dispose()
-    assert killed >= 1
+    assert terminate_app_connections() >= 1
     response = caller.post("/api/v1/checkins", json={"token": second, "event_id": event_id})
     assert response.status_code == 200 and response.get_json()["result"] == "ok"

@@ -1,8 +1,7 @@
 """PostgreSQL connections: no ping per request, yet a connection killed while idle is replaced."""
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import POSTGRES_URL
+from tests.conftest import terminate_app_connections
 
 
 @pytest.mark.parametrize("app", [{"DB_PING_IDLE_SECONDS": 0}], indirect=True)
@@ -13,14 +12,7 @@ def test_a_connection_killed_while_idle_is_replaced_before_the_request_sees_it(a
 
     assert client.get("/api/v1/events").status_code == 200
     db.session.remove()  # the pooled connection is idle now
-    killer = sa.create_engine(POSTGRES_URL)
-    with killer.begin() as conn:
-        killed = conn.execute(sa.text(
-            "select count(pg_terminate_backend(pid)) from pg_stat_activity "
-            "where datname = current_database() and pid <> pg_backend_pid() and application_name = ''"
-        )).scalar()
-    killer.dispose()
-    assert killed >= 1
+    assert terminate_app_connections() >= 1
     assert client.get("/api/v1/events").status_code == 200
 
 
