@@ -132,8 +132,9 @@ def test_check_out_after_another_trainers_check_out_is_already(app, postgres_onl
     assert db.session.get(Registration, ids["registration"]).checked_out_at == at(170)
 
 
-def test_the_api_scan_leaves_no_autocommit_behind(app, api, event, trainer, attendee, monkeypatch, at):
-    # Tests share one session across requests: after the scan, the session writes in transactions again.
+def test_the_api_scan_leaves_the_session_writing_in_transactions(app, api, event, trainer, attendee, monkeypatch, at):
+    # The scan commits on its own connection; the request's session (shared across requests in tests) still
+    # writes in transactions: a rollback undoes.
     monkeypatch.setattr("trainhub.api.checkins.now", lambda: at(-5))
     db.session.commit()
     body = api(trainer).post("/api/v1/checkins", json={"token": attendee.ticket_token, "event_id": event.id}).get_json()

@@ -1,4 +1,5 @@
-"""Declarative base, naming convention, UTC datetime type and the SQLite write-lock helper."""
+"""Declarative base, naming convention, UTC datetime type, the SQLite write-lock helper, PostgreSQL's
+autocommit engine for the door scan, and DirectStatement (a compiled statement run on the DB-API cursor)."""
 from __future__ import annotations
 
 import collections
