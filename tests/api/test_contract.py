@@ -42,6 +42,19 @@ CONTRACT = [
     ("GET", "/calendar/public.ics"), ("GET", "/calendar/org/{token}.ics"), ("GET", "/calendar/trainer/{token}.ics"),
 ]
 
+# Endpoints API.md already names for open issues, not built yet: each moves into CONTRACT when its issue
+# lands (a test below fails once one of them is routed while still listed here).
+PENDING = {
+    ("POST", "/api/v1/registrations/{id}/excuses"): "issue 14 (sessions and leave)",
+    ("GET", "/api/v1/events/{id}/signin-sheet.pdf"): "issue 14 (sessions: the sign-in sheet)",
+    ("GET", "/api/v1/support-requests"): "issue 15 (technical-support services)",
+    ("POST", "/api/v1/support-requests"): "issue 15 (technical-support services)",
+    ("POST", "/api/v1/jobs"): "issue 16 (long work on Celery)",
+    ("GET", "/api/v1/jobs/{id}"): "issue 16 (long work on Celery)",
+    ("GET", "/api/v1/events/{id}/checkin-roster"): "issue 17 (offline check-in)",
+    ("POST", "/api/v1/checkins/batch"): "issue 17 (offline check-in)",
+}
+
 SAMPLE = {"{id}": "7", "{unit_id}": "3", "{serial}": "TH-2021-000123", "{token}": "abcDEF123_-xyz"}
 
 
@@ -66,7 +79,7 @@ def test_the_contract_list_covers_api_md():
     text = API_MD.read_text(encoding="utf-8")
     named = set()
     for methods, path in re.findall(r"((?:GET|POST|PUT|PATCH|DELETE)(?:/(?:GET|POST|PUT|PATCH|DELETE))*) (/[a-z][^\s`,)]*)", text):
-        path = path.split("?")[0]
+        path = path.split("?")[0].removesuffix("[")  # "….pdf[?session_id=]": an optional query
         if not path.startswith(("/api/v1", "/calendar")):
             continue
         for method in methods.split("/"):
@@ -75,7 +88,17 @@ def test_the_contract_list_covers_api_md():
                 named.add((method, base if method == "POST" else base + "/{id}"))
             else:
                 named.add((method, path))
-    assert named - set(CONTRACT) == set()
+    assert named - set(CONTRACT) - set(PENDING) == set()
+
+
+@pytest.mark.parametrize("method, path", list(PENDING), ids=[f"{m} {p}" for m, p in PENDING])
+def test_a_pending_endpoint_leaves_the_pending_list_once_routed(app, method, path):
+    adapter = app.url_map.bind("trainhub.test")
+    try:
+        adapter.match(concrete(path), method=method)
+    except (NotFound, MethodNotAllowed):
+        return
+    pytest.fail(f"{method} {path} is routed now: move it from PENDING ({PENDING[(method, path)]}) to CONTRACT")
 
 
 def test_openapi_describes_every_api_route(app, client):
