@@ -11,7 +11,8 @@ from trainhub.timeutil import now
 
 
 def download_response(chunks, mimetype: str, filename: str) -> Response:
-    return Response(stream_with_context(chunks), mimetype=mimetype, headers={
+    # content_type, not mimetype: the service's type already names its charset (Flask would add a second)
+    return Response(stream_with_context(chunks), content_type=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store",
         "X-Content-Type-Options": "nosniff"})
 
