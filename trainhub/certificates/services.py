@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from trainhub.access import load_event
-from trainhub.certificates.attendance import attended_minutes, self_checkin_exists
+from trainhub.certificates.attendance import attended_minutes, minutes_until_end, self_checkin_exists
 from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
 from trainhub.errors import DomainError, NotFound, ValidationError
 from trainhub.models import AuditLog, Certificate, Event, Registration, User, begin_write, db
@@ -107,6 +107,8 @@ def issue_certificates(event: Event, *, actor: User | None, now: datetime,
     event = db.session.scalar(sa.select(Event).where(Event.id == event.id).with_for_update())
     if event.status == "draft":
         raise DomainError("event_not_published", _l("活动尚未发布，不能发放证明。"), 409)
+    if now < event.ends_at:
+        raise DomainError("event_not_ended", _l("活动尚未结束，结束后才能发放证明。"), 409)
     year = to_local(now).year
     _lock_serials(year)
     number = _next_serial_number(year)
@@ -121,7 +123,9 @@ def issue_certificates(event: Event, *, actor: User | None, now: datetime,
         if candidate.reason:
             skipped[candidate.reason].append(_who(registration))
             continue
-        _allocate(registration, candidate.minutes, actor=actor, now=now, year=year, number=number)
+        minutes = candidate.minutes if candidate.minutes is not None else minutes_until_end(
+            event.starts_at, event.ends_at, registration.checked_in_at, registration.checked_out_at)
+        _allocate(registration, minutes, actor=actor, now=now, year=year, number=number)
         number += 1
         issued += 1
     if issued:
@@ -224,6 +228,15 @@ def certificate_url(serial: str) -> str:
     return f"{current_app.config['BASE_URL']}/api/v1/certificates/{serial}.pdf"
 
 
+def stated_minutes(certificate: Certificate) -> int:
+    """The attended minutes a certificate and its verification state (学时), never the schedule."""
+    if certificate.minutes_attended is not None:
+        return certificate.minutes_attended
+    registration = certificate.registration
+    return minutes_until_end(registration.event.starts_at, registration.event.ends_at,
+                             registration.checked_in_at, registration.checked_out_at)
+
+
 def certificate_data(certificate: Certificate) -> CertificateData:
     registration = certificate.registration
     event = registration.event
@@ -233,8 +246,7 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         organization=registration.organization.name,
         event_title=event.title,
         event_date=chinese_date(to_local(event.starts_at)),
-        hours=hours_text(certificate.minutes_attended if certificate.minutes_attended is not None
-                         else int((event.ends_at - event.starts_at).total_seconds() // 60)),
+        hours=hours_text(stated_minutes(certificate)),
         issuer=event.host_unit.name,
         issued_on=chinese_date(to_local(certificate.issued_at)),
         verify_url=verify_url(certificate.serial),
@@ -311,7 +323,7 @@ def verification(certificate: Certificate) -> dict:
         "event": event.title,
         "event_date": iso(event.starts_at),
         "issuer": event.host_unit.name,
-        "hours": float(hours_text(certificate.minutes_attended)) if certificate.minutes_attended is not None else None,
+        "hours": float(hours_text(stated_minutes(certificate))),
         "issued_at": iso(certificate.issued_at),
         "revoked_at": iso(certificate.revoked_at),
     }
