@@ -354,22 +354,24 @@ def log_download(actor: User, action: str, *, object_type: str | None, object_id
     db.session.commit()
 
 
-def event_certificates_for_download(event, *, actor: User, now: datetime) -> list:
-    """An event's live certificates for a ZIP; the bulk download is logged."""
-    certificates = list(db.session.scalars(certificates_query(event=event)))
+def event_certificates_for_download(event, *, actor: User, now: datetime) -> list[CertificateData]:
+    """What an event's ZIP holds (its live certificates, read now: the ZIP streams after the view has
+    returned); the bulk download is logged."""
+    items = [certificate_data(c) for c in db.session.scalars(certificates_query(event=event))]
     log_download(actor, "certificates.zip", object_type="event", object_id=event.id,
-                 details={"count": len(certificates)}, now=now)
-    return certificates
+                 details={"count": len(items)}, now=now)
+    return items
 
 
 def enterprise_certificates_for_download(organization_id: int, *, actor: User, now: datetime,
-                                         event_id: int | None = None) -> list:
-    """The enterprise's own people's live certificates (optionally of one event) for a ZIP; logged."""
-    certificates = [c for c in enterprise_certificates(organization_id)
-                    if event_id is None or c.registration.event_id == event_id]
+                                         event_id: int | None = None) -> list[CertificateData]:
+    """What the enterprise's ZIP holds: its own people's live certificates (optionally of one event),
+    read now; logged."""
+    items = [certificate_data(c) for c in enterprise_certificates(organization_id)
+             if event_id is None or c.registration.event_id == event_id]
     log_download(actor, "certificates.zip", object_type="organization", object_id=organization_id,
-                 details={"count": len(certificates), "event_id": event_id}, now=now)
-    return certificates
+                 details={"count": len(items), "event_id": event_id}, now=now)
+    return items
 
 
 class _Sink:
@@ -398,14 +400,19 @@ class _Sink:
 
 
 def zip_certificates(certificates: list[Certificate], *, batch: int = 100) -> Iterator[bytes]:
-    """Stream a ZIP of the certificates' PDFs: one PDF in memory at a time, taken from the cache
-    when rendered before; every `batch` certificates share one font cut to their characters."""
-    data = [certificate_data(c) for c in certificates]
+    """A ZIP of the certificates' PDFs; their facts are read at once, only the PDFs are made as it streams."""
+    return zip_stream([certificate_data(c) for c in certificates], batch=batch)
+
+
+def zip_stream(items: list[CertificateData], *, batch: int = 100) -> Iterator[bytes]:
+    """Stream a ZIP of the PDFs: one PDF in memory at a time, taken from the cache when rendered before;
+    every `batch` certificates share one font cut to their characters. Plain data in: it runs after the
+    view has returned, when the request's database session is gone."""
     sink = _Sink()
     archive = zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED)
     seen: set[str] = set()
-    for start in range(0, len(data), batch):
-        for item, body in render_batch(data[start:start + batch]):
+    for start in range(0, len(items), batch):
+        for item, body in render_batch(items[start:start + batch]):
             name = f"{item.serial}-{item.name}.pdf".replace("/", "_")
             if name in seen:
                 name = f"{item.serial}.pdf"
