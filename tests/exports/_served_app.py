@@ -15,20 +15,22 @@ FAULT = "故障注入"
 
 
 def _inject_faults() -> None:
-    csv_cell, render_certificate = exports._csv_cell, certificates.render_certificate
+    csv_cell, render_batch = exports._csv_cell, certificates.render_batch
 
     def failing_csv_cell(value):
         if value == FAULT:
             raise RuntimeError("injected fault: a row that cannot be rendered")
         return csv_cell(value)
 
-    def failing_render_certificate(data, fonts):
-        if data.name == FAULT:
+    def failing_render_batch(items):
+        """The certificates before the first FAULT as usual, then the fault (no font is cut for it)."""
+        fault = next((n for n, item in enumerate(items) if item.name == FAULT), None)
+        yield from render_batch(items if fault is None else items[:fault])
+        if fault is not None:
             raise RuntimeError("injected fault: a certificate that cannot be rendered")
-        return render_certificate(data, fonts)
 
     exports._csv_cell = failing_csv_cell
-    certificates.render_certificate = failing_render_certificate
+    certificates.render_batch = failing_render_batch
 
 
 def served_app():

@@ -100,19 +100,6 @@ def _fresh_schema(url: str) -> None:
     db.session.commit()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited:\n{log.read_text()}")
-        try:
-            if requests.get(f"{base}/healthz", timeout=10).status_code == 200:
-                return
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not answer:\n{log.read_text()}")
-
-
 @pytest.fixture(autouse=True)
 def _request_context():
     """This module's tests talk to the server only: no `app` (and its request context) of their own."""
@@ -133,29 +120,48 @@ def served(request, tmp_path_factory):
     app = create_app(config)
     with app.app_context(), app.test_request_context("/"):
         _fresh_schema(url)
-        seeded = _seed(Factory(app))
-        db.session.remove()
-        for engine in (db.engine, autocommit_engine()):
-            if engine is not None:
-                engine.dispose()
-    listener = socket.create_server(("127.0.0.1", 0))
-    log = tmp / "gunicorn.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}", "--workers", "1",
-             "--timeout", "60", "tests.exports._served_app:served_app()"],
-            cwd=ROOT, env={**os.environ, "TRAINHUB_TEST_SERVED_CONFIG": json.dumps(config)},
-            pass_fds=(listener.fileno(),), stdout=output, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    listener.close()  # gunicorn holds its own copy
-    try:
-        started = time.monotonic()
-        _wait_until_up(base, process, log)
-        print(f"gunicorn answered after {time.monotonic() - started:.1f} s")
-        yield SimpleNamespace(base=base, log=log, **vars(seeded))
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+        with _gunicorn(config, tmp) as server:  # it boots while the rows are written
+            seeded = _seed(Factory(app))
+            db.session.remove()
+            for engine in (db.engine, autocommit_engine()):
+                if engine is not None:
+                    engine.dispose()
+            server.wait_until_up()
+            yield SimpleNamespace(base=server.base, log=server.log, **vars(seeded))
+
+
+class _gunicorn:
+    """gunicorn with one worker on a free port: the socket is bound here and handed over (no race for the port)."""
+
+    def __init__(self, config: dict, tmp: Path):
+        self.config, self.log = config, tmp / "gunicorn.log"
+
+    def __enter__(self) -> "_gunicorn":
+        listener = socket.create_server(("127.0.0.1", 0))
+        self.base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        with listener, self.log.open("wb") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}", "--workers", "1",
+                 "--timeout", "60", "tests.exports._served_app:served_app()"],
+                cwd=ROOT, env={**os.environ, "TRAINHUB_TEST_SERVED_CONFIG": json.dumps(self.config)},
+                pass_fds=(listener.fileno(),), stdout=output, stderr=subprocess.STDOUT)
+        return self
+
+    def wait_until_up(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.log.read_text()}")
+            try:
+                if requests.get(f"{self.base}/healthz", timeout=10).status_code == 200:
+                    return
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.1)
+        raise RuntimeError(f"gunicorn did not answer:\n{self.log.read_text()}")
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=15)
 
 
 def get(served, path, *, cookies=None, headers=None, **kw):
