@@ -140,15 +140,25 @@ def _who(registration: Registration) -> dict:
             "organization": registration.organization.name}
 
 
-def get_by_serial(serial: str) -> Certificate:
+def _certificate_where(condition) -> Certificate:
     certificate = db.session.scalar(
-        sa.select(Certificate).where(Certificate.serial == serial)
+        sa.select(Certificate).where(condition)
         .options(selectinload(Certificate.registration).selectinload(Registration.event),
                  selectinload(Certificate.registration).selectinload(Registration.organization))
     )
     if certificate is None:
         raise NotFound(_l("未找到该证书编号。"))
     return certificate
+
+
+def get_by_serial(serial: str) -> Certificate:
+    return _certificate_where(Certificate.serial == serial)
+
+
+def get_for_verification(key: str) -> Certificate:
+    """Public verification: by the random code the QR carries, or by the printed serial (API.md keeps
+    `/certificates/{serial}`). Either way the answer holds only what `verification` shows."""
+    return _certificate_where(sa.or_(Certificate.verify_code == key, Certificate.serial == key))
 
 
 def revoke(certificate: Certificate, reason: str, *, actor: User, now: datetime) -> Certificate:
@@ -220,8 +230,9 @@ def load_for_management(serial: str, user: User | None) -> Certificate:
     return certificate
 
 
-def verify_url(serial: str) -> str:
-    return f"{current_app.config['BASE_URL']}/verify/{serial}"
+def verify_url(certificate: Certificate) -> str:
+    """What the certificate's QR code and link carry: its random code, never the sequential serial."""
+    return f"{current_app.config['BASE_URL']}/verify/{certificate.verify_code}"
 
 
 def certificate_url(serial: str) -> str:
@@ -249,7 +260,7 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         hours=hours_text(stated_minutes(certificate)),
         issuer=event.host_unit.name,
         issued_on=chinese_date(to_local(certificate.issued_at)),
-        verify_url=verify_url(certificate.serial),
+        verify_url=verify_url(certificate),
         revoked=certificate.revoked_at is not None,
     )
 
@@ -310,19 +321,16 @@ def prerender(certificates: list[Certificate], *, batch: int = 100,
 
 
 def verification(certificate: Certificate) -> dict:
+    """What anyone may learn from a certificate (API.md): valid, the masked name (张*伟), the event, the
+    dates and the attended hours — not the employer, not the full name."""
     from trainhub.templating import mask_name
     from trainhub.timeutil import iso
 
     registration = certificate.registration
-    event = registration.event
     return {
-        "serial": certificate.serial,
         "valid": certificate.revoked_at is None,
         "name": mask_name(registration.name),
-        "organization": registration.organization.name,
-        "event": event.title,
-        "event_date": iso(event.starts_at),
-        "issuer": event.host_unit.name,
+        "event": registration.event.title,
         "hours": float(hours_text(stated_minutes(certificate))),
         "issued_at": iso(certificate.issued_at),
         "revoked_at": iso(certificate.revoked_at),

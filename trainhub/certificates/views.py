@@ -1,4 +1,4 @@
-"""Pages: the organizer's certificate list per event, the enterprise's certificates, /verify/<serial>."""
+"""Pages: the organizer's certificate list per event, the enterprise's certificates, /verify/<code>."""
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -104,11 +104,12 @@ def mine_zip():
     return zip_response(items, f"certificates-{current_user.organization_id}.zip")
 
 
-@bp.get("/verify/<serial>")
-def verify(serial: str):
+@bp.get("/verify/<code>")
+def verify(code: str):
+    """The page a certificate's QR code opens (by its random code; a typed serial works too)."""
     try:
-        certificate = services.get_by_serial(serial)
+        certificate = services.get_for_verification(code)
     except services.NotFound:
-        return render_template("certificates/verify.html", serial=serial, info=None), 404
-    return render_template("certificates/verify.html", serial=serial, info=services.verification(certificate),
+        return render_template("certificates/verify.html", info=None), 404
+    return render_template("certificates/verify.html", info=services.verification(certificate),
                            certificate=certificate)
