@@ -113,10 +113,42 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("unhandled error")
-        message = gettext("服务器内部错误，请稍后重试。")
-        if wants_json():
-            return json_error(500, "internal_error", message)
-        return render_template("errors/error.html", status=500, message=message), 500
+        _discard_transaction()
+        try:
+            return _internal_error_answer()
+        except Exception:
+            # The page needs the user (menu, language) and the database may be what failed: once more
+            # without them, rather than the server's bare page.
+            app.logger.exception("the 500 page failed; shown again without the signed-in user")
+            _discard_transaction()
+            _forget_user()
+            return _internal_error_answer()
+
+
+def _internal_error_answer():
+    message = gettext("服务器内部错误，请稍后重试。")
+    if wants_json():
+        return json_error(500, "internal_error", message)
+    return render_template("errors/error.html", status=500, message=message), 500
+
+
+def _discard_transaction() -> None:
+    """A failed statement leaves the session's transaction unusable until rolled back (and a lost
+    connection is replaced only then): the error page may need the database again (the user, the menu)."""
+    from trainhub.models import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - a database that is gone: nothing to roll back
+        current_app.logger.warning("rollback failed while answering an error", exc_info=True)
+
+
+def _forget_user() -> None:
+    from flask import g
+    from flask_babel import refresh
+
+    g._login_user = current_app.login_manager.anonymous_user()
+    refresh()  # the language chosen from the user is forgotten with them
 
 
 # -- streamed downloads ------------------------------------------------------------------------
