@@ -259,11 +259,9 @@ def test_an_http10_client_without_chunked_framing_sees_a_reset_not_an_end(served
     with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
         conn.sendall(f"GET /manage/exports/attendance?event_id={served.midway}&format=csv HTTP/1.0\r\n"
                      f"Host: 127.0.0.1\r\nCookie: session={served.organizer['session']}\r\n\r\n".encode())
-        received = b""
-        with pytest.raises(ConnectionResetError):
-            while chunk := conn.recv(65536):
-                received += chunk
-    assert not received or received.startswith(b"HTTP/1.0 200") or received.startswith(b"HTTP/1.1 200")
+        with pytest.raises(ConnectionResetError):  # a clean end (recv → b"") would pass for a whole file
+            while conn.recv(65536):
+                pass
 
 
 @pytest.mark.parametrize("who, expected", [
