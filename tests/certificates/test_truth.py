@@ -46,3 +46,14 @@ def test_pdf_and_verification_state_the_attended_hours_not_the_planned_ones(app,
         text = PdfReader(io.BytesIO(services.certificate_pdf(certificate))).pages[0].extract_text()
         assert f"参训 {hours:g} 学时" in text and "3 学时" not in text
         assert api(None).get(f"/api/v1/certificates/{certificate.serial}").json["hours"] == hours
+
+
+def test_the_event_page_says_why_it_cannot_issue_yet(make, client, login):
+    event = make.event(certificate_min_minutes=None)  # next week
+    login(make.organizer())
+    page_url = f"/manage/events/{event.id}/certificates"
+    response = client.post(f"{page_url}/issue", headers={"Referer": f"http://localhost{page_url}"},
+                           follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == page_url
+    assert "活动尚未结束，结束后才能发放证明。" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Certificate.id))) == 0
