@@ -1,7 +1,12 @@
-"""DomainError and the handlers that turn any error into JSON (for /api) or a page."""
+"""DomainError and the handlers that turn any error into JSON (for /api) or a page; streamed downloads
+that fail (`streamed`)."""
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request
+import socket
+import struct
+from typing import Iterator
+
+from flask import Response, current_app, flash, jsonify, redirect, render_template, request, stream_with_context
 from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -108,7 +113,100 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("unhandled error")
-        message = gettext("服务器内部错误，请稍后重试。")
-        if wants_json():
-            return json_error(500, "internal_error", message)
-        return render_template("errors/error.html", status=500, message=message), 500
+        _discard_transaction()
+        try:
+            return _internal_error_answer()
+        except Exception:
+            # The page needs the user (menu, language) and the database may be what failed: once more
+            # without them, rather than the server's bare page.
+            app.logger.exception("the 500 page failed; shown again without the signed-in user")
+            _discard_transaction()
+            _forget_user()
+            return _internal_error_answer()
+
+
+def _internal_error_answer():
+    message = gettext("服务器内部错误，请稍后重试。")
+    if wants_json():
+        return json_error(500, "internal_error", message)
+    return render_template("errors/error.html", status=500, message=message), 500
+
+
+def _discard_transaction() -> None:
+    """A failed statement leaves the session's transaction unusable until rolled back (and a lost
+    connection is replaced only then): the error page may need the database again (the user, the menu)."""
+    from trainhub.models import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - a database that is gone: nothing to roll back
+        current_app.logger.warning("rollback failed while answering an error", exc_info=True)
+
+
+def _forget_user() -> None:
+    from flask import g
+    from flask_babel import refresh
+
+    g._login_user = current_app.login_manager.anonymous_user()
+    refresh()  # the language chosen from the user is forgotten with them
+
+
+# -- streamed downloads ------------------------------------------------------------------------
+
+def streamed(chunks: Iterator[bytes], *, content_type: str, headers: dict) -> Response:
+    """A download streamed after the view returns, started here up to its first chunk.
+
+    A failure before the first byte is then an ordinary error of the view (the app's own 500 page,
+    in the user's language). A failure after it cannot change the status any more: it is logged with
+    its traceback and the connection is reset, so no client or proxy takes the truncated body for a
+    whole file (a plain close reads as a complete body without chunked framing: HTTP/1.0, or nginx's
+    default HTTP/1.0 upstream).
+    """
+    first = next(chunks, b"")
+    body = _GuardedStream(first, chunks, path=request.full_path, environ=request.environ)
+    return Response(stream_with_context(body), content_type=content_type, headers=headers)
+
+
+class _GuardedStream:
+    def __init__(self, first: bytes, rest: Iterator[bytes], *, path: str, environ: dict):
+        self._first: bytes | None = first
+        self._rest = rest
+        self._path = path
+        self._environ = environ
+        self._sent = 0
+
+    def __iter__(self) -> "_GuardedStream":
+        return self
+
+    def __next__(self) -> bytes:
+        if self._first is not None:
+            chunk, self._first = self._first, None
+        else:
+            try:
+                chunk = next(self._rest)
+            except StopIteration:
+                raise
+            except Exception:
+                current_app.logger.exception("streamed download %s failed after %d bytes: connection reset",
+                                             self._path, self._sent)
+                reset_connection(self._environ)
+                raise
+        self._sent += len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        close = getattr(self._rest, "close", None)
+        if close is not None:
+            close()  # a client that went away: the generator's own connection and files are released
+
+
+def reset_connection(environ: dict) -> None:
+    """Abort the client's connection with a TCP reset (gunicorn and werkzeug put the socket in the environ)."""
+    sock = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
+    if sock is None:
+        return
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()  # with a zero linger: RST, not FIN (the server's own close after this is a no-op)
+    except OSError:
+        pass

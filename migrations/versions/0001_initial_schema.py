@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 14:16:09.937570
+Create Date: 2026-12-03 19:01:16.902403
 
 """
 from alembic import op
@@ -373,6 +373,7 @@ def upgrade():
     op.create_table('certificates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('serial', sa.String(length=30), nullable=False),
+    sa.Column('verify_code', sa.String(length=32), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=False),
     sa.Column('minutes_attended', sa.Integer(), nullable=True),
     sa.Column('issued_at', trainhub.models.base.UTCDateTime(), nullable=False),
@@ -382,7 +383,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_certificates_issued_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_certificates_registration_id_registrations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_certificates')),
-    sa.UniqueConstraint('serial', name=op.f('uq_certificates_serial'))
+    sa.UniqueConstraint('serial', name=op.f('uq_certificates_serial')),
+    sa.UniqueConstraint('verify_code', name=op.f('uq_certificates_verify_code'))
     )
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificates_registration_id'), ['registration_id'], unique=False)

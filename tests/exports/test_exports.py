@@ -163,3 +163,9 @@ def test_cross_event_csv_and_preselected_event(make, api, client, login, attenda
     login(commission)
     html = client.get(f"/manage/exports?event_id={event.id}").get_data(as_text=True)
     assert f'value="{event.id}" selected' in html
+
+
+def test_csv_names_its_charset_once(make, api, attendance):
+    event, host = attendance
+    response = api(make.organizer(unit=host)).get(f"/api/v1/events/{event.id}/attendance.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"

@@ -26,7 +26,7 @@ def _certificate_json(certificate) -> dict:
         "revoked_at": iso(certificate.revoked_at),
         "revoked_reason": certificate.revoked_reason or None,
         "certificate_url": services.certificate_url(certificate.serial),
-        "verify_url": services.verify_url(certificate.serial),
+        "verify_url": services.verify_url(certificate),
     }
 
 
@@ -82,8 +82,8 @@ def certificate_pdf(serial: str):
 
 @bp.get("/certificates/<serial>")
 def verify_certificate(serial: str):
-    """Public verification of a certificate serial."""
-    return jsonify(services.verification(services.get_by_serial(serial)))
+    """Public verification by the printed serial or the QR's code: valid, masked name, event, dates, hours."""
+    return jsonify(services.verification(services.get_for_verification(serial)))
 
 
 def _reason() -> str:

@@ -26,6 +26,13 @@ def attended_minutes(starts_at: datetime, ends_at: datetime, checked_in_at: date
     return max(0, int((end - start).total_seconds() // 60))
 
 
+def minutes_until_end(starts_at: datetime, ends_at: datetime, checked_in_at: datetime | None,
+                      checked_out_at: datetime | None) -> int:
+    """The minutes a certificate states (学时): those attended, and without a check-out up to the
+    event's end (API.md) — from the attendee's own check-in, never the planned schedule."""
+    return attended_minutes(starts_at, ends_at, checked_in_at, checked_out_at or ends_at) or 0
+
+
 def self_checkin_exists():
     """SQL: the registration has an accepted, not undone self check-in (online events)."""
     return (

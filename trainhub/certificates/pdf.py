@@ -140,7 +140,7 @@ def _qr_image(url: str):
 
 
 def render_certificate(data: CertificateData, fonts: FontSubset) -> bytes:
-    """One certificate: A4 landscape, Chinese text as real (extractable) text, QR to /verify/<serial>."""
+    """One certificate: A4 landscape, Chinese text as real (extractable) text, QR to /verify/<code>."""
     pdf = fonts.new_pdf("L")
     pdf.set_title(f"参训证明 {data.serial}")
     pdf.set_auto_page_break(False)

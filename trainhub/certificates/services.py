@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from trainhub.access import load_event
-from trainhub.certificates.attendance import attended_minutes, self_checkin_exists
+from trainhub.certificates.attendance import attended_minutes, minutes_until_end, self_checkin_exists
 from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
 from trainhub.errors import DomainError, NotFound, ValidationError
 from trainhub.models import AuditLog, Certificate, Event, Registration, User, begin_write, db
@@ -107,6 +107,8 @@ def issue_certificates(event: Event, *, actor: User | None, now: datetime,
     event = db.session.scalar(sa.select(Event).where(Event.id == event.id).with_for_update())
     if event.status == "draft":
         raise DomainError("event_not_published", _l("活动尚未发布，不能发放证明。"), 409)
+    if now < event.ends_at:
+        raise DomainError("event_not_ended", _l("活动尚未结束，结束后才能发放证明。"), 409)
     year = to_local(now).year
     _lock_serials(year)
     number = _next_serial_number(year)
@@ -121,7 +123,9 @@ def issue_certificates(event: Event, *, actor: User | None, now: datetime,
         if candidate.reason:
             skipped[candidate.reason].append(_who(registration))
             continue
-        _allocate(registration, candidate.minutes, actor=actor, now=now, year=year, number=number)
+        minutes = candidate.minutes if candidate.minutes is not None else minutes_until_end(
+            event.starts_at, event.ends_at, registration.checked_in_at, registration.checked_out_at)
+        _allocate(registration, minutes, actor=actor, now=now, year=year, number=number)
         number += 1
         issued += 1
     if issued:
@@ -136,15 +140,25 @@ def _who(registration: Registration) -> dict:
             "organization": registration.organization.name}
 
 
-def get_by_serial(serial: str) -> Certificate:
+def _certificate_where(condition) -> Certificate:
     certificate = db.session.scalar(
-        sa.select(Certificate).where(Certificate.serial == serial)
+        sa.select(Certificate).where(condition)
         .options(selectinload(Certificate.registration).selectinload(Registration.event),
                  selectinload(Certificate.registration).selectinload(Registration.organization))
     )
     if certificate is None:
         raise NotFound(_l("未找到该证书编号。"))
     return certificate
+
+
+def get_by_serial(serial: str) -> Certificate:
+    return _certificate_where(Certificate.serial == serial)
+
+
+def get_for_verification(key: str) -> Certificate:
+    """Public verification: by the random code the QR carries, or by the printed serial (API.md keeps
+    `/certificates/{serial}`). Either way the answer holds only what `verification` shows."""
+    return _certificate_where(sa.or_(Certificate.verify_code == key, Certificate.serial == key))
 
 
 def revoke(certificate: Certificate, reason: str, *, actor: User, now: datetime) -> Certificate:
@@ -216,12 +230,22 @@ def load_for_management(serial: str, user: User | None) -> Certificate:
     return certificate
 
 
-def verify_url(serial: str) -> str:
-    return f"{current_app.config['BASE_URL']}/verify/{serial}"
+def verify_url(certificate: Certificate) -> str:
+    """What the certificate's QR code and link carry: its random code, never the sequential serial."""
+    return f"{current_app.config['BASE_URL']}/verify/{certificate.verify_code}"
 
 
 def certificate_url(serial: str) -> str:
     return f"{current_app.config['BASE_URL']}/api/v1/certificates/{serial}.pdf"
+
+
+def stated_minutes(certificate: Certificate) -> int:
+    """The attended minutes a certificate and its verification state (学时), never the schedule."""
+    if certificate.minutes_attended is not None:
+        return certificate.minutes_attended
+    registration = certificate.registration
+    return minutes_until_end(registration.event.starts_at, registration.event.ends_at,
+                             registration.checked_in_at, registration.checked_out_at)
 
 
 def certificate_data(certificate: Certificate) -> CertificateData:
@@ -233,11 +257,10 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         organization=registration.organization.name,
         event_title=event.title,
         event_date=chinese_date(to_local(event.starts_at)),
-        hours=hours_text(certificate.minutes_attended if certificate.minutes_attended is not None
-                         else int((event.ends_at - event.starts_at).total_seconds() // 60)),
+        hours=hours_text(stated_minutes(certificate)),
         issuer=event.host_unit.name,
         issued_on=chinese_date(to_local(certificate.issued_at)),
-        verify_url=verify_url(certificate.serial),
+        verify_url=verify_url(certificate),
         revoked=certificate.revoked_at is not None,
     )
 
@@ -298,20 +321,17 @@ def prerender(certificates: list[Certificate], *, batch: int = 100,
 
 
 def verification(certificate: Certificate) -> dict:
+    """What anyone may learn from a certificate (API.md): valid, the masked name (张*伟), the event, the
+    dates and the attended hours — not the employer, not the full name."""
     from trainhub.templating import mask_name
     from trainhub.timeutil import iso
 
     registration = certificate.registration
-    event = registration.event
     return {
-        "serial": certificate.serial,
         "valid": certificate.revoked_at is None,
         "name": mask_name(registration.name),
-        "organization": registration.organization.name,
-        "event": event.title,
-        "event_date": iso(event.starts_at),
-        "issuer": event.host_unit.name,
-        "hours": float(hours_text(certificate.minutes_attended)) if certificate.minutes_attended is not None else None,
+        "event": registration.event.title,
+        "hours": float(hours_text(stated_minutes(certificate))),
         "issued_at": iso(certificate.issued_at),
         "revoked_at": iso(certificate.revoked_at),
     }
@@ -342,22 +362,24 @@ def log_download(actor: User, action: str, *, object_type: str | None, object_id
     db.session.commit()
 
 
-def event_certificates_for_download(event, *, actor: User, now: datetime) -> list:
-    """An event's live certificates for a ZIP; the bulk download is logged."""
-    certificates = list(db.session.scalars(certificates_query(event=event)))
+def event_certificates_for_download(event, *, actor: User, now: datetime) -> list[CertificateData]:
+    """What an event's ZIP holds (its live certificates, read now: the ZIP streams after the view has
+    returned); the bulk download is logged."""
+    items = [certificate_data(c) for c in db.session.scalars(certificates_query(event=event))]
     log_download(actor, "certificates.zip", object_type="event", object_id=event.id,
-                 details={"count": len(certificates)}, now=now)
-    return certificates
+                 details={"count": len(items)}, now=now)
+    return items
 
 
 def enterprise_certificates_for_download(organization_id: int, *, actor: User, now: datetime,
-                                         event_id: int | None = None) -> list:
-    """The enterprise's own people's live certificates (optionally of one event) for a ZIP; logged."""
-    certificates = [c for c in enterprise_certificates(organization_id)
-                    if event_id is None or c.registration.event_id == event_id]
+                                         event_id: int | None = None) -> list[CertificateData]:
+    """What the enterprise's ZIP holds: its own people's live certificates (optionally of one event),
+    read now; logged."""
+    items = [certificate_data(c) for c in enterprise_certificates(organization_id)
+             if event_id is None or c.registration.event_id == event_id]
     log_download(actor, "certificates.zip", object_type="organization", object_id=organization_id,
-                 details={"count": len(certificates), "event_id": event_id}, now=now)
-    return certificates
+                 details={"count": len(items), "event_id": event_id}, now=now)
+    return items
 
 
 class _Sink:
@@ -386,14 +408,19 @@ class _Sink:
 
 
 def zip_certificates(certificates: list[Certificate], *, batch: int = 100) -> Iterator[bytes]:
-    """Stream a ZIP of the certificates' PDFs: one PDF in memory at a time, taken from the cache
-    when rendered before; every `batch` certificates share one font cut to their characters."""
-    data = [certificate_data(c) for c in certificates]
+    """A ZIP of the certificates' PDFs; their facts are read at once, only the PDFs are made as it streams."""
+    return zip_stream([certificate_data(c) for c in certificates], batch=batch)
+
+
+def zip_stream(items: list[CertificateData], *, batch: int = 100) -> Iterator[bytes]:
+    """Stream a ZIP of the PDFs: one PDF in memory at a time, taken from the cache when rendered before;
+    every `batch` certificates share one font cut to their characters. Plain data in: it runs after the
+    view has returned, when the request's database session is gone."""
     sink = _Sink()
     archive = zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED)
     seen: set[str] = set()
-    for start in range(0, len(data), batch):
-        for item, body in render_batch(data[start:start + batch]):
+    for start in range(0, len(items), batch):
+        for item, body in render_batch(items[start:start + batch]):
             name = f"{item.serial}-{item.name}.pdf".replace("/", "_")
             if name in seen:
                 name = f"{item.serial}.pdf"

@@ -1,13 +1,14 @@
-"""Pages: the organizer's certificate list per event, the enterprise's certificates, /verify/<serial>."""
+"""Pages: the organizer's certificate list per event, the enterprise's certificates, /verify/<code>."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from trainhub.access import load_event
 from trainhub.certificates import bp, services
 from trainhub.certificates.services import SKIP_REASONS
+from trainhub.errors import streamed
 from trainhub.models import db
 from trainhub.security import roles_required
 from trainhub.timeutil import now
@@ -19,8 +20,8 @@ def pdf_response(certificate) -> Response:
         "Content-Disposition": f'inline; filename="{certificate.serial}.pdf"', "Cache-Control": "private, no-store"})
 
 
-def zip_response(certificates, filename: str) -> Response:
-    return Response(stream_with_context(services.zip_certificates(certificates)), mimetype="application/zip",
+def zip_response(items, filename: str) -> Response:
+    return streamed(services.zip_stream(items), content_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "private, no-store"})
 
@@ -71,8 +72,11 @@ def reissue(serial: str):
 @roles_required("organizer")
 def event_zip(event_id: int):
     event = load_event(event_id, current_user, need="view")
-    certificates = services.event_certificates_for_download(event, actor=current_user, now=now())
-    return zip_response(certificates, f"certificates-event-{event.id}.zip")
+    items = services.event_certificates_for_download(event, actor=current_user, now=now())
+    if not items:
+        flash(_("该活动还没有可下载的参训证明。"), "info")
+        return redirect(url_for("certificates.event_admin", event_id=event.id))
+    return zip_response(items, f"certificates-event-{event.id}.zip")
 
 
 @bp.get("/certificates/<serial>.pdf")
@@ -92,16 +96,20 @@ def mine():
 @roles_required("enterprise")
 def mine_zip():
     event_id = request.args.get("event_id", type=int)
-    certificates = services.enterprise_certificates_for_download(
+    items = services.enterprise_certificates_for_download(
         current_user.organization_id, actor=current_user, now=now(), event_id=event_id)
-    return zip_response(certificates, f"certificates-{current_user.organization_id}.zip")
+    if not items:
+        flash(_("暂无可下载的参训证明。"), "info")
+        return redirect(url_for("certificates.mine"))
+    return zip_response(items, f"certificates-{current_user.organization_id}.zip")
 
 
-@bp.get("/verify/<serial>")
-def verify(serial: str):
+@bp.get("/verify/<code>")
+def verify(code: str):
+    """The page a certificate's QR code opens (by its random code; a typed serial works too)."""
     try:
-        certificate = services.get_by_serial(serial)
+        certificate = services.get_for_verification(code)
     except services.NotFound:
-        return render_template("certificates/verify.html", serial=serial, info=None), 404
-    return render_template("certificates/verify.html", serial=serial, info=services.verification(certificate),
+        return render_template("certificates/verify.html", info=None), 404
+    return render_template("certificates/verify.html", info=services.verification(certificate),
                            certificate=certificate)

@@ -562,6 +562,11 @@ def undo_check_in(checkin: CheckIn, *, actor: User, now: datetime) -> CheckIn:
         if row.direction == "in":
             registration.checked_in_at = None
             registration.checked_in_by_id = None
+            # A check-out without its check-in is no attendance: it goes too (else it survives alone).
+            registration.checked_out_at = None
+            db.session.execute(sa.update(CheckIn).where(
+                CheckIn.registration_id == registration.id, CheckIn.direction == "out", CheckIn.result == "ok",
+                CheckIn.undone_at.is_(None)).values(undone_at=now, undone_by_id=actor.id))
         else:
             registration.checked_out_at = None
     db.session.add(AuditLog(actor_id=actor.id, action="checkin.undo", object_type="checkin", object_id=row.id,

@@ -160,15 +160,28 @@ def attendance_statement(**scope):
             .order_by(Event.starts_at, Event.id, Organization.name, Registration.id))
 
 
-def rows(statement, *, full_phone: bool, batch: int = 1000) -> Iterator[list]:
-    """One list per registration in COLUMNS order, streamed from the database in batches.
+@dataclass(frozen=True)
+class Labels:
+    """The words of a file in the request's language, rendered before it streams (after the view has
+    returned there is no request to translate for, nor a user to ask for a language)."""
+
+    header: tuple[str, ...]
+    statuses: dict
+    yes: str
+    no: str
+
+
+def labels() -> Labels:
+    return Labels(header=tuple(str(label) for _key, label, _w in COLUMNS),
+                  statuses={key: str(label) for key, label in STATUS_LABELS.items()}, yes=_("是"), no=_("否"))
+
+
+def rows(result, *, labels: Labels, full_phone: bool) -> Iterator[list]:
+    """One list per registration in COLUMNS order, from the rows of `attendance_statement`.
 
     Instants come out as naive wall-clock datetimes of the platform's zone (what Excel shows).
     """
-    labels = {key: str(label) for key, label in STATUS_LABELS.items()}
-    yes, no = _("是"), _("否")
     zone = local_zone()
-    result = db.session.execute(statement.execution_options(yield_per=batch))
 
     def local(value):
         return value.astimezone(zone).replace(tzinfo=None) if value is not None else None
@@ -178,10 +191,9 @@ def rows(statement, *, full_phone: bool, batch: int = 1000) -> Iterator[list]:
          created_at, checked_in_at, checked_out_at, self_in, serial) = row
         minutes = attended_minutes(starts_at, ends_at, checked_in_at, checked_out_at,
                                    bool(self_in) and mode in ("online", "hybrid"))
-        yield [title, local(starts_at).date(), org_name, uscc, district, yes if pilot else no, name,
-               phone if full_phone else mask_phone(phone), email, job, labels.get(status, status),
+        yield [title, local(starts_at).date(), org_name, uscc, district, labels.yes if pilot else labels.no, name,
+               phone if full_phone else mask_phone(phone), email, job, labels.statuses.get(status, status),
                local(created_at), local(checked_in_at), local(checked_out_at), minutes, serial or ""]
-    result.close()
 
 
 def _csv_cell(value) -> str:
@@ -196,22 +208,26 @@ def _csv_cell(value) -> str:
     return neutralize(value)
 
 
-def csv_chunks(statement, *, full_phone: bool, rows_per_chunk: int = 500) -> Iterator[bytes]:
-    """UTF-8 with BOM, comma separated, CRLF (Excel's own CSV): a header, then one row per registration."""
+def csv_chunks(engine: sa.Engine, statement, *, labels: Labels, full_phone: bool, rows_per_chunk: int = 500,
+               batch: int = 1000) -> Iterator[bytes]:
+    """UTF-8 with BOM, comma separated, CRLF (Excel's own CSV): a header, then one row per registration.
+
+    It streams after the view has returned, so it reads on its own connection (the request's session is
+    closed by then); the first chunk holds the header and the first rows, so a query that fails, fails
+    before the first byte.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(label) for _key, label, _w in COLUMNS])
-    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    buffer.seek(0)
-    buffer.truncate()
-    count = 0
-    for row in rows(statement, full_phone=full_phone):
-        writer.writerow([_csv_cell(value) for value in row])
-        count += 1
-        if count % rows_per_chunk == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
+    buffer.write("\ufeff")
+    writer.writerow(labels.header)
+    with engine.connect() as connection:
+        result = connection.execution_options(yield_per=batch).execute(statement)
+        for count, row in enumerate(rows(result, labels=labels, full_phone=full_phone), start=1):
+            writer.writerow([_csv_cell(value) for value in row])
+            if count % rows_per_chunk == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
     if buffer.tell():
         yield buffer.getvalue().encode("utf-8")
 
@@ -251,7 +267,8 @@ def totals(**scope) -> list[tuple[str, int]]:
     return figures
 
 
-def write_xlsx(statement, *, full_phone: bool, figures: list[tuple[str, int]], target) -> None:
+def write_xlsx(statement, *, labels: Labels, full_phone: bool, figures: list[tuple[str, int]], target,
+               batch: int = 1000) -> None:
     """XLSX in constant-memory mode: real dates, frozen header, auto filter, widths; totals on sheet 2."""
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "strings_to_numbers": False})
@@ -262,11 +279,12 @@ def write_xlsx(statement, *, full_phone: bool, figures: list[tuple[str, int]], t
     for index, (_key, _label, width) in enumerate(COLUMNS):
         sheet.set_column(index, index, width)
     sheet.freeze_panes(1, 0)
-    for index, (_key, label, _w) in enumerate(COLUMNS):
-        sheet.write_string(0, index, str(label), header)
+    for index, label in enumerate(labels.header):
+        sheet.write_string(0, index, label, header)
     last = 0
     write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
-    for last, row in enumerate(rows(statement, full_phone=full_phone), start=1):
+    result = db.session.execute(statement.execution_options(yield_per=batch))
+    for last, row in enumerate(rows(result, labels=labels, full_phone=full_phone), start=1):
         for index, value in enumerate(row):
             if value is None or value == "":
                 continue
@@ -278,6 +296,7 @@ def write_xlsx(statement, *, full_phone: bool, figures: list[tuple[str, int]], t
                 write_number(last, index, value)
             else:
                 write_string(last, index, value)  # text, never a formula
+    result.close()
     sheet.autofilter(0, 0, max(last, 1), len(COLUMNS) - 1)
     summary = workbook.add_worksheet(_("汇总"))
     summary.set_column(0, 0, 24)
@@ -322,10 +341,12 @@ def export_attendance(*, actor: User, fmt: str, now: datetime, event: Event | No
     db.session.commit()
     stem = f"attendance-event-{event.id}" if event is not None else f"attendance-{to_local(now):%Y%m%d-%H%M}"
     statement = attendance_statement(**scope)
+    words = labels()
     if fmt == "csv":
-        return csv_chunks(statement, full_phone=full_phone), "text/csv; charset=utf-8", f"{stem}.csv"
+        return (csv_chunks(db.engine, statement, labels=words, full_phone=full_phone), "text/csv; charset=utf-8",
+                f"{stem}.csv")
     handle = tempfile.TemporaryFile(prefix="trainhub-export-", suffix=".xlsx")
-    write_xlsx(statement, full_phone=full_phone, figures=totals(**scope), target=handle)
+    write_xlsx(statement, labels=words, full_phone=full_phone, figures=totals(**scope), target=handle)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return stream_file(handle), mimetype, f"{stem}.xlsx"
 

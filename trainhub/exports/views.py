@@ -1,17 +1,19 @@
 """The exports page and its download (the same service as the API)."""
 from __future__ import annotations
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, render_template, request
 from flask_login import current_user
 
 from trainhub.access import load_event
+from trainhub.errors import streamed
 from trainhub.exports import bp, services
 from trainhub.security import roles_required
 from trainhub.timeutil import now
 
 
 def download_response(chunks, mimetype: str, filename: str) -> Response:
-    return Response(stream_with_context(chunks), mimetype=mimetype, headers={
+    # content_type, not mimetype: the service's type already names its charset (Flask would add a second)
+    return streamed(chunks, content_type=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store",
         "X-Content-Type-Options": "nosniff"})
 

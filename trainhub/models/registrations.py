@@ -1,6 +1,7 @@
 """Registrations (one per attendee), check-in scans and certificates."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -133,8 +134,13 @@ class CheckIn(db.Model):
     actor: Mapped[Optional["User"]] = relationship(foreign_keys=[actor_id])
 
 
+def new_verify_code() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class Certificate(db.Model):
-    """参训证明: serial like TH-2021-000123, verifiable at /verify/<serial>."""
+    """参训证明: serial like TH-2021-000123 (printed, sequential); its QR code links to /verify/<verify_code>,
+    a random code, so the links on certificates cannot be walked."""
 
     __tablename__ = "certificates"
     __table_args__ = (
@@ -149,6 +155,7 @@ class Certificate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    verify_code: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_verify_code)
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
     minutes_attended: Mapped[Optional[int]] = mapped_column()
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

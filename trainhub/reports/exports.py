@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import send_file
 from flask_babel import gettext as _
 
+from trainhub.exports.services import neutralize
 from trainhub.reports import services
 from trainhub.reports.files import stored_path
 from trainhub.timeutil import to_local
@@ -64,7 +65,7 @@ def reports_xlsx(campaign, *, actor, now: datetime) -> bytes:
     yes, no = _("是"), _("否")
     for view in views:
         ws.append(
-            [view.unit.name, view.status_label, yes if view.late else no, yes if view.overdue else no,
+            [neutralize(view.unit.name), view.status_label, yes if view.late else no, yes if view.overdue else no,
              _fmt(view.submitted_at), _fmt(view.updated_at)]
             + [int(view.figures.get(key, 0)) for key, _label in figure_labels()]
         )
