@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from trainhub.extensions import csrf
 from trainhub.inputs import read_json_object
-from trainhub.security import uses_bearer_token
+from trainhub.security import has_valid_bearer_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -20,9 +20,10 @@ csrf.exempt(bp)
 
 @bp.before_request
 def _csrf_for_browser_sessions():
-    # Bearer-token clients are not exposed to CSRF; cookie sessions calling the API are.
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and not uses_bearer_token():
-        if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
+    # Bearer-token clients are not exposed to CSRF; cookie sessions calling the API are, whatever
+    # else they send in Authorization.
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and current_user.is_authenticated:
+        if current_app.config.get("WTF_CSRF_ENABLED", True) and not has_valid_bearer_token():
             csrf.protect()
 
 
