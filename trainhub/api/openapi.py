@@ -8,14 +8,26 @@ from __future__ import annotations
 import re
 
 from flask import current_app, jsonify
+from werkzeug.routing import AnyConverter, IntegerConverter, PathConverter
 
 from trainhub.api import bp
+from trainhub.inputs import ID_MAX
 
-_CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+# `<name>`, `<int:name>`, `<any(png, svg):name>`: a converter may carry arguments.
+_CONVERTER = re.compile(r"<(?:([^<>:]+):)?(\w+)>")
 
 
 def openapi_path(rule: str) -> str:
     return _CONVERTER.sub(lambda m: "{" + m.group(2) + "}", rule)
+
+
+def parameter_schema(converter) -> dict:
+    """What a path argument's converter accepts, as a JSON schema."""
+    if isinstance(converter, IntegerConverter):
+        return {"type": "integer", "minimum": 0, "maximum": ID_MAX}
+    if isinstance(converter, AnyConverter):
+        return {"type": "string", "enum": sorted(converter.items)}
+    return {"type": "string", "pattern": "^[^/]+$" if not isinstance(converter, PathConverter) else "^.+$"}
 
 
 def build_spec(app) -> dict:
@@ -31,8 +43,7 @@ def build_spec(app) -> dict:
                 "operationId": f"{rule.endpoint}.{method.lower()}",
                 "summary": doc,
                 "parameters": [
-                    {"name": arg, "in": "path", "required": True,
-                     "schema": {"type": "integer" if rule._converters.get(arg).__class__.__name__ == "IntegerConverter" else "string"}}
+                    {"name": arg, "in": "path", "required": True, "schema": parameter_schema(rule._converters[arg])}
                     for arg in sorted(rule.arguments)
                 ],
                 "responses": {"200": {"description": "OK"}, "default": {"$ref": "#/components/responses/Error"}},
