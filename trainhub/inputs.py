@@ -2,14 +2,14 @@
 
 - `<int:…>` in any URL takes only what an id column holds (ids are 32-bit `integer` columns):
   anything larger matches no route, so it is a 404 like any unknown id;
-- query arguments and form fields: no NUL, lone surrogate or control character in any text, and
-  ids and page numbers within the same range (422 with the field);
+- query arguments and form fields: no NUL, lone surrogate or control character in any text, no
+  line break in a single-line field (SINGLE_LINE_FIELDS), and ids and page numbers within the same
+  range (422 with the field);
 - string path arguments with such characters name nothing (404);
 - JSON bodies (`read_json_object`): one parser with a depth limit, the upload limit for chunked
   bodies too, and the same text and number rules for every string and number in them.
 
-Rules that need a field's meaning (a title is one line) use `text_problem(..., single_line=True)`
-from the field's cleaner, in the services and the forms alike.
+The services and forms keep the rules that need a field's meaning beyond its name (lengths, formats).
 """
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ JSON_MAX_DEPTH = 64
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # What else breaks a line (a mail header, a CSV cell, a log line): for single-line fields.
 _LINE_BREAKING = re.compile(r"[\t\n\r\u2028\u2029]")
+# Fields that hold one line wherever they are sent (API bodies and forms use the same names; a form's
+# `attendees-0-name` and a body's `attendees.0.name` both end in `name`): a line break in a title
+# breaks every mail subject, CSV cell and calendar line it is copied into.
+SINGLE_LINE_FIELDS = frozenset({
+    "title", "name", "topic", "theme", "venue", "online_url", "place", "phone", "email", "job_title",
+    "contact_name", "contact_phone", "contact_email", "district", "industry", "uscc", "token_name",
+    "organization", "filename", "kind", "mode", "status", "role", "direction", "device", "token",
+})
 # Query and form arguments that carry an id or a page number.
 _NUMBERED_ARGUMENT = re.compile(r"^(?:id|page|per_page|.+_id)$")
 
@@ -58,6 +66,10 @@ def digits_problem(value: str):
     if digits.isdecimal() and (len(digits) > 10 or int(digits) > ID_MAX):
         return _l("数值超出范围。")
     return None
+
+
+def is_single_line(path: str) -> bool:
+    return re.split(r"[.\-]", path)[-1] in SINGLE_LINE_FIELDS
 
 
 def names_a_number(path: str) -> bool:
@@ -103,7 +115,8 @@ def check_request_arguments() -> None:
         sources.append(request.form)
     for source in sources:
         for name, value in source.items(multi=True):
-            problem = text_problem(value) or text_problem(name)
+            problem = text_problem(value, single_line=source is not request.args and is_single_line(name))
+            problem = problem or text_problem(name)
             if problem is None and names_a_number(name):
                 problem = digits_problem(value)
             if problem is not None:
@@ -186,7 +199,7 @@ def _check_values(data: dict) -> None:
             pending.extend((f"{path}.{index}" if path else str(index), item, depth + 1)
                            for index, item in enumerate(value))
         elif isinstance(value, str):
-            problem = text_problem(value)
+            problem = text_problem(value, single_line=is_single_line(path))
             if problem is None and names_a_number(path):
                 problem = digits_problem(value)
             if problem is not None:

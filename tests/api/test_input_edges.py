@@ -226,3 +226,37 @@ def test_campaign_dates_outside_1900_to_2100_are_422(app, api, make, value):
 def test_a_string_path_argument_with_nul_is_unknown(app, api, world):
     assert api(None).get("/api/v1/certificates/TH%00").status_code == 404
     assert api(None).get("/t/abc%00def").status_code == 404
+
+
+@pytest.mark.parametrize("field, value", [("title", "第一讲\r\nBcc: x@example.cn"), ("venue", "报告厅\n二楼"),
+                                          ("online_url", "https://meet.example.cn/a\nb"), ("topic", "法规\t标准"),
+                                          ("title", "标题\u2028第二行")])
+@pytest.mark.parametrize("lang, word", [("zh-CN", "换行"), ("en", "line break")])
+def test_line_breaks_in_single_line_fields_are_422_with_the_field(app, api, world, field, value, lang, word):
+    response = api(world["organizer"], lang=lang).patch(f"/api/v1/events/{world['event'].id}", json={field: value})
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["fields"]) == [field]
+    assert word in response.get_json()["error"]["fields"][field][0]
+
+
+def test_line_breaks_in_attendee_names_are_refused(app, api, world):
+    response = api(world["member"]).post(f"/api/v1/events/{world['event'].id}/registrations",
+                                         json={"attendees": [{"name": "张\n伟", "phone": "13800000009"}]})
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["fields"]) == ["attendees.0.name"]
+
+
+def test_multi_line_fields_keep_their_lines(app, api, world):
+    response = api(world["organizer"]).patch(f"/api/v1/events/{world['event'].id}",
+                                             json={"description": "第一段\r\n\r\n第二段\t缩进"})
+    assert response.status_code == 200
+    assert response.get_json()["description"] == "第一段\r\n\r\n第二段\t缩进"
+
+
+def test_the_event_form_refuses_a_title_with_a_line_break(app, client, login, world):
+    login(world["organizer"])
+    response = client.post(f"/manage/events/{world['event'].id}/edit",
+                           data={"title": "第一讲\r\nBcc: x@example.cn", "venue": "报告厅"}, follow_redirects=True)
+    assert "不能包含换行" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert "\n" not in db.session.get(Event, world["event"].id).title
