@@ -105,10 +105,12 @@ def _refuse(name: str, message) -> None:
 
 
 def check_request_arguments() -> None:
-    """before_request: query arguments, form fields and string path arguments."""
+    """before_request: query arguments, form fields, JSON bodies and string path arguments."""
     for name, value in request.view_args.items() if request.view_args else ():
         if isinstance(value, str) and text_problem(value):
             abort(404)
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.is_json:
+        read_json_object()  # the pages' JSON calls (the check-in console) by the same rules as the API
     sources = [request.args]
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in (
             "application/x-www-form-urlencoded", "multipart/form-data"):

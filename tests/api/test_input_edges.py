@@ -260,3 +260,12 @@ def test_the_event_form_refuses_a_title_with_a_line_break(app, client, login, wo
     assert "不能包含换行" in response.get_data(as_text=True)
     db.session.expire_all()
     assert "\n" not in db.session.get(Event, world["event"].id).title
+
+
+@pytest.mark.parametrize("body", [{"registration_id": PAST_ID}, {"registration_id": "99999999999"}])
+def test_a_page_json_call_takes_the_same_rules(app, client, login, world, body):
+    """The check-in console's manual check-in posts JSON to a page URL: ids past the range are 422 too."""
+    login(world["organizer"])
+    response = client.post(f"/checkin/{world['event'].id}/manual", json=body, headers={"Accept": "application/json"})
+    assert response.status_code == 422
+    assert "registration_id" in response.get_json()["error"]["fields"]
