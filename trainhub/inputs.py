@@ -6,8 +6,9 @@
   line break in a single-line field (SINGLE_LINE_FIELDS), and ids and page numbers within the same
   range (422 with the field);
 - string path arguments with such characters name nothing (404);
-- JSON bodies (`read_json_object`): one parser with a depth limit, the upload limit for chunked
-  bodies too, and the same text and number rules for every string and number in them.
+- JSON bodies (`read_json_object`, for the API and the pages' JSON calls): one parser with a depth
+  limit, the upload limit for chunked bodies too, the same text rules for every key and string, and
+  no number past the 32-bit range (422 with the field's path, `attendees.0.name`).
 
 The services and forms keep the rules that need a field's meaning beyond its name (lengths, formats).
 """
