@@ -54,6 +54,9 @@ def create_app(config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
     _init_extensions(app)
+    from trainhub import inputs
+
+    inputs.init_app(app)  # the id converter, before any route is added
     _register_features(app)
 
     from trainhub.errors import register_error_handlers

@@ -54,6 +54,7 @@ def load_user_from_bearer(req) -> User | RememberedTrainer | None:
     if remembers:
         remembered = _remembered_trainers().get(token_hash)
         if remembered is not None and remembered.valid_until > time.monotonic():
+            req.environ[_BEARER_AUTHENTICATED] = True
             return remembered
     row = db.session.execute(_BEARER_TOKEN, {"token_hash": token_hash}).first()
     user = row[0] if row is not None else None
@@ -71,6 +72,7 @@ def load_user_from_bearer(req) -> User | RememberedTrainer | None:
         last_used = moment
     if remembers and user.role == "trainer" and user.organization_id is None:
         _remember(token_hash, user, until_bookkeeping=BEARER_BOOKKEEPING - (moment - last_used))
+    req.environ[_BEARER_AUTHENTICATED] = True
     return user
 
 
@@ -184,8 +186,20 @@ def revalidates_bearer(view):
     return wrapper
 
 
-def uses_bearer_token() -> bool:
-    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+_BEARER_AUTHENTICATED = "trainhub.bearer_authenticated"
+
+
+def has_valid_bearer_token() -> bool:
+    """The request carries a live token of an active user — what exempts an API call from CSRF (a page
+    cannot make a browser send one). Any other Authorization header does not: with a session cookie,
+    Flask-Login takes the session's user and never looks at the header."""
+    if request.environ.get(_BEARER_AUTHENTICATED):
+        return True
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return False
+    row = db.session.execute(_BEARER_TOKEN, {"token_hash": hash_token(token.strip())}).first()
+    return row is not None and row[0].is_active
 
 
 def roles_required(*roles: str):

@@ -7,6 +7,24 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 
 
+# Dates people mean: anything outside is a typo (0001-01-01) that would only overflow later.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def check_year(value: date) -> date:
+    """The date (or datetime) itself, or ValueError outside 1900–2100."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"year {value.year} is outside {EARLIEST_YEAR}–{LATEST_YEAR}")
+    return value
+
+
+def parse_date(value: str) -> date:
+    """An ISO date (2021-10-14) within 1900–2100. Raises ValueError."""
+    if not isinstance(value, str):
+        raise ValueError("not a date")
+    return check_year(date.fromisoformat(value.strip()))
+
+
 def local_zone() -> ZoneInfo:
     name = current_app.config["TIMEZONE"] if has_app_context() else "Asia/Shanghai"
     return ZoneInfo(name)
@@ -26,20 +44,22 @@ def iso(value: datetime | None) -> str | None:
 
 
 def parse_datetime(value: str) -> datetime:
-    """Parse ISO 8601; a time without an offset means the platform's zone. Raises ValueError."""
+    """Parse ISO 8601; a time without an offset means the platform's zone. Raises ValueError, also
+    outside 1900–2100."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError("empty")
     text = value.strip().replace("Z", "+00:00")
     if " " in text and "T" not in text:
         text = text.replace(" ", "T", 1)
-    parsed = datetime.fromisoformat(text)
+    parsed = check_year(datetime.fromisoformat(text))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local_zone())
     return parsed.astimezone(timezone.utc)
 
 
 def local_datetime(day: date, at: time) -> datetime:
-    """A wall-clock time in the platform's zone, as a UTC instant."""
+    """A wall-clock time in the platform's zone, as a UTC instant (ValueError outside 1900–2100)."""
+    check_year(day)
     return datetime.combine(day, at, tzinfo=local_zone()).astimezone(timezone.utc)
 
 

@@ -9,20 +9,16 @@ from flask import abort, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from trainhub.errors import DomainError, ValidationError
+from trainhub.errors import ValidationError
+from trainhub.inputs import read_json_object
 from trainhub.models import db
 
 MAX_PER_PAGE = 500
 
 
 def json_body() -> dict:
-    """The JSON object of the request; 400 when it is not one."""
-    data = request.get_json(silent=True)
-    if data is None and request.content_length in (None, 0):
-        data = {}
-    if not isinstance(data, dict):
-        raise DomainError("malformed_json", _l("请求体必须是 JSON 对象。"), 400)
-    return data
+    """The JSON object of the request (empty body: `{}`); 400 when it is not one (see trainhub.inputs)."""
+    return read_json_object()
 
 
 def api_login_required(view):

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from trainhub.access import is_commission
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.models import Campaign, CampaignAttachment, Unit, User, begin_write, db, use_case
-from trainhub.timeutil import parse_datetime
+from trainhub.timeutil import parse_date, parse_datetime
 from trainhub.uploads import DOCUMENT_TYPES, delete_upload, store_upload
 
 CAMPAIGN_STATUSES = ("draft", "published")
@@ -30,7 +30,7 @@ def _parse_date(raw):
         return raw
     if not isinstance(raw, str):
         raise ValueError("not a date")
-    return date.fromisoformat(raw.strip()[:10]) if len(raw.strip()) >= 10 else date.fromisoformat(raw.strip())
+    return parse_date(raw.strip()[:10])
 
 
 def _clean(data: dict, *, creating: bool) -> tuple[dict, dict]:

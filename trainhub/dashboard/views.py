@@ -12,13 +12,13 @@ from trainhub.dashboard import bp, figures, summary_files
 from trainhub.dashboard.labels import KIND_LABELS, MODE_LABELS
 from trainhub.models import Campaign, Event, db
 from trainhub.security import roles_required
-from trainhub.timeutil import now
+from trainhub.timeutil import now, parse_date
 
 
 def _day(name: str) -> date | None:
     raw = (request.args.get(name) or "").strip()
     try:
-        return date.fromisoformat(raw) if raw else None
+        return parse_date(raw) if raw else None
     except ValueError:
         return None
 

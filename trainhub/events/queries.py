@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from trainhub.access import is_commission, organizer_event_clause
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.models import ACTIVE_STATUSES, EVENT_KINDS, EVENT_MODES, Event, Registration, db
-from trainhub.timeutil import local_day_bounds, parse_datetime
+from trainhub.timeutil import local_day_bounds, parse_date, parse_datetime
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOST_PLUS = re.compile(r"(?<=\d) (\d{2}:?\d{2})$")
@@ -70,7 +70,7 @@ def _bound(raw: str, name: str, *, end: bool) -> datetime:
     raw = _LOST_PLUS.sub(r"+\1", raw)
     try:
         if _DATE_ONLY.match(raw):
-            start, stop = local_day_bounds(date.fromisoformat(raw))
+            start, stop = local_day_bounds(parse_date(raw))
             return stop if end else start
         return parse_datetime(raw)
     except ValueError:

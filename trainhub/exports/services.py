@@ -22,7 +22,7 @@ from trainhub.certificates.attendance import attended_minutes, self_checkin_exis
 from trainhub.errors import ValidationError
 from trainhub.models import AuditLog, Campaign, Certificate, Event, Organization, Registration, User, begin_write, db
 from trainhub.templating import mask_phone
-from trainhub.timeutil import local_day_bounds, local_zone, to_local
+from trainhub.timeutil import local_day_bounds, local_zone, parse_date, to_local
 
 COLUMNS = (
     ("event", _l("活动"), 30),
@@ -83,7 +83,7 @@ def parse_filters(args) -> ExportFilters:
         if not raw:
             return None
         try:
-            return date.fromisoformat(raw[:10])
+            return parse_date(raw[:10])
         except ValueError:
             errors.setdefault(name, []).append(_l("日期格式应为 YYYY-MM-DD。"))
             return None

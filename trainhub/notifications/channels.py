@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -52,12 +53,21 @@ def attachment_bytes(item: dict) -> bytes:
     return base64.b64decode(item["data"])
 
 
+_HEADER_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
+
+
+def header_safe(text: str | None) -> str:
+    """One line for a header: line breaks and control characters become a space. Input refuses them
+    in titles, but a subject made of older rows (or a template) must never stop a mail from going."""
+    return " ".join(_HEADER_BREAKING.sub(" ", text or "").split())
+
+
 def build_email(message, config: dict) -> EmailMessage:
     """The MIME message of an outbox row: text and HTML alternatives, then its attachments."""
     sender = config.get("MAIL_SENDER") or "TrainHub <noreply@trainhub.local>"
     host = urlsplit(config.get("BASE_URL") or "").hostname or "trainhub.local"
     email = EmailMessage()
-    email["Subject"] = message.subject
+    email["Subject"] = header_safe(message.subject)
     email["From"] = sender
     email["To"] = message.recipient
     email["Date"] = format_datetime(message.created_at) if message.created_at else formatdate()
