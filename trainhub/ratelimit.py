@@ -52,11 +52,8 @@ def _redis_key(key: str, start: datetime) -> str:
 _DOWN_UNTIL = "trainhub_redis_down_until"  # app.extensions: monotonic time before which Redis is not tried again
 
 
-def _redis():
-    """The Redis client, or None: not configured, or found down less than REDIS_RETRY_SECONDS ago."""
-    url = current_app.config.get("REDIS_URL")
-    if not url or current_app.extensions.get(_DOWN_UNTIL, 0.0) > time.monotonic():
-        return None
+def _client(url: str):
+    """The app's one Redis client (its connection pool), made on first use."""
     client = current_app.extensions.get("trainhub_redis")
     if client is None:
         import redis
@@ -65,6 +62,14 @@ def _redis():
                                       socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
         current_app.extensions["trainhub_redis"] = client
     return client
+
+
+def _redis():
+    """The Redis client, or None: not configured, or found down less than REDIS_RETRY_SECONDS ago."""
+    url = current_app.config.get("REDIS_URL")
+    if not url or current_app.extensions.get(_DOWN_UNTIL, 0.0) > time.monotonic():
+        return None
+    return _client(url)
 
 
 def _redis_failed(error: Exception) -> None:
@@ -93,11 +98,7 @@ def redis_status() -> str:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return "absent"
-    import redis
-
-    client = current_app.extensions.get("trainhub_redis") or redis.Redis.from_url(
-        url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
-    client.ping()
+    _client(url).ping()
     return "ok"
 
 

@@ -85,6 +85,15 @@ def autocommit_engine() -> sa.Engine | None:
     return current_app.extensions.get(AUTOCOMMIT_ENGINE)
 
 
+def database_status() -> str:
+    """For /readyz: "ok" when every engine of the app answers a trivial query, else raises its error."""
+    for engine in (db.engine, autocommit_engine()):
+        if engine is not None:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+    return "ok"
+
+
 @contextlib.contextmanager
 def autocommit_connection():
     """PostgreSQL: a connection on which each statement commits on its own — no BEGIN and COMMIT round
