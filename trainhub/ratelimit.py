@@ -120,10 +120,14 @@ def _upsert_hit(key: str, start: datetime, step: int) -> int:
     return int(db.session.execute(statement).scalar_one())
 
 
-def _db_add(limits: list[Limit], now: datetime, step: int) -> list[int]:
-    """Add step to every key's counter in one short write transaction of its own; → the new counts."""
+def _db_add(limits: list[Limit], now: datetime, step: int, *, keep=lambda counts: True) -> list[int]:
+    """Add step to every key's counter in one short write transaction of its own, committed when
+    keep(new counts) holds and rolled back otherwise; → the new counts."""
     begin_write()
     counts = [_upsert_hit(item.key, _window_start(now, item.window_seconds), step) for item in limits]
+    if not keep(counts):
+        db.session.rollback()
+        return counts
     if step > 0 and 1 in counts:  # a new window began: drop the old ones (now and then, not every time)
         db.session.execute(sa.delete(RateLimitHit).where(RateLimitHit.window_start < now - timedelta(days=1)))
     db.session.commit()
@@ -152,12 +156,21 @@ def _add(limits: list[Limit], now: datetime, step: int) -> list[int]:
 def acquire(limits: list[Limit], *, now: datetime) -> bool:
     """Count one attempt against every limit; True when each count is still within its limit.
 
-    Commits its own small transaction on the database backend (call it before the use case's own).
-    A refused attempt is counted too (its window is fixed: counting it extends nothing)."""
+    A refused attempt is not counted (one address over its limit must not use up an organization's).
+    Commits its own small transaction on the database backend (call it before the use case's own)."""
     if not limits:
         return True
-    counts = _add(limits, now, 1)
-    return all(count <= item.limit for count, item in zip(counts, limits))
+
+    def within(counts) -> bool:
+        return all(count <= item.limit for count, item in zip(counts, limits))
+
+    counts = _redis_add(limits, now, 1)
+    if counts is None:
+        return within(_db_add(limits, now, 1, keep=within))
+    if not within(counts):
+        _redis_add(limits, now, -1)
+        return False
+    return True
 
 
 def release(limits: list[Limit], *, now: datetime) -> None:

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 from tests.served import all_at_once, served
 
@@ -66,3 +67,69 @@ def test_logins_work_while_redis_is_unreachable_and_the_limit_still_holds(app, c
         assert client.post("/login", data={"email": "t@example.cn", "password": "wrong"}).status_code == 200
     # The limit is kept by the database meanwhile: it does not fail open.
     assert client.post("/login", data={"email": "t@example.cn", "password": "secret-pass-123"}).status_code == 429
+
+
+# -- sign-ups and member invitations: the platform must not become a mail cannon -----------------------
+
+def _signup(client, n: int, lang: str = "zh-CN", **overrides):
+    import random
+
+    from tests.accounts.test_views import signup_data
+    from trainhub.organizations import uscc
+
+    data = signup_data(uscc=uscc.generate(random.Random(100 + n)), contact_email=f"hr{n}@example.cn", **overrides)
+    return client.post("/signup", data=data, headers={"Accept-Language": lang})
+
+
+@pytest.mark.parametrize("app", [{"SIGNUP_RATE_LIMIT": 2}], indirect=True)
+def test_sign_ups_from_one_address_are_limited(app):
+    from trainhub.models import Organization, db
+
+    assert _signup(app.test_client(), 0, password="short", password_confirm="short").status_code == 422
+    assert [_signup(app.test_client(), n).status_code for n in (1, 2)] == [302, 302]  # the refused one did not count
+    refused = _signup(app.test_client(), 3)
+    assert refused.status_code == 429 and "注册过于频繁" in refused.get_data(as_text=True)
+    english = _signup(app.test_client(), 4, lang="en")
+    assert english.status_code == 429 and "Too many sign-ups" in english.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Organization)) == 2
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    assert _signup(other, 5).status_code == 302  # another address is not affected
+
+
+def _invite(caller, organization_id: int, n: int, **headers):
+    return caller.post(f"/api/v1/organizations/{organization_id}/members",
+                       json={"email": f"colleague{n}@elsewhere.example", "name": f"同事{n}"}, headers=headers)
+
+
+@pytest.mark.parametrize("app", [{"INVITATION_RATE_LIMIT": 3, "INVITATION_ORGANIZATION_RATE_LIMIT": 4}],
+                         indirect=True)
+def test_member_invitations_are_limited_per_address_and_per_organization(app, api, make):
+    from trainhub.models import OutboxMessage, db
+
+    member = make.member()
+    caller = api(member)
+    assert _invite(caller, member.organization_id, 0, **{"Content-Type": "application/json"}).status_code == 201
+    assert caller.post(f"/api/v1/organizations/{member.organization_id}/members",
+                       json={"email": "not-an-email"}).status_code == 422  # refused: not counted
+    assert [_invite(caller, member.organization_id, n).status_code for n in (1, 2, 3)] == [201, 201, 429]
+    refused = _invite(caller, member.organization_id, 4, **{"Accept-Language": "en"})
+    assert refused.get_json()["error"]["code"] == "invitation_rate_limited"
+    assert "Too many invitations" in refused.get_json()["error"]["message"]
+    # From another address the organization's daily limit still holds: 4 a day.
+    elsewhere = api(make.member(member.organization))
+    elsewhere.client = app.test_client()
+    elsewhere.client.environ_base["REMOTE_ADDR"] = "10.9.8.7"
+    assert [_invite(elsewhere, member.organization_id, n).status_code for n in (5, 6)] == [201, 429]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.kind == "member_invitation")) == 4
+    # Organizers are not limited (they are the platform's own staff).
+    assert _invite(api(make.organizer()), member.organization_id, 7).status_code == 201
+
+
+@pytest.mark.parametrize("app", [{"INVITATION_RATE_LIMIT": 1}], indirect=True)
+def test_the_members_page_shows_the_invitation_limit_as_a_form_error(app, client, login, make):
+    login(make.member())
+    assert client.post("/my/organization", data={"email": "a@elsewhere.example", "name": "甲"}).status_code == 302
+    page = client.post("/my/organization", data={"email": "b@elsewhere.example", "name": "乙"})
+    assert page.status_code == 422 and "邀请发送过于频繁" in page.get_data(as_text=True)  # on the form

@@ -332,17 +332,37 @@ def revoke_api_token(user: User, token_id: int, *, now: datetime) -> ApiToken:
 
 # -- member invitations (邀请同事) -------------------------------------------------------------------------
 
-def invite_member(organization: Organization, *, email: str, name: str | None, actor: User, now: datetime):
+def _invitation_limits(organization_id: int, ip: str | None) -> list[ratelimit.Limit]:
+    config = current_app.config
+    limits = [ratelimit.Limit(f"invite:org:{organization_id}", int(config["INVITATION_ORGANIZATION_RATE_LIMIT"]),
+                              24 * 3600)]
+    if ip:
+        limits.append(ratelimit.Limit(f"invite:ip:{ip}", int(config["INVITATION_RATE_LIMIT"]), 3600))
+    return limits
+
+
+def invite_member(organization: Organization, *, email: str, name: str | None, actor: User, now: datetime,
+                  ip: str | None = None):
     """A member (of this organization) or an organizer invites a colleague by email link.
 
     The member account exists at once, without a password, until the link is accepted (7 days).
     Returns (user, raw_token). Inviting the same not-yet-accepted colleague again sends a new link.
+    Members' invitations are limited per client address (an hour) and per organization (a day): a
+    self-signed-up account must not make the platform mail any address at will (429
+    `invitation_rate_limited`; a refused invitation does not count). Organizers' are not.
     """
     if actor.is_enterprise:
         if actor.organization_id != organization.id:
             raise NotFound()
     elif not actor.is_organizer:
         raise Forbidden()
+    limits = _invitation_limits(organization.id, ip) if actor.is_enterprise else []
+    refusal = DomainError("invitation_rate_limited", _l("邀请发送过于频繁，请稍后再试。"), 429)
+    with ratelimit.attempt(limits, now=now, refusal=refusal):
+        return _invite_member(organization, email=email, name=name, actor=actor, now=now)
+
+
+def _invite_member(organization: Organization, *, email: str, name: str | None, actor: User, now: datetime):
     organization_id = organization.id
     begin_write()
     fields: dict = {}
