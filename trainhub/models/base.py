@@ -8,6 +8,7 @@ import contextvars
 import functools
 import select
 import time
+import weakref
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -182,6 +183,32 @@ def install_idle_ping(engine, *, idle_seconds: float) -> None:
         record.info["trainhub_last_used"] = moment
 
 
+_disconnect_sweeps: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine → sweep of all pools
+
+
+def install_disconnect_sweep(*engines) -> None:
+    """A connection found dead in use means every connection may be (the database restarted, unseen by
+    the checks on checkout): each of the app's pools then drops its idle connections. SQLAlchemy does it
+    for the failing engine only, and DirectStatement's connections not even that — without the sweep,
+    each dead connection failed its next request. With it, at most the request that found out fails."""
+
+    references = [weakref.ref(engine) for engine in engines]  # the registry must not keep engines alive
+
+    def sweep() -> None:
+        for reference in references:
+            engine = reference()
+            if engine is not None:
+                engine.dispose()  # idle connections closed, a fresh pool; checked-out ones close on return
+
+    for engine in engines:
+        _disconnect_sweeps[engine] = sweep
+
+        @sa.event.listens_for(engine, "handle_error")
+        def _on_error(context):
+            if context.is_disconnect:
+                sweep()
+
+
 class DirectStatement:
     """A Core statement compiled once per dialect by SQLAlchemy and run on the DB-API cursor of the
     connection it is given (the session's, or the scan's autocommit one) — same SQL, same bind and result
@@ -244,6 +271,9 @@ class DirectStatement:
             invalidated = dialect.is_disconnect(error, raw_connection.dbapi_connection, cursor)
             if invalidated:
                 connection.invalidate(error)
+                sweep = _disconnect_sweeps.get(connection.engine)
+                if sweep is not None:
+                    sweep()
             raise sa.exc.DBAPIError.instance(sql, arguments, error, dialect.loaded_dbapi.Error,
                                              connection_invalidated=invalidated, dialect=dialect) from error
         finally:
