@@ -41,7 +41,9 @@ def _app_backends() -> int:
 
 
 @pytest.fixture
-def gunicorn(app):
+def gunicorn(app, dialect):
+    if dialect != "postgresql":
+        pytest.skip("PostgreSQL: connections that a restart ends")
     port = _free_port()
     env = {**os.environ, "TRAINHUB_DATABASE_URL": POSTGRES_URL, "TRAINHUB_SECRET_KEY": "test-secret",
            "TRAINHUB_BASE_URL": BASE_URL}
@@ -81,9 +83,7 @@ def _run(calls, clients: int) -> list[int]:
         return list(pool.map(lambda call: call(), calls))
 
 
-def test_a_database_restart_fails_no_request(app, make, dialect, gunicorn):
-    if dialect != "postgresql":
-        pytest.skip("PostgreSQL: connections that a restart ends")
+def test_a_database_restart_fails_no_request(app, make, gunicorn):
     trainer = make.trainer()
     event = make.event(starts_at=datetime.now(timezone.utc) - timedelta(minutes=10), trainers=[trainer], capacity=200)
     tickets = [make.registration(event).ticket_token for _ in range(80)]
