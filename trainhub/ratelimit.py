@@ -105,8 +105,13 @@ def redis_status() -> str:
 # -- the database backend ----------------------------------------------------------------------------
 
 def _upsert_hit(key: str, start: datetime, step: int) -> int:
-    """Add `step` to key's counter for the window (creating it), inside the caller's write
-    transaction; → the new count. One statement: concurrent callers queue on the row."""
+    """Add `step` to key's counter for the window (creating it; a give-back never below 0), inside the
+    caller's write transaction; → the new count. One statement: concurrent callers queue on the row."""
+    if step < 0:
+        return int(db.session.execute(
+            sa.update(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.window_start == start,
+                                          RateLimitHit.count > 0)
+            .values(count=RateLimitHit.count + step).returning(RateLimitHit.count)).scalar() or 0)
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
