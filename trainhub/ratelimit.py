@@ -74,7 +74,7 @@ def _redis():
 
 def _redis_failed(error: Exception) -> None:
     current_app.extensions[_DOWN_UNTIL] = time.monotonic() + REDIS_RETRY_SECONDS
-    log.warning("Redis unreachable (%s): rate limits use the database for the next %s s", error,
+    log.warning("Redis unreachable or failing (%s): rate limits use the database for the next %s s", error,
                 REDIS_RETRY_SECONDS)
 
 
@@ -88,7 +88,7 @@ def _on_redis(operation):
         return None
     try:
         return operation(client)
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
+    except redis.exceptions.RedisError as error:  # unreachable, timed out, out of memory, read-only…
         _redis_failed(error)
         return None
 
