@@ -71,7 +71,8 @@ def _init_extensions(app: Flask) -> None:
     from trainhub import i18n, security
     from trainhub.extensions import babel, csrf, db, login_manager, migrate
     from trainhub.models import User
-    from trainhub.models.base import AUTOCOMMIT_ENGINE, install_idle_ping, install_sqlite_pragmas
+    from trainhub.models.base import (AUTOCOMMIT_ENGINE, install_disconnect_sweep, install_idle_ping,
+                                      install_sqlite_pragmas)
 
     app.json.ensure_ascii = False
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
@@ -90,6 +91,7 @@ def _init_extensions(app: Flask) -> None:
                    "pool_reset_on_return": None})
             for engine in (db.engine, app.extensions[AUTOCOMMIT_ENGINE]):
                 install_idle_ping(engine, idle_seconds=float(app.config.get("DB_PING_IDLE_SECONDS", 30)))
+            install_disconnect_sweep(db.engine, app.extensions[AUTOCOMMIT_ENGINE])
         if db.engine.dialect.name == "sqlite":
             install_sqlite_pragmas(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)

@@ -25,6 +25,9 @@ class DefaultConfig:
     MAX_UPLOAD_MB = 20
     LOGIN_RATE_LIMIT = 10  # failed attempts per 15 minutes per account/IP
     SELF_CHECKIN_RATE_LIMIT = 10  # wrong codes per 5 minutes per registration
+    SIGNUP_RATE_LIMIT = 5  # enterprise sign-ups per hour per client address
+    INVITATION_RATE_LIMIT = 20  # member invitations sent by enterprise members per hour per client address
+    INVITATION_ORGANIZATION_RATE_LIMIT = 50  # … and per day per organization
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -36,14 +39,16 @@ class DefaultConfig:
     # Behind a reverse proxy (nginx): how many proxies to trust for X-Forwarded-For, so that
     # per-IP rate limits see the client's address. 0 = direct.
     PROXY_COUNT = 0
-    # PostgreSQL: a pooled connection idle this long is pinged before use (a busy one is trusted).
+    # PostgreSQL: a pooled connection idle this long is pinged before use (a busy one is trusted unless its
+    # socket shows the server hung up: models.base.install_idle_ping).
     DB_PING_IDLE_SECONDS = 30
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
 
 _BOOL_KEYS = {"MAIL_USE_TLS"}
 _INT_KEYS = {"PROXY_COUNT", "DB_PING_IDLE_SECONDS", "MAIL_PORT", "MAIL_MAX_ATTEMPTS", "MAX_UPLOAD_MB",
-             "LOGIN_RATE_LIMIT", "SELF_CHECKIN_RATE_LIMIT"}
+             "LOGIN_RATE_LIMIT", "SELF_CHECKIN_RATE_LIMIT", "SIGNUP_RATE_LIMIT", "INVITATION_RATE_LIMIT",
+             "INVITATION_ORGANIZATION_RATE_LIMIT"}
 
 
 def parse_bool(value: str) -> bool:

@@ -13,7 +13,7 @@ from trainhub.models import Certificate, db
 
 # Routes anyone may open (no login).
 PUBLIC = {
-    "main.index", "main.health", "main.set_language", "static",
+    "main.index", "main.health", "main.ready", "main.set_language", "static",
     "accounts.login", "accounts.signup", "accounts.accept_invitation", "accounts.setup_password",
     "events.catalogue", "events.detail", "calendar.event_ics", "calendar.public_feed",
     "calendar.org_feed", "calendar.trainer_feed",

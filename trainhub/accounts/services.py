@@ -81,27 +81,27 @@ def find_user_by_email(email: str) -> User | None:
 
 # -- log-in --------------------------------------------------------------------------------------------
 
-def _login_keys(email: str, ip: str | None) -> list[str]:
-    keys = [f"login:account:{normalize_email(email)}"]
-    if ip:
-        keys.append(f"login:ip:{ip}")
-    return keys
+def _login_limits(email: str, ip: str | None) -> list[ratelimit.Limit]:
+    limit = int(current_app.config["LOGIN_RATE_LIMIT"])
+    keys = [f"login:account:{normalize_email(email)}"] + ([f"login:ip:{ip}"] if ip else [])
+    return [ratelimit.Limit(key, limit, LOGIN_WINDOW_SECONDS) for key in keys]
 
 
 def authenticate(email: str, password: str, *, ip: str | None, now: datetime) -> User:
     """The user whose email and password match, or DomainError: `login_rate_limited` (too many failed
-    attempts for this account or this IP in 15 minutes), `invalid_credentials`, `account_disabled`."""
-    limit = int(current_app.config["LOGIN_RATE_LIMIT"])
-    keys = _login_keys(email, ip)
-    if any(ratelimit.is_limited(key, limit=limit, window_seconds=LOGIN_WINDOW_SECONDS, now=now) for key in keys):
+    attempts for this account or this IP in 15 minutes), `invalid_credentials`, `account_disabled`.
+
+    Each attempt is counted before its password is checked and given back when the password is right:
+    of many wrong passwords sent at once, exactly the limit's number are checked."""
+    limits = _login_limits(email, ip)
+    if not ratelimit.acquire(limits, now=now):
         raise DomainError("login_rate_limited", _l("登录失败次数过多，请 15 分钟后再试。"), 429)
     user = find_user_by_email(email) if normalize_email(email) else None
     password = password if isinstance(password, str) else ""
     valid = check_password_hash(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
     if user is None or not user.password_hash or not valid:
-        for key in keys:
-            ratelimit.record(key, window_seconds=LOGIN_WINDOW_SECONDS, now=now)
         raise DomainError("invalid_credentials", _l("电子邮箱或密码不正确。"), 401)
+    ratelimit.release(limits, now=now)
     if not user.is_active:
         raise DomainError("account_disabled", _l("该账号已停用，请联系管理员。"), 403)
     user_id = user.id
@@ -332,17 +332,37 @@ def revoke_api_token(user: User, token_id: int, *, now: datetime) -> ApiToken:
 
 # -- member invitations (邀请同事) -------------------------------------------------------------------------
 
-def invite_member(organization: Organization, *, email: str, name: str | None, actor: User, now: datetime):
+def _invitation_limits(organization_id: int, ip: str | None) -> list[ratelimit.Limit]:
+    config = current_app.config
+    limits = [ratelimit.Limit(f"invite:org:{organization_id}", int(config["INVITATION_ORGANIZATION_RATE_LIMIT"]),
+                              24 * 3600)]
+    if ip:
+        limits.append(ratelimit.Limit(f"invite:ip:{ip}", int(config["INVITATION_RATE_LIMIT"]), 3600))
+    return limits
+
+
+def invite_member(organization: Organization, *, email: str, name: str | None, actor: User, now: datetime,
+                  ip: str | None = None):
     """A member (of this organization) or an organizer invites a colleague by email link.
 
     The member account exists at once, without a password, until the link is accepted (7 days).
     Returns (user, raw_token). Inviting the same not-yet-accepted colleague again sends a new link.
+    Members' invitations are limited per client address (an hour) and per organization (a day): a
+    self-signed-up account must not make the platform mail any address at will (429
+    `invitation_rate_limited`; a refused invitation does not count). Organizers' are not.
     """
     if actor.is_enterprise:
         if actor.organization_id != organization.id:
             raise NotFound()
     elif not actor.is_organizer:
         raise Forbidden()
+    limits = _invitation_limits(organization.id, ip) if actor.is_enterprise else []
+    refusal = DomainError("invitation_rate_limited", _l("邀请发送过于频繁，请稍后再试。"), 429)
+    with ratelimit.attempt(limits, now=now, refusal=refusal):
+        return _invite_member(organization, email=email, name=name, actor=actor, now=now)
+
+
+def _invite_member(organization: Organization, *, email: str, name: str | None, actor: User, now: datetime):
     organization_id = organization.id
     begin_write()
     fields: dict = {}

@@ -92,7 +92,7 @@ def signup():
                 name=form.name.data, uscc=form.uscc.data, district=form.district.data, industry=form.industry.data or "",
                 contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
                 contact_email=form.contact_email.data, pilot_unit_requested=form.pilot_unit_requested.data,
-                password=form.password.data, locale=str(get_locale() or "zh_CN"), now=now())
+                password=form.password.data, locale=str(get_locale() or "zh_CN"), ip=request.remote_addr, now=now())
         except ValidationError as error:
             show_errors(form, error)
             return render_template("accounts/signup.html", form=form), 422

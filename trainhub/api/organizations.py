@@ -89,7 +89,7 @@ def add_member(organization_id: int):
     organization = services.load_organization(organization_id, current_user)
     data = json_body()
     user, _raw = account_services.invite_member(organization, email=data.get("email"), name=data.get("name"),
-                                                actor=current_user, now=now())
+                                                actor=current_user, now=now(), ip=request.remote_addr)
     return created(user_json(user))
 
 

@@ -42,10 +42,11 @@ def create_registrations(event_id: int):
     """Register attendees of the caller's enterprise (all or nothing)."""
     event = access.load_event(event_id, current_user, need="public")
     body = json_body()
-    registrations = services.register_attendees(
-        event, current_user.organization, body.get("attendees"), actor=current_user, now=now()
+    answer = services.register_attendees(
+        event, current_user.organization, body.get("attendees"), actor=current_user, now=now(),
+        present=lambda registrations: {"items": registrations_to_dicts(registrations)},
     )
-    return created({"items": registrations_to_dicts(registrations)})
+    return created(answer)
 
 
 create_registrations.openapi = {"post": {

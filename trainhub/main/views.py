@@ -33,3 +33,25 @@ def set_language(code: str):
 def health():
     """A trivial endpoint: the benchmarks' baseline."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def ready():
+    """Can this worker serve? The database (each engine) and Redis when configured: 200, or 503 naming
+    what failed (the reason goes to the log, not to an anonymous caller)."""
+    import logging
+
+    from trainhub.models.base import database_status
+    from trainhub.ratelimit import redis_status
+
+    answer, failed = {}, []
+    for name, check in (("database", database_status), ("redis", redis_status)):
+        try:
+            answer[name] = check()
+        except Exception as error:  # noqa: BLE001 - whatever the failure, the answer is "not ready"
+            logging.getLogger("trainhub.health").warning("readyz: %s failed: %s", name, error)
+            answer[name] = "failed"
+            failed.append(name)
+    if failed:
+        return {**answer, "failed": failed}, 503
+    return answer

@@ -6,7 +6,9 @@ import collections
 import contextlib
 import contextvars
 import functools
+import select
 import time
+import weakref
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -85,6 +87,15 @@ def autocommit_engine() -> sa.Engine | None:
     return current_app.extensions.get(AUTOCOMMIT_ENGINE)
 
 
+def database_status() -> str:
+    """For /readyz: "ok" when every engine of the app answers a trivial query, else raises its error."""
+    for engine in (db.engine, autocommit_engine()):
+        if engine is not None:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+    return "ok"
+
+
 @contextlib.contextmanager
 def autocommit_connection():
     """PostgreSQL: a connection on which each statement commits on its own — no BEGIN and COMMIT round
@@ -136,24 +147,66 @@ def install_sqlite_pragmas(engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+def _server_spoke(dbapi_connection) -> bool:
+    """Whether an idle connection's socket has something to read: the server only speaks unasked when it
+    ends the connection (a restart, pg_terminate_backend: a FATAL message, then EOF). One poll(2) with no
+    wait, no round trip; a connection with no socket any more counts as spoken too."""
+    try:
+        descriptor = dbapi_connection.fileno()
+    except Exception:  # noqa: BLE001 - closed: whatever the driver raises, the ping will decide
+        return True
+    poller = select.poll()
+    poller.register(descriptor, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
+
+
 def install_idle_ping(engine, *, idle_seconds: float) -> None:
-    """Ping a pooled connection before use only when it has been idle a while.
+    """Check a pooled connection before use: ping it when it has been idle a while, or when its socket
+    shows that the server hung up on it.
 
     pool_pre_ping costs a round trip on every request — a sixth of a door scan's on PostgreSQL. A
-    connection used within `idle_seconds` is trusted; an idle one (the database may have restarted)
-    is pinged and, when dead, replaced before the request sees it.
+    connection used within `idle_seconds` whose socket is quiet is trusted; the others are pinged and,
+    when dead, replaced before the request sees them. The socket check is what makes a database restart
+    cost no request: every connection of every pool was ended, each shows it at its next checkout. (A
+    network that silently drops a connection shows nothing: the idle ping covers that one.)
     """
 
     @sa.event.listens_for(engine, "checkout")
     def _ping_if_idle(dbapi_connection, record, _proxy):
         moment = time.monotonic()
         last_used = record.info.get("trainhub_last_used")
-        if last_used is None or moment - last_used >= idle_seconds:
+        if last_used is None or moment - last_used >= idle_seconds or _server_spoke(dbapi_connection):
             try:
                 engine.dialect.do_ping(dbapi_connection)
             except Exception as error:  # the pool retries with a fresh connection
                 raise sa.exc.DisconnectionError(f"connection lost while idle: {error}") from error
         record.info["trainhub_last_used"] = moment
+
+
+_disconnect_sweeps: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine → sweep of all pools
+
+
+def install_disconnect_sweep(*engines) -> None:
+    """A connection found dead in use means every connection may be (the database restarted, unseen by
+    the checks on checkout): each of the app's pools then drops its idle connections. SQLAlchemy does it
+    for the failing engine only, and DirectStatement's connections not even that — without the sweep,
+    each dead connection failed its next request. With it, at most the request that found out fails."""
+
+    references = [weakref.ref(engine) for engine in engines]  # the registry must not keep engines alive
+
+    def sweep() -> None:
+        for reference in references:
+            engine = reference()
+            if engine is not None:
+                engine.dispose()  # idle connections closed, a fresh pool; checked-out ones close on return
+
+    for engine in engines:
+        _disconnect_sweeps[engine] = sweep
+
+        @sa.event.listens_for(engine, "handle_error")
+        def _on_error(context):
+            if context.is_disconnect:
+                sweep()
 
 
 class DirectStatement:
@@ -218,6 +271,9 @@ class DirectStatement:
             invalidated = dialect.is_disconnect(error, raw_connection.dbapi_connection, cursor)
             if invalidated:
                 connection.invalidate(error)
+                sweep = _disconnect_sweeps.get(connection.engine)
+                if sweep is not None:
+                    sweep()
             raise sa.exc.DBAPIError.instance(sql, arguments, error, dialect.loaded_dbapi.Error,
                                              connection_invalidated=invalidated, dialect=dialect) from error
         finally:

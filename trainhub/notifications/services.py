@@ -5,12 +5,15 @@ LOCKED; SQLite: an immediate transaction) by moving their `next_attempt_at` a le
 counting the attempt — another worker then does not see them. Each row is sent outside any lock
 and its result written in its own short transaction: sent, or the error kept and the next
 attempt due after a growing delay (30 s, 60 s, 2 min … at most an hour), or `failed` after
-MAIL_MAX_ATTEMPTS tries. A worker that dies mid-batch leaves its rows to be picked up when the
-lease ends (the Message-ID is stable per row, so a receiving server can recognise a repeat).
+MAIL_MAX_ATTEMPTS tries. The lease is short (LEASE) and renewed for the rest of the batch while the
+batch is being sent, so a worker that dies mid-batch leaves its rows to be picked up within LEASE, not
+after the slowest batch imaginable (the Message-ID is stable per row, so a receiving server can
+recognise a repeat).
 """
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,7 +29,9 @@ from trainhub.notifications.channels import DeliveryError, channel_class
 log = logging.getLogger("trainhub.mail")
 
 BATCH_SIZE = 20
-LEASE = timedelta(minutes=10)  # > BATCH_SIZE × SMTP timeout: a claim outlives its slowest batch
+LEASE = timedelta(seconds=90)  # how long a dead worker's claimed messages wait before another sends them
+# Renewed when less than this remains: more than one message's slowest send (a few SMTP timeouts).
+RENEW_BEFORE = timedelta(seconds=60)
 FIRST_RETRY_SECONDS = 30
 MAX_RETRY_SECONDS = 3600
 
@@ -70,6 +75,15 @@ def claim_due(now: datetime, *, limit: int = BATCH_SIZE) -> list[OutboxMessage]:
     return messages
 
 
+def _renew_lease(message_ids: list[int], *, now: datetime) -> None:
+    """The rest of this worker's batch stays claimed for another LEASE from `now`."""
+    begin_write()
+    db.session.execute(sa.update(OutboxMessage)
+                       .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == "queued")
+                       .values(next_attempt_at=now + LEASE))
+    db.session.commit()
+
+
 def _record(message_id: int, *, now: datetime, error: str | None, max_attempts: int) -> str:
     begin_write()
     message = db.session.scalar(
@@ -105,13 +119,22 @@ def deliver_due(*, now: datetime, clock=None, limit: int | None = None) -> Deliv
     max_attempts = int(config.get("MAIL_MAX_ATTEMPTS") or 8)
     report = DeliveryReport()
     channels: dict = {}
+    started = time.monotonic()
+
+    def moment() -> datetime:  # the lease runs on real time, whatever `now` the caller gave
+        return now + timedelta(seconds=time.monotonic() - started)
+
     try:
         while limit is None or report.handled < limit:
             batch = claim_due(now, limit=BATCH_SIZE if limit is None else min(BATCH_SIZE, limit - report.handled))
             if not batch:
                 break
+            lease_ends = moment() + LEASE
             broken: dict[str, str] = {}  # channel → connection error: the rest of the batch waits too
-            for message in batch:
+            for index, message in enumerate(batch):
+                if lease_ends - moment() < RENEW_BEFORE:
+                    lease_ends = moment() + LEASE
+                    _renew_lease([m.id for m in batch[index:]], now=moment())
                 stamp = clock() if clock else now
                 error = broken.get(message.channel)
                 if error is None:

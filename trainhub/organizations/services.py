@@ -8,9 +8,11 @@ import re
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from trainhub import ratelimit
 from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
 from trainhub.models import Organization, User, begin_write, db
 from trainhub.organizations import uscc as uscc_rules
@@ -23,6 +25,7 @@ TEXT_FIELDS = {
     "contact_phone": 20,
     "contact_email": 254,
 }
+SIGNUP_WINDOW_SECONDS = 3600
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
 
@@ -126,12 +129,24 @@ def _require_organizer(actor: User | None) -> None:
 
 def sign_up_enterprise(*, name: str, uscc: str, district: str, industry: str, contact_name: str,
                        contact_phone: str, contact_email: str, pilot_unit_requested: bool, password: str,
-                       locale: str | None = None, now: datetime) -> User:
+                       locale: str | None = None, ip: str | None = None, now: datetime) -> User:
     """Enterprise self sign-up (企业自助注册): the organization and its first member (the contact person).
 
     The pilot-unit wish is recorded as `pilot_unit_requested`; the flag in force (`is_pilot_unit`)
-    waits for an organizer's confirmation.
+    waits for an organizer's confirmation. At most SIGNUP_RATE_LIMIT sign-ups an hour from one client
+    address (429 `signup_rate_limited`); a refused sign-up does not count.
     """
+    limits = [ratelimit.Limit(f"signup:ip:{ip}", int(current_app.config["SIGNUP_RATE_LIMIT"]), SIGNUP_WINDOW_SECONDS)
+              ] if ip else []
+    refusal = DomainError("signup_rate_limited", _l("注册过于频繁，请 1 小时后再试。"), 429)
+    with ratelimit.attempt(limits, now=now, refusal=refusal):
+        return _sign_up(name=name, uscc=uscc, district=district, industry=industry, contact_name=contact_name,
+                        contact_phone=contact_phone, contact_email=contact_email,
+                        pilot_unit_requested=pilot_unit_requested, password=password, locale=locale, now=now)
+
+
+def _sign_up(*, name, uscc, district, industry, contact_name, contact_phone, contact_email, pilot_unit_requested,
+             password, locale, now) -> User:
     from trainhub.accounts import services as accounts
 
     begin_write()

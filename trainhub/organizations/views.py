@@ -36,7 +36,7 @@ def admin_list():
 def _invite(organization, form, redirect_to):
     try:
         user, _raw = account_services.invite_member(organization, email=form.email.data, name=form.name.data,
-                                                    actor=current_user, now=now())
+                                                    actor=current_user, now=now(), ip=request.remote_addr)
     except ValidationError as error:
         show_errors(form, error)
         return None

@@ -250,8 +250,11 @@ def _duplicate_phone_error(phones) -> DomainError:
 
 @use_case
 def register_attendees(event: Event, organization: Organization, attendees: list[dict], *, actor, now: datetime,
-                       ) -> list[Registration]:
-    """An enterprise registers one or more attendees at once (all or nothing).
+                       present=None):
+    """An enterprise registers one or more attendees at once (all or nothing) → the new registrations,
+    or `present(registrations)` when given: the caller's answer, built inside the transaction before its
+    commit, so that nothing can fail after the commit (a lost connection) and turn a registration that
+    was made into an error that a client then retries.
 
     Raises ValidationError (422, fields `attendees.N.field`), DomainError 409 `event_not_open`,
     `registration_not_open`, `registration_closed`, `quota_exceeded` (with `allowed`),
@@ -294,12 +297,13 @@ def register_attendees(event: Event, organization: Organization, attendees: list
         created = _insert_rows(event, organization, rows, counts, actor=actor, locale=locale, now=now)
         for registration in created:
             notify.registration_changed(registration, registration.status)
+        answer = present(created) if present is not None else created
         db.session.commit()
     except IntegrityError:
         # The partial unique index (event_id, phone) backs the duplicate check.
         db.session.rollback()
         raise _duplicate_phone_error(phones) from None
-    return created
+    return answer
 
 
 def _insert_rows(event, organization, rows, counts, *, actor, locale, now) -> list[Registration]:

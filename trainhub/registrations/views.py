@@ -35,6 +35,13 @@ def _attach_errors(form: RegisterForm, fields: dict, index_map: list[int]) -> No
             flash(str(message), "danger")
 
 
+def _success_message(created) -> str:
+    """What the flash says, written before the commit: nothing after it reads the database."""
+    counts = {s: sum(1 for r in created if r.status == s) for s in ("confirmed", "waitlisted", "pending")}
+    return _("已提交 %(n)s 人：报名成功 %(confirmed)s，候补 %(waitlisted)s，待审核 %(pending)s。",
+             n=len(created), **counts)
+
+
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
 @roles_required("enterprise")
 def register(event_id: int):
@@ -46,8 +53,9 @@ def register(event_id: int):
         indexed = form.attendee_rows()
         index_map = [i for i, _row in indexed]
         try:
-            created = services.register_attendees(
-                event, organization, [row for _i, row in indexed], actor=current_user, now=now()
+            message = services.register_attendees(
+                event, organization, [row for _i, row in indexed], actor=current_user, now=now(),
+                present=_success_message,
             )
         except ValidationError as error:
             _attach_errors(form, error.fields, index_map)
@@ -59,10 +67,8 @@ def register(event_id: int):
             flash(str(error.message), "danger")
             status = error.status
         else:
-            counts = {s: sum(1 for r in created if r.status == s) for s in ("confirmed", "waitlisted", "pending")}
-            flash(_("已提交 %(n)s 人：报名成功 %(confirmed)s，候补 %(waitlisted)s，待审核 %(pending)s。",
-                    n=len(created), **counts), "success")
-            return redirect(url_for("registrations.register", event_id=event.id))
+            flash(message, "success")
+            return redirect(url_for("registrations.register", event_id=event_id))
     elif form.is_submitted():
         status = 422
     existing = db.session.scalars(
