@@ -66,6 +66,17 @@ def can_check_in(user: User | None, event: Event) -> bool:
     return is_event_trainer(user, event) or can_manage_event(user, event)
 
 
+def can_see_online_url(user: User | None, event: Event) -> bool:
+    """The meeting link (API.md): the event's organizers (hosting or co-organizing) and trainers; an
+    attendee gets it only through their own ticket, mail and invite (`registration_sees_online_url`)."""
+    return can_read_event_admin(user, event) or is_event_trainer(user, event)
+
+
+def registration_sees_online_url(registration: Registration) -> bool:
+    """A confirmed attendee of an event that is on; never the waitlisted, pending, cancelled or rejected."""
+    return registration.status == "confirmed" and registration.event.status != "cancelled"
+
+
 def load_event(event_id: int, user: User | None, need: Need = "view") -> Event:
     """The event, or 404 (unknown, or outside the user's scope) / 403 (visible but not theirs to change).
 
