@@ -133,6 +133,21 @@ def _font(size: int):
         return ImageFont.load_default()
 
 
+def ticket_caption(registration: Registration) -> tuple[str, ...]:
+    """What is printed under the ticket's QR code: event, attendee (masked) and enterprise, time, venue."""
+    from trainhub.templating import mask_name
+    from trainhub.timeutil import to_local
+
+    event = registration.event
+    return (event.title, mask_name(registration.name) + " · " + registration.organization.name,
+            to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"), event.venue or "")
+
+
+def ticket_png(registration: Registration) -> bytes:
+    """The ticket as one printable image — the same for the download and the confirmation mail."""
+    return qr_png(ticket_url(registration.ticket_token), ticket_caption(registration))
+
+
 def qr_png(data: str, caption_lines: tuple[str, ...] = ()) -> bytes:
     """A printable PNG: the QR code and, below it, the caption (event, attendee, time)."""
     from PIL import Image, ImageDraw
