@@ -38,6 +38,7 @@ def show(token: str):
     response = Response(render_template(
         "tickets/show.html", registration=registration, event=event, qr_svg=services.qr_svg(url), ticket_url=url,
         can_scan=can_scan, may_reissue=_may_reissue(registration),
+        online_url=event.online_url if access.registration_sees_online_url(registration) else "",
         self_checkin=event.mode in ("online", "hybrid") and event.status == "published",
         code=request.args.get("code", "")[:6],
     ))

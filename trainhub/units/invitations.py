@@ -103,6 +103,7 @@ def registration_link(event: Event) -> str:
 
 
 def _send_invitation(event: Event, org: Organization, recipient: str, locale: str) -> None:
+    from trainhub.calendar.ics import location  # the place without the meeting link: not an attendee yet
     from trainhub.timeutil import to_local
 
     with force_locale(locale):
@@ -112,7 +113,7 @@ def _send_invitation(event: Event, org: Organization, recipient: str, locale: st
             "",
             _("%(unit)s 邀请贵单位参加“%(title)s”（%(when)s，%(venue)s）。", unit=event.host_unit.name,
               title=event.title, when=to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"),
-              venue=event.venue or event.online_url or "-"),
+              venue=location(event) or "-"),
             _("报名链接：%(link)s", link=registration_link(event)),
             "",
         ])
