@@ -142,7 +142,7 @@ def registration_message(registration, change: str, *, kind: str | None = None, 
         body_text, body_html = content.text(), content.html(locale)
     return enqueue(kind or f"registration_{change}", registration.email, subject=content.subject,
                    body_text=body_text, body_html=body_html, attachments=attachments, locale=locale,
-                   dedupe_key=dedupe_key)
+                   dedupe_key=dedupe_key, event_id=registration.event_id)
 
 
 def plain_html(subject: str, body: str, *, locale: str = DEFAULT_LOCALE) -> str:

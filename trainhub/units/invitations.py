@@ -117,7 +117,7 @@ def _send_invitation(event: Event, org: Organization, recipient: str, locale: st
             _("报名链接：%(link)s", link=registration_link(event)),
             "",
         ])
-    notify.send_plain("event_invitation", recipient, subject, body, locale=locale)
+    notify.send_plain("event_invitation", recipient, subject, body, locale=locale, event=event)
 
 
 def list_invitations(event: Event) -> list[dict]:
