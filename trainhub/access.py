@@ -6,6 +6,9 @@ Scope rules (API.md "Organizing units"):
   co-organizes, and get 404 for the rest;
 - trainers see the events they are assigned to; enterprise members see their organization's
   registrations only.
+- user accounts (users page and /api/v1/users): the commission sees every account; another unit's
+  organizers see their own unit's organizers, the trainers (the pool every organizer assigns to events),
+  and the members of the enterprises of their district (a district bureau); the rest is 404.
 Pattern in a view: `event = load_event(event_id, user, need="manage")` → 404 / 403 / the event.
 """
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Literal
 import sqlalchemy as sa
 from flask import abort
 
-from trainhub.models import Event, Registration, User, db, event_co_units, event_trainers
+from trainhub.models import Event, Organization, Registration, User, db, event_co_units, event_trainers
 
 Need = Literal["view", "manage", "checkin", "public"]
 
@@ -140,3 +143,44 @@ def load_registration(registration_id: int, user: User | None, need: Literal["vi
     if need == "manage" and not can_manage_event(user, event):
         abort(403)
     return registration
+
+
+# -- user accounts ------------------------------------------------------------------------------------
+
+def district_of(user: User) -> str | None:
+    """The district a district bureau's organizer answers for (None for any other unit)."""
+    unit = user.unit
+    if unit is None or unit.kind != "district_bureau" or not unit.district:
+        return None
+    return unit.district
+
+
+def user_clause(actor: User):
+    """SQL condition on User: the accounts this organizer may list and act on."""
+    if is_commission(actor):
+        return sa.true()
+    if actor is None or not actor.is_authenticated or not actor.is_organizer or actor.unit_id is None:
+        return sa.false()
+    visible = [sa.and_(User.role == "organizer", User.unit_id == actor.unit_id), User.role == "trainer"]
+    district = district_of(actor)
+    if district is not None:
+        in_district = sa.select(Organization.id).where(Organization.district == district)
+        visible.append(sa.and_(User.role == "enterprise", User.organization_id.in_(in_district)))
+    return sa.or_(*visible)
+
+
+def load_user(user_id: int, actor: User) -> User:
+    """An account in the organizer's scope (user_clause), else 404 — unknown or not theirs alike."""
+    user = db.session.scalar(sa.select(User).where(User.id == user_id, user_clause(actor))) \
+        if actor is not None and actor.is_authenticated else None
+    if user is None:
+        abort(404)
+    return user
+
+
+def can_set_user_active(actor: User | None, user: User) -> bool:
+    """Disable or enable an account (never one's own): the commission any; another unit the members of
+    its district's enterprises only — organizer and trainer accounts serve the whole platform."""
+    if actor is None or not actor.is_authenticated or not actor.is_organizer or user.id == actor.id:
+        return False
+    return is_commission(actor) or user.is_enterprise

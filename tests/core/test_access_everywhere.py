@@ -108,3 +108,96 @@ def test_management_and_checkin_pages_are_closed_to_enterprises_and_unassigned_t
         if closed and client.get(url).status_code not in DENIED:
             leaks.append((endpoint, url))
     assert leaks == []
+
+
+# -- a district bureau sees its own people, its district's enterprises and its own events' mail -----------
+
+@pytest.fixture
+def district(app, make):
+    from trainhub.notifications import notify
+
+    chaoyang = make.unit(name="朝阳区局", kind="district_bureau", district="朝阳区")
+    haidian = make.unit(name="海淀区局", kind="district_bureau", district="海淀区")
+    ours, theirs = make.organization(district="朝阳区"), make.organization(district="海淀区")
+    people = dict(
+        bureau=make.organizer(unit=chaoyang, email="cy-boss@bureau.cn"),
+        colleague=make.organizer(unit=chaoyang, email="cy-colleague@bureau.cn"),
+        commission=make.organizer(email="boss@commission.cn"),
+        other_bureau=make.organizer(unit=haidian, email="hd@bureau.cn"),
+        trainer=make.trainer(email="trainer@trainers.cn"),
+        our_member=make.member(ours, email="hr@ours.cn"),
+        their_member=make.member(theirs, email="hr@theirs.cn"),
+    )
+    our_event, their_event = make.event(host_unit=chaoyang), make.event(host_unit=haidian)
+    mails = dict(ours=notify.send_plain("test", "a@x.cn", "朝阳活动的通知", "正文", event=our_event),
+                 theirs=notify.send_plain("test", "a@x.cn", "海淀活动的通知", "正文", event=their_event),
+                 platform=notify.send_plain("test", "b@x.cn", "平台账号通知", "正文"))
+    for message in mails.values():
+        message.status = "failed"
+    db.session.commit()
+    return dict(people=people, mails=mails)
+
+
+SEEN_BY_BUREAU = {"bureau", "colleague", "trainer", "our_member"}
+
+
+def test_a_district_bureau_lists_only_its_own_organizers_and_its_districts_enterprises(client, login, api,
+                                                                                     district):
+    people = district["people"]
+    login(people["bureau"])
+    page = client.get("/manage/users").get_data(as_text=True)
+    listed = {api_user["email"] for api_user in api(people["bureau"]).get("/api/v1/users?per_page=500").json["items"]}
+    for name, user in people.items():
+        assert (user.email in page) is (name in SEEN_BY_BUREAU), name
+        assert (user.email in listed) is (name in SEEN_BY_BUREAU), name
+    # Its district's members may be disabled from the page; its organizers and the trainers are the commission's.
+    assert f"/manage/users/{people['our_member'].id}/active" in page
+    assert f"/manage/users/{people['colleague'].id}/active" not in page
+    assert f"/manage/users/{people['trainer'].id}/active" not in page
+
+
+@pytest.mark.parametrize("name", ["commission", "other_bureau", "their_member"])
+def test_a_district_bureau_acting_on_someone_elses_user_gets_404(client, login, api, district, name):
+    from trainhub.models import User
+
+    people = district["people"]
+    target = people[name]
+    login(people["bureau"])
+    assert client.post(f"/manage/users/{target.id}/active", data={"active": "0"}).status_code == 404
+    caller = api(people["bureau"])
+    assert caller.get(f"/api/v1/users/{target.id}").status_code == 404
+    assert caller.patch(f"/api/v1/users/{target.id}", json={"is_active": False}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(User, target.id).is_active_flag is True
+
+
+def test_a_district_bureau_disables_its_districts_member_only(client, login, api, district):
+    from trainhub.models import User
+
+    people = district["people"]
+    login(people["bureau"])
+    assert client.post(f"/manage/users/{people['our_member'].id}/active", data={"active": "0"}).status_code == 302
+    response = api(people["bureau"]).patch(f"/api/v1/users/{people['trainer'].id}", json={"is_active": False})
+    assert response.status_code == 403 and response.json["error"]["code"] == "commission_only"
+    db.session.expire_all()
+    assert db.session.get(User, people["our_member"].id).is_active_flag is False
+    assert db.session.get(User, people["trainer"].id).is_active_flag is True
+
+
+def test_the_commission_lists_and_acts_on_every_user(client, login, district):
+    people = district["people"]
+    login(people["commission"])
+    page = client.get("/manage/users").get_data(as_text=True)
+    assert all(user.email in page for user in people.values())
+    assert client.post(f"/manage/users/{people['their_member'].id}/active", data={"active": "0"}).status_code == 302
+
+
+def test_a_units_outbox_holds_its_own_events_mail_and_the_commissions_everything(client, login, district):
+    people, mails = district["people"], district["mails"]
+    login(people["bureau"])
+    page = client.get("/manage/outbox").get_data(as_text=True)
+    assert "朝阳活动的通知" in page and "海淀活动的通知" not in page and "平台账号通知" not in page
+    assert client.post(f"/manage/outbox/{mails['theirs'].id}/retry").status_code == 404
+    login(people["commission"])
+    page = client.get("/manage/outbox").get_data(as_text=True)
+    assert all(subject in page for subject in ("朝阳活动的通知", "海淀活动的通知", "平台账号通知"))
