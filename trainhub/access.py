@@ -8,7 +8,12 @@ Scope rules (API.md "Organizing units"):
   registrations only.
 - user accounts (users page and /api/v1/users): the commission sees every account; another unit's
   organizers see their own unit's organizers, the trainers (the pool every organizer assigns to events),
-  and the members of the enterprises of their district (a district bureau); the rest is 404.
+  and the members of the enterprises in their scope (below); the rest is 404.
+- enterprises (organizations page and /api/v1/organizations, invitations, the members above): the
+  commission sees every one; a district bureau those of its district (Organization.district ==
+  Unit.district); any other unit none — it reaches the enterprises on its events through their
+  registrations, and administering an enterprise (pilot flag, members, disabling) is the platform's
+  or its district's business. Outside the scope is 404.
 Pattern in a view: `event = load_event(event_id, user, need="manage")` → 404 / 403 / the event.
 """
 from __future__ import annotations
@@ -161,12 +166,9 @@ def user_clause(actor: User):
         return sa.true()
     if actor is None or not actor.is_authenticated or not actor.is_organizer or actor.unit_id is None:
         return sa.false()
-    visible = [sa.and_(User.role == "organizer", User.unit_id == actor.unit_id), User.role == "trainer"]
-    district = district_of(actor)
-    if district is not None:
-        in_district = sa.select(Organization.id).where(Organization.district == district)
-        visible.append(sa.and_(User.role == "enterprise", User.organization_id.in_(in_district)))
-    return sa.or_(*visible)
+    in_scope = sa.select(Organization.id).where(organization_clause(actor))
+    return sa.or_(sa.and_(User.role == "organizer", User.unit_id == actor.unit_id), User.role == "trainer",
+                  sa.and_(User.role == "enterprise", User.organization_id.in_(in_scope)))
 
 
 def load_user(user_id: int, actor: User) -> User:
@@ -184,3 +186,40 @@ def can_set_user_active(actor: User | None, user: User) -> bool:
     if actor is None or not actor.is_authenticated or not actor.is_organizer or user.id == actor.id:
         return False
     return is_commission(actor) or user.is_enterprise
+
+
+# -- enterprises (organizations) ---------------------------------------------------------------------
+
+def organization_clause(actor: User | None):
+    """SQL condition on Organization: the enterprises this organizer may list, read and change."""
+    if is_commission(actor):
+        return sa.true()
+    if actor is None or not actor.is_authenticated or not actor.is_organizer:
+        return sa.false()
+    district = district_of(actor)
+    return sa.false() if district is None else Organization.district == district
+
+
+def load_organization(organization_id: int, actor: User) -> Organization:
+    """A member's own enterprise, or one in the organizer's scope (organization_clause); else 404.
+
+    Trainers have no business with enterprises (403).
+    """
+    if actor is None or not actor.is_authenticated:
+        abort(401)
+    if actor.is_trainer:
+        abort(403)
+    if actor.is_enterprise:
+        clause = Organization.id == actor.organization_id
+    else:
+        clause = organization_clause(actor)
+    organization = db.session.scalar(sa.select(Organization).where(Organization.id == organization_id, clause))
+    if organization is None:
+        abort(404)
+    return organization
+
+
+def may_place_organization_in(actor: User | None, district: str) -> bool:
+    """Whether an organizer may register (or move) an enterprise into this district: the commission any,
+    a district bureau its own — what it writes stays in its scope."""
+    return is_commission(actor) or (actor is not None and district_of(actor) == district)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from trainhub.models import Certificate, db
 
@@ -201,3 +202,108 @@ def test_a_units_outbox_holds_its_own_events_mail_and_the_commissions_everything
     login(people["commission"])
     page = client.get("/manage/outbox").get_data(as_text=True)
     assert all(subject in page for subject in ("朝阳活动的通知", "海淀活动的通知", "平台账号通知"))
+
+
+# -- enterprises: the commission sees all, a district bureau its district's, other units none ---------------
+
+def _organizations_seen(client, caller, district_names=("朝阳区", "海淀区")):
+    """The organizations page, the contact e-mails in the API list and the page's district choices."""
+    page = client.get("/manage/organizations").get_data(as_text=True)
+    listed = {item["contact_email"] for item in caller.get("/api/v1/organizations?per_page=500").json["items"]}
+    choices = {name for name in district_names if f'<option value="{name}"' in page}
+    return page, listed, choices
+
+
+def test_a_district_bureau_lists_only_its_districts_enterprises(client, login, api, make, district):
+    ours = make.organization(district="朝阳区", contact_email="boss@ours.cn")
+    theirs = make.organization(district="海淀区", contact_email="boss@theirs.cn")
+    bureau = district["people"]["bureau"]
+    login(bureau)
+    page, listed, choices = _organizations_seen(client, api(bureau))
+    assert ours.name in page and ours.contact_email in listed
+    assert theirs.name not in page and theirs.contact_email not in listed
+    assert choices == {"朝阳区"}
+
+
+def test_an_institute_sees_no_enterprise_and_the_commission_every_one(client, login, api, make, district):
+    institute = make.organizer(unit=make.unit(name="标准化研究院", kind="institute", district=""))
+    ours = make.organization(district="朝阳区", contact_email="boss@ours.cn")
+    login(institute)
+    page, listed, _choices = _organizations_seen(client, api(institute))
+    assert listed == set() and ours.name not in page
+    assert client.get(f"/manage/organizations/{ours.id}").status_code == 404
+    assert api(institute).get(f"/api/v1/organizations/{ours.id}").status_code == 404
+    response = api(institute).post("/api/v1/organizations", json={"name": "新企业有限公司", "uscc": _uscc()})
+    assert response.status_code == 403
+    commission = district["people"]["commission"]
+    login(commission)
+    page, listed, choices = _organizations_seen(client, api(commission))
+    assert {"boss@ours.cn"} <= listed and len(listed) >= 3 and choices == {"朝阳区", "海淀区"}
+
+
+def _uscc():
+    import random
+
+    from trainhub.organizations import uscc
+
+    return uscc.generate(random.Random())
+
+
+@pytest.mark.parametrize("how", ["page", "pilot", "active", "invite", "api_get", "api_patch", "api_member"])
+def test_a_district_bureau_reaching_another_districts_enterprise_gets_404(client, login, api, make, district, how):
+    from trainhub.models import Organization, User
+
+    theirs = make.organization(district="海淀区")
+    bureau = district["people"]["bureau"]
+    login(bureau)
+    caller = api(bureau)
+    base = f"/manage/organizations/{theirs.id}"
+    status = {
+        "page": lambda: client.get(base),
+        "pilot": lambda: client.post(f"{base}/pilot", data={"value": "1"}),
+        "active": lambda: client.post(f"{base}/active", data={"value": "0"}),
+        "invite": lambda: client.post(base, data={"email": "new@theirs.cn", "name": "新人"}),
+        "api_get": lambda: caller.get(f"/api/v1/organizations/{theirs.id}"),
+        "api_patch": lambda: caller.patch(f"/api/v1/organizations/{theirs.id}",
+                                          json={"is_active": False, "is_pilot_unit": True}),
+        "api_member": lambda: caller.post(f"/api/v1/organizations/{theirs.id}/members", json={"email": "new@theirs.cn"}),
+    }[how]().status_code
+    assert status == 404
+    db.session.expire_all()
+    organization = db.session.get(Organization, theirs.id)
+    assert organization.is_active is True and organization.is_pilot_unit is False
+    assert db.session.scalar(sa.select(User).where(User.email == "new@theirs.cn")) is None
+
+
+def test_a_district_bureau_manages_its_districts_enterprise_and_registers_only_in_its_district(
+        client, login, api, make, district):
+    from trainhub.models import Organization
+
+    ours = make.organization(district="朝阳区")
+    bureau = district["people"]["bureau"]
+    login(bureau)
+    assert client.post(f"/manage/organizations/{ours.id}/pilot", data={"value": "1"}).status_code == 302
+    caller = api(bureau)
+    assert caller.patch(f"/api/v1/organizations/{ours.id}", json={"is_active": False}).status_code == 200
+    moved = caller.patch(f"/api/v1/organizations/{ours.id}", json={"district": "海淀区"})
+    assert moved.status_code == 422 and "朝阳区" in moved.json["error"]["fields"]["district"][0]
+    elsewhere = caller.post("/api/v1/organizations", json={"name": "海淀新企业有限公司", "uscc": _uscc(),
+                                                           "district": "海淀区"})
+    assert elsewhere.status_code == 422 and "district" in elsewhere.json["error"]["fields"]
+    created = caller.post("/api/v1/organizations", json={"name": "朝阳新企业有限公司", "uscc": _uscc()})
+    assert created.status_code == 201 and created.json["district"] == "朝阳区"
+    db.session.expire_all()
+    organization = db.session.get(Organization, ours.id)
+    assert (organization.is_pilot_unit, organization.is_active, organization.district) == (True, False, "朝阳区")
+
+
+def test_a_bureau_without_a_district_sees_no_enterprise_to_list_or_invite(client, login, api, make):
+    from trainhub.units import invitations
+
+    bureau = make.organizer(unit=make.unit(name="新区局", kind="district_bureau", district=""))
+    make.organization(district="", contact_email="nodistrict@example.cn")
+    make.organization(district="朝阳区", contact_email="chaoyang@example.cn")
+    login(bureau)
+    _page, listed, _choices = _organizations_seen(client, api(bureau))
+    assert listed == set()
+    assert list(db.session.scalars(invitations.district_enterprises_query(bureau))) == []

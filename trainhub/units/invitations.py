@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
-from trainhub.access import can_manage_event, is_commission
+from trainhub.access import can_manage_event, is_commission, organization_clause
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.models import Event, EventInvitation, Organization, Registration, User, begin_write, db
 from trainhub.notifications import notify
@@ -23,12 +23,8 @@ def can_invite(actor: User | None) -> bool:
 
 def district_enterprises_query(actor: User):
     """The enterprises a unit may see and invite: a district bureau's district; all for the commission."""
-    query = sa.select(Organization).where(Organization.is_active.is_(True)).order_by(Organization.name)
-    if is_commission(actor):
-        return query
-    if actor.unit is None or actor.unit.kind != "district_bureau":
-        return query.where(sa.false())
-    return query.where(Organization.district == actor.unit.district)
+    return (sa.select(Organization).where(organization_clause(actor), Organization.is_active.is_(True))
+            .order_by(Organization.name))
 
 
 def may_invite_to(actor: User | None, event: Event) -> bool:
