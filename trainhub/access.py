@@ -6,6 +6,14 @@ Scope rules (API.md "Organizing units"):
   co-organizes, and get 404 for the rest;
 - trainers see the events they are assigned to; enterprise members see their organization's
   registrations only.
+- user accounts (users page and /api/v1/users): the commission sees every account; another unit's
+  organizers see their own unit's organizers, the trainers (the pool every organizer assigns to events),
+  and the members of the enterprises in their scope (below); the rest is 404.
+- enterprises (organizations page and /api/v1/organizations, invitations, the members above): the
+  commission sees every one; a district bureau those of its district (Organization.district ==
+  Unit.district); any other unit none — it reaches the enterprises on its events through their
+  registrations, and administering an enterprise (pilot flag, members, disabling) is the platform's
+  or its district's business. Outside the scope is 404.
 Pattern in a view: `event = load_event(event_id, user, need="manage")` → 404 / 403 / the event.
 """
 from __future__ import annotations
@@ -15,7 +23,7 @@ from typing import Literal
 import sqlalchemy as sa
 from flask import abort
 
-from trainhub.models import Event, Registration, User, db, event_co_units, event_trainers
+from trainhub.models import Event, Organization, Registration, User, db, event_co_units, event_trainers
 
 Need = Literal["view", "manage", "checkin", "public"]
 
@@ -64,6 +72,17 @@ def is_event_trainer(user: User | None, event: Event) -> bool:
 def can_check_in(user: User | None, event: Event) -> bool:
     """Trainers of the event and the organizers who manage it."""
     return is_event_trainer(user, event) or can_manage_event(user, event)
+
+
+def can_see_online_url(user: User | None, event: Event) -> bool:
+    """The meeting link (API.md): the event's organizers (hosting or co-organizing) and trainers; an
+    attendee gets it only through their own ticket, mail and invite (`registration_sees_online_url`)."""
+    return can_read_event_admin(user, event) or is_event_trainer(user, event)
+
+
+def registration_sees_online_url(registration: Registration) -> bool:
+    """A confirmed attendee of an event that is on; never the waitlisted, pending, cancelled or rejected."""
+    return registration.status == "confirmed" and registration.event.status != "cancelled"
 
 
 def load_event(event_id: int, user: User | None, need: Need = "view") -> Event:
@@ -129,3 +148,78 @@ def load_registration(registration_id: int, user: User | None, need: Literal["vi
     if need == "manage" and not can_manage_event(user, event):
         abort(403)
     return registration
+
+
+# -- user accounts ------------------------------------------------------------------------------------
+
+def district_of(user: User) -> str | None:
+    """The district a district bureau's organizer answers for (None for any other unit)."""
+    unit = user.unit
+    if unit is None or unit.kind != "district_bureau" or not unit.district:
+        return None
+    return unit.district
+
+
+def user_clause(actor: User):
+    """SQL condition on User: the accounts this organizer may list and act on."""
+    if is_commission(actor):
+        return sa.true()
+    if actor is None or not actor.is_authenticated or not actor.is_organizer or actor.unit_id is None:
+        return sa.false()
+    in_scope = sa.select(Organization.id).where(organization_clause(actor))
+    return sa.or_(sa.and_(User.role == "organizer", User.unit_id == actor.unit_id), User.role == "trainer",
+                  sa.and_(User.role == "enterprise", User.organization_id.in_(in_scope)))
+
+
+def load_user(user_id: int, actor: User) -> User:
+    """An account in the organizer's scope (user_clause), else 404 — unknown or not theirs alike."""
+    user = db.session.scalar(sa.select(User).where(User.id == user_id, user_clause(actor))) \
+        if actor is not None and actor.is_authenticated else None
+    if user is None:
+        abort(404)
+    return user
+
+
+def can_set_user_active(actor: User | None, user: User) -> bool:
+    """Disable or enable an account (never one's own): the commission any; another unit the members of
+    its district's enterprises only — organizer and trainer accounts serve the whole platform."""
+    if actor is None or not actor.is_authenticated or not actor.is_organizer or user.id == actor.id:
+        return False
+    return is_commission(actor) or user.is_enterprise
+
+
+# -- enterprises (organizations) ---------------------------------------------------------------------
+
+def organization_clause(actor: User | None):
+    """SQL condition on Organization: the enterprises this organizer may list, read and change."""
+    if is_commission(actor):
+        return sa.true()
+    if actor is None or not actor.is_authenticated or not actor.is_organizer:
+        return sa.false()
+    district = district_of(actor)
+    return sa.false() if district is None else Organization.district == district
+
+
+def load_organization(organization_id: int, actor: User) -> Organization:
+    """A member's own enterprise, or one in the organizer's scope (organization_clause); else 404.
+
+    Trainers have no business with enterprises (403).
+    """
+    if actor is None or not actor.is_authenticated:
+        abort(401)
+    if actor.is_trainer:
+        abort(403)
+    if actor.is_enterprise:
+        clause = Organization.id == actor.organization_id
+    else:
+        clause = organization_clause(actor)
+    organization = db.session.scalar(sa.select(Organization).where(Organization.id == organization_id, clause))
+    if organization is None:
+        abort(404)
+    return organization
+
+
+def may_place_organization_in(actor: User | None, district: str) -> bool:
+    """Whether an organizer may register (or move) an enterprise into this district: the commission any,
+    a district bureau its own — what it writes stays in its scope."""
+    return is_commission(actor) or (actor is not None and district_of(actor) == district)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 19:01:16.902403
+Create Date: 2026-12-03 20:09:57.314215
 
 """
 from alembic import op
@@ -52,30 +52,6 @@ def upgrade():
     )
     with op.batch_alter_table('organizations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_organizations_district'), ['district'], unique=False)
-
-    op.create_table('outbox_messages',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('channel', sa.String(length=20), server_default='email', nullable=False),
-    sa.Column('kind', sa.String(length=50), nullable=False),
-    sa.Column('recipient', sa.String(length=254), nullable=False),
-    sa.Column('locale', sa.String(length=10), server_default='zh_CN', nullable=False),
-    sa.Column('subject', sa.String(length=300), nullable=False),
-    sa.Column('body_text', sa.Text(), nullable=False),
-    sa.Column('body_html', sa.Text(), server_default='', nullable=False),
-    sa.Column('attachments', sa.JSON(), nullable=True),
-    sa.Column('dedupe_key', sa.String(length=200), nullable=True),
-    sa.Column('status', sa.String(length=20), server_default='queued', nullable=False),
-    sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('next_attempt_at', trainhub.models.base.UTCDateTime(), nullable=False),
-    sa.Column('last_error', sa.Text(), server_default='', nullable=False),
-    sa.Column('created_at', trainhub.models.base.UTCDateTime(), nullable=False),
-    sa.Column('sent_at', trainhub.models.base.UTCDateTime(), nullable=True),
-    sa.CheckConstraint("status in ('queued', 'sent', 'failed')", name=op.f('ck_outbox_messages_status_known')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages')),
-    sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_messages_dedupe_key'))
-    )
-    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_messages_due', ['status', 'next_attempt_at'], unique=False)
 
     op.create_table('rate_limit_hits',
     sa.Column('key', sa.String(length=200), nullable=False),
@@ -334,6 +310,33 @@ def upgrade():
     with op.batch_alter_table('event_trainers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_trainers_user_id'), ['user_id'], unique=False)
 
+    op.create_table('outbox_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=20), server_default='email', nullable=False),
+    sa.Column('kind', sa.String(length=50), nullable=False),
+    sa.Column('recipient', sa.String(length=254), nullable=False),
+    sa.Column('locale', sa.String(length=10), server_default='zh_CN', nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body_text', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), server_default='', nullable=False),
+    sa.Column('attachments', sa.JSON(), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=200), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=20), server_default='queued', nullable=False),
+    sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('next_attempt_at', trainhub.models.base.UTCDateTime(), nullable=False),
+    sa.Column('last_error', sa.Text(), server_default='', nullable=False),
+    sa.Column('created_at', trainhub.models.base.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', trainhub.models.base.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("status in ('queued', 'sent', 'failed')", name=op.f('ck_outbox_messages_status_known')),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_outbox_messages_event_id_events'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_messages_dedupe_key'))
+    )
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_messages_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_messages_event_id'), ['event_id'], unique=False)
+
     op.create_table('registrations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -452,6 +455,11 @@ def downgrade():
         batch_op.drop_index('ix_registrations_event_status')
 
     op.drop_table('registrations')
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_event_id'))
+        batch_op.drop_index('ix_outbox_messages_due')
+
+    op.drop_table('outbox_messages')
     with op.batch_alter_table('event_trainers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_trainers_user_id'))
 
@@ -514,10 +522,6 @@ def downgrade():
     op.drop_table('campaign_attachments')
     op.drop_table('units')
     op.drop_table('rate_limit_hits')
-    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_messages_due')
-
-    op.drop_table('outbox_messages')
     with op.batch_alter_table('organizations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organizations_district'))
 

@@ -112,6 +112,10 @@ def test_organizer_disables_and_enables_a_trainer(api, make):
 
 
 def test_district_organizer_cannot_disable_organizers(api, make):
-    target = make.organizer()
-    response = api(make.organizer(unit=make.unit())).patch(f"/api/v1/users/{target.id}", json={"is_active": False})
+    bureau = make.unit()
+    colleague, commission_organizer = make.organizer(unit=bureau), make.organizer()
+    caller = api(make.organizer(unit=bureau))
+    response = caller.patch(f"/api/v1/users/{colleague.id}", json={"is_active": False})
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "commission_only"
+    # An organizer of another unit is not the bureau's to see at all.
+    assert caller.patch(f"/api/v1/users/{commission_organizer.id}", json={"is_active": False}).status_code == 404

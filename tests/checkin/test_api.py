@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 import sqlalchemy as sa
 
-from trainhub.models import CheckIn, db
+from trainhub.models import CheckIn, Registration, db
 
 
 @pytest.fixture
@@ -72,7 +72,9 @@ def test_not_allowed_is_200_for_staff_and_403_for_an_enterprise_member(api, make
     assert response.status_code == 200 and response.get_json()["result"] == "not_allowed"
     member = make.member(organization=org)
     response = scan(api, member, attendee.ticket_token, event.id)
-    assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "not_allowed"
+    assert response.get_json()["error"]["message"] == "您不是本场活动的签到人员"
+    assert db.session.get(Registration, attendee.id).checked_in_at is None
     assert api(None).post("/api/v1/checkins", json={"token": "x", "event_id": event.id}).status_code == 401
 
 

@@ -1,6 +1,7 @@
 """The rules of the check-in service: every code of API.md, tampered tokens, undo, check-out, audit."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from trainhub.checkin import services
@@ -29,6 +30,23 @@ def test_first_scan_checks_in_and_second_says_when_and_who(event, attendee, trai
 
 def test_the_ticket_url_is_accepted_as_well_as_the_bare_token(app, event, attendee, trainer, at):
     url = f"{app.config['BASE_URL']}/t/{attendee.ticket_token}"
+    assert services.check_in(url, event, actor=trainer, now=at()).code == "ok"
+
+
+@pytest.mark.parametrize("template", [
+    "https://evil.example/t/{token}",  # another host
+    "http://trainhub.test.evil.example/t/{token}",  # a look-alike host
+    "https://trainhub.test/t/{token}",  # another scheme: not what the platform prints
+    "http://trainhub.test/evil/t/{token}",  # another path before /t/
+    "http://evil.example/?next=http://trainhub.test/t/{token}",
+    "http://[trainhub.test/t/{token}",  # not even a URL
+])
+def test_a_ticket_url_not_of_this_platform_is_an_invalid_token(event, attendee, trainer, at, template):
+    result = services.check_in(template.format(token=attendee.ticket_token), event, actor=trainer, now=at())
+    assert result.code == "invalid_token" and result.registration is None
+    assert db.session.get(Registration, attendee.id).checked_in_at is None
+    # The platform's own URL, with a trailing slash or a query, still opens the door.
+    url = f"HTTP://TrainHub.test/t/{attendee.ticket_token}/?utm=print"
     assert services.check_in(url, event, actor=trainer, now=at()).code == "ok"
 
 
@@ -87,6 +105,24 @@ def test_window_opens_before_the_start_and_closes_after_the_end_plus_grace(event
 def test_too_early_names_the_opening_time(event, attendee, trainer, at):
     result = services.check_in(attendee.ticket_token, event, actor=trainer, now=at(-120))
     assert result.code == "too_early" and "08:00" in result.message
+
+
+def test_too_early_days_before_names_the_opening_date_in_the_scanners_language(app, event, attendee, trainer, at):
+    from flask_babel import force_locale
+
+    days_before = at(-3 * 24 * 60)  # 2030-10-11, the event opens its doors on 10-14 at 08:00
+    with force_locale("zh_CN"):
+        chinese = services.check_in(attendee.ticket_token, event, actor=trainer, now=days_before)
+    with force_locale("en"):
+        english = services.check_in(attendee.ticket_token, event, actor=trainer, now=days_before)
+    assert chinese.code == english.code == "too_early"
+    assert chinese.message == "签到尚未开始（10月14日 08:00 开始）"
+    assert english.message == "Check-in has not opened yet (opens at Oct 14 08:00)"
+    a_year_before = services.check_in(attendee.ticket_token, event, actor=trainer, now=at(-400 * 24 * 60))
+    assert "2030" in a_year_before.message and "08:00" in a_year_before.message
+    # On the day itself the time alone is enough.
+    assert services.check_in(attendee.ticket_token, event, actor=trainer, now=at(-120)).message == \
+        "签到尚未开始（08:00 开始）"
 
 
 def test_a_trainer_not_assigned_or_another_units_organizer_is_not_allowed(make, event, attendee, at):

@@ -15,7 +15,7 @@ EVENT_FIELDS = {
     "capacity", "seats_left", "waitlist_length", "registration_opens_at", "registration_closes_at",
     "per_enterprise_quota", "pilot_reserved_seats", "requires_approval", "status", "trainers",
     "checkin_opens_minutes_before", "checkin_closes_minutes_after", "certificate_min_minutes", "campaign_id",
-    "host_unit", "co_units",
+    "host_unit", "co_units", "has_online_url",
 }
 
 

@@ -79,7 +79,8 @@ def test_event_page_shows_seats_waitlist_window_and_trainers(client, make, login
                         registration_opens_at=datetime.now(timezone.utc) - timedelta(days=2))
     assert "报名已截止" in client.get(f"/events/{closed.id}").get_data(as_text=True)
     online = make.event(mode="online", online_url="https://live.example.cn/1", venue="")
-    assert "https://live.example.cn/1" in client.get(f"/events/{online.id}").get_data(as_text=True)
+    public = client.get(f"/events/{online.id}").get_data(as_text=True)
+    assert "https://live.example.cn/1" not in public and "参会链接见电子票和确认邮件" in public  # API.md
 
 
 def test_event_page_of_a_draft_is_404_to_the_public(client, make):

@@ -25,6 +25,30 @@ def _outbox(**where) -> list[OutboxMessage]:
     return list(db.session.scalars(statement))
 
 
+def _decoded_ticket(png: bytes) -> str:
+    """The text of the QR code in a ticket image — the image the ticket page downloads, caption included."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    assert png.startswith(b"\x89PNG")
+    image = Image.open(io.BytesIO(png))
+    assert image.height > image.width  # the caption (event, attendee, time) is printed under the code
+    [code] = zxingcpp.read_barcodes(image)
+    return code.text
+
+
+def test_the_mailed_ticket_is_the_tickets_own_image(app, smtp, world, register):
+    registration = register()
+    deliver_due(now=_now())
+    [message] = smtp.messages
+    [png] = [part.get_payload(decode=True) for part in message.iter_attachments()
+             if part.get_filename() == "ticket.png"]
+    downloaded = app.test_client().get(f"/t/{registration.ticket_token}/ticket.png")
+    assert downloaded.status_code == 200 and png == downloaded.data
+
+
 def test_confirmation_arrives_with_text_html_invite_and_qr(smtp, world, register, now):
     registration = register()
     report = deliver_due(now=_now())
@@ -45,7 +69,7 @@ def test_confirmation_arrives_with_text_html_invite_and_qr(smtp, world, register
     invite = attachments["invite.ics"]
     assert invite.get_content_type() == "text/calendar" and invite.get_param("method") == "REQUEST"
     assert b"METHOD:REQUEST" in invite.get_payload(decode=True)
-    assert attachments["ticket.png"].get_payload(decode=True).startswith(b"\x89PNG")
+    assert _decoded_ticket(attachments["ticket.png"].get_payload(decode=True)) == ticket
     [row] = _outbox()
     assert row.status == "sent" and row.sent_at is not None and row.attempts == 1
 

@@ -52,3 +52,43 @@ def test_html_part_escapes_what_people_typed(world, register):
     register(name="<script>x</script>")
     [message] = _messages("zhangwei@jia.cn")
     assert "<script>x</script>" not in message.body_html and "&lt;script&gt;" in message.body_html
+
+
+LINK = "https://meeting.example.cn/j/secret-room"
+
+
+def _online(world):
+    world.event.mode = "online"
+    world.event.venue = ""
+    world.event.online_url = LINK
+    db.session.commit()
+
+
+def test_only_a_confirmed_attendee_is_mailed_the_meeting_link(world, register, now):
+    from trainhub.registrations import services
+
+    _online(world)
+    confirmed = register()  # capacity 1: the next one waits
+    register(name="王芳", email="wangfang@jia.cn")
+    [welcome] = _messages("zhangwei@jia.cn")
+    [waiting] = _messages("wangfang@jia.cn")
+    assert welcome.kind == "registration_confirmed" and LINK in welcome.body_text and LINK in welcome.body_html
+    assert waiting.kind == "registration_waitlisted"
+    assert LINK not in waiting.body_text and LINK not in waiting.body_html
+    assert "线上" in waiting.body_text  # the place still says it is online
+
+    services.cancel_registration(confirmed, actor=world.member, now=now)
+    cancelled = _messages("zhangwei@jia.cn")[-1]
+    promoted = _messages("wangfang@jia.cn")[-1]
+    assert cancelled.kind == "registration_cancelled" and LINK not in cancelled.body_text
+    assert promoted.kind == "registration_promoted" and LINK in promoted.body_text
+
+
+def test_a_pending_attendee_is_not_mailed_the_meeting_link(world, register):
+    _online(world)
+    world.event.requires_approval = True
+    db.session.commit()
+    register()
+    [pending] = _messages("zhangwei@jia.cn")
+    assert pending.kind == "registration_pending"
+    assert LINK not in pending.body_text and LINK not in pending.body_html

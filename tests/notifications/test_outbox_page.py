@@ -10,18 +10,23 @@ from trainhub.notifications import notify
 
 @pytest.fixture
 def outbox(make, world, register):
-    """Messages: one to an attendee of a district bureau's event (failed), one unrelated (queued), one sent."""
+    """Messages: one about a district bureau's event (failed), one about the commission's event to the same
+    attendee (failed), one unrelated (queued), one sent."""
     bureau = make.unit(name="朝阳区市场监管局")
     bureau_event = make.event("朝阳区专场", host_unit=bureau)
     make.registration(bureau_event, email="chaoyang@attendee.cn")
-    failed = notify.send_plain("test", "chaoyang@attendee.cn", "朝阳区消息", "正文")
+    failed = notify.send_plain("test", "chaoyang@attendee.cn", "朝阳区消息", "正文", event=bureau_event)
+    # The same person is also an attendee of an event the bureau has nothing to do with.
+    make.registration(world.event, email="chaoyang@attendee.cn")
+    foreign = notify.send_plain("test", "chaoyang@attendee.cn", "委里活动的消息", "正文", event=world.event)
     queued = notify.send_plain("test", "someone@else.cn", "别处的消息", "正文")
     sent = notify.send_plain("test", "sent@else.cn", "已发出的消息", "正文")
     db.session.flush()
-    failed.status, failed.attempts, failed.last_error = "failed", 8, "SMTPDataError: 554 rejected"
+    for message in (failed, foreign):
+        message.status, message.attempts, message.last_error = "failed", 8, "SMTPDataError: 554 rejected"
     sent.status = "sent"
     db.session.commit()
-    return {"bureau": bureau, "failed": failed, "queued": queued, "sent": sent}
+    return {"bureau": bureau, "failed": failed, "foreign": foreign, "queued": queued, "sent": sent}
 
 
 def test_commission_sees_every_message_and_filters(client, login, world, outbox):
@@ -39,7 +44,21 @@ def test_unit_organizer_sees_messages_of_their_events_only(client, login, make, 
     login(make.organizer(unit=outbox["bureau"]))
     html = client.get("/manage/outbox").get_data(as_text=True)
     assert "朝阳区消息" in html and "别处的消息" not in html
+    assert "委里活动的消息" not in html  # another unit's mail, even to one of our attendees
+    assert 'data-count="failed">1<' in html
     assert client.post(f"/manage/outbox/{outbox['queued'].id}/retry").status_code == 404
+    assert client.post(f"/manage/outbox/{outbox['foreign'].id}/retry").status_code == 404
+    client.post("/manage/outbox/retry-failed")
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, outbox["failed"].id).status == "queued"
+    assert db.session.get(OutboxMessage, outbox["foreign"].id).status == "failed"
+
+
+def test_registration_mail_is_tied_to_its_event(make, world, register):
+    """Every registration message carries its event, so its host unit finds it in the outbox."""
+    register()
+    [message] = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert message.kind == "registration_confirmed" and message.event_id == world.event.id
 
 
 @pytest.mark.parametrize("role, status", [("anonymous", 302), ("enterprise", 403), ("trainer", 403)])

@@ -67,6 +67,15 @@ def test_list_filters_by_district_and_pilot_request(api, make):
     assert caller.get("/api/v1/organizations?per_page=1").get_json()["pages"] == 2
 
 
+
+def test_a_district_bureaus_filters_never_reach_beyond_its_district(api, make):
+    ours, theirs = make.organization(district="朝阳区"), make.organization(district="海淀区")
+    caller = api(make.organizer(unit=make.unit(kind="district_bureau", district="朝阳区")))
+    assert [o["id"] for o in caller.get("/api/v1/organizations").get_json()["items"]] == [ours.id]
+    assert caller.get("/api/v1/organizations?district=海淀区").get_json()["total"] == 0
+    assert caller.get(f"/api/v1/organizations?q={theirs.uscc}").get_json()["total"] == 0
+    assert caller.get(f"/api/v1/organizations/{theirs.id}").get_json()["error"]["code"] == "not_found"
+
 def test_patch_confirms_pilot_flag_and_disables(api, make):
     organization = make.organization()
     member = make.member(organization=organization)

@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainhub import ratelimit
+from trainhub.access import can_set_user_active, user_clause
 from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
 from trainhub.models import ApiToken, MemberInvitation, Organization, Unit, User, begin_write, db
 from trainhub.notifications import notify
@@ -276,6 +277,8 @@ def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
             raise DomainError("cannot_disable_self", _l("不能停用自己的账号。"), 409)
         if user.is_organizer and not actor.is_commission:
             raise Forbidden(_l("只有市市场监管委的管理员可以管理组织者账号。"), code="commission_only")
+        if not can_set_user_active(actor, user):
+            raise Forbidden(_l("只有市市场监管委的管理员可以停用或启用讲师账号。"), code="commission_only")
     user_id = user.id
     begin_write()
     user = db.session.scalar(sa.select(User).where(User.id == user_id).with_for_update())
@@ -284,10 +287,12 @@ def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
     return user
 
 
-def users_query(*, role: str | None = None, q: str | None = None):
+def users_query(*, actor: User, role: str | None = None, q: str | None = None):
+    """The accounts `actor` may see (access.user_clause), newest first."""
     from sqlalchemy.orm import selectinload
 
-    statement = (sa.select(User).options(selectinload(User.unit), selectinload(User.organization))
+    statement = (sa.select(User).where(user_clause(actor))
+                 .options(selectinload(User.unit), selectinload(User.organization))
                  .order_by(User.created_at.desc(), User.id.desc()))
     if role:
         statement = statement.where(User.role == role)

@@ -9,6 +9,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
+from trainhub.access import can_set_user_active, load_user
 from trainhub.accounts import bp, services
 from trainhub.accounts.forms import (
     EmptyForm,
@@ -210,11 +211,12 @@ def admin_users():
     q = request.args.get("q", "").strip() or None
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = 50
-    statement = services.users_query(role=role, q=q)
+    statement = services.users_query(actor=current_user, role=role, q=q)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
     users = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
     return render_template("accounts/admin_users.html", users=users, role=role, q=q or "", page=page,
-                           pages=max(1, -(-total // per_page)), total=total, toggle_form=EmptyForm())
+                           pages=max(1, -(-total // per_page)), total=total, toggle_form=EmptyForm(),
+                           can_set_active=lambda user: can_set_user_active(current_user, user))
 
 
 @bp.route("/manage/users/new", methods=["GET", "POST"])
@@ -253,9 +255,7 @@ def admin_user_new():
 def admin_user_active(user_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = load_user(user_id, current_user)
     active = request.form.get("active") == "1"
     services.set_user_active(user, active, actor=current_user)
     flash(_("账号已启用。") if active else _("账号已停用。"), "success")

@@ -42,7 +42,7 @@ def list_users():
     role = request.args.get("role") or None
     if role is not None and role not in ROLES:
         raise ValidationError({"role": [services.role_choice_message()]})
-    return paginate(services.users_query(role=role, q=request.args.get("q") or None), user_json)
+    return paginate(services.users_query(actor=current_user, role=role, q=request.args.get("q") or None), user_json)
 
 
 @bp.post("/users")
@@ -67,13 +67,9 @@ create_user.openapi = {"post": {"requestBody": {"content": {"application/json": 
 
 
 def _load_user(user_id: int) -> User:
-    from trainhub.errors import NotFound
-    from trainhub.models import db
+    from trainhub.access import load_user
 
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound()
-    return user
+    return load_user(user_id, current_user)
 
 
 @bp.get("/users/<int:user_id>")

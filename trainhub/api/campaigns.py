@@ -21,7 +21,7 @@ def _load(campaign_id: int) -> Campaign:
 
 
 def _detail(campaign: Campaign) -> dict:
-    return campaign_to_dict(campaign, events=events_to_dicts(queries.campaign_events(campaign)))
+    return campaign_to_dict(campaign, events=events_to_dicts(queries.campaign_events(campaign), viewer=current_user))
 
 
 @bp.get("/campaigns")

@@ -13,7 +13,7 @@ from trainhub.timeutil import now
 
 
 def _one(event):
-    return event_to_dict(event, queries.registration_counts([event.id]).get(event.id))
+    return event_to_dict(event, queries.registration_counts([event.id]).get(event.id), viewer=current_user)
 
 
 @bp.get("/events")
@@ -27,7 +27,7 @@ def events_list():
 
     page, per_page = page_args()
     items, total, pages = queries.page_of(statement, page, per_page)
-    return jsonify({"items": events_to_dicts(items), "page": page, "pages": pages, "total": total})
+    return jsonify({"items": events_to_dicts(items, viewer=current_user), "page": page, "pages": pages, "total": total})
 
 
 @bp.post("/events")

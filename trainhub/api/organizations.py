@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_login import current_user
 
+from trainhub.access import load_organization
 from trainhub.accounts import services as account_services
 from trainhub.api import bp
 from trainhub.api._helpers import api_login_required, api_roles, created, json_body, paginate
@@ -43,8 +44,9 @@ def organization_json(organization: Organization) -> dict:
 @bp.get("/organizations")
 @api_roles("organizer")
 def list_organizations():
-    """List enterprises (organizers); filters district, pilot (requested|yes|no), active (yes|no), q."""
-    statement = services.organizations_query(district=request.args.get("district") or None,
+    """List the enterprises in the organizer's scope (commission: all; a district bureau: its district's;
+    other units: none); filters district, pilot (requested|yes|no), active (yes|no), q."""
+    statement = services.organizations_query(current_user, district=request.args.get("district") or None,
                                              pilot=request.args.get("pilot") or None,
                                              q=request.args.get("q") or None, active=request.args.get("active"))
     return paginate(statement, organization_json)
@@ -53,7 +55,7 @@ def list_organizations():
 @bp.post("/organizations")
 @api_roles("organizer")
 def create_organization():
-    """Register an enterprise (organizers); is_pilot_unit given here is in force."""
+    """Register an enterprise (the commission; a district bureau: in its district); is_pilot_unit is in force."""
     organization = services.create_organization(json_body(), actor=current_user, now=now())
     return created(organization_json(organization))
 
@@ -67,14 +69,14 @@ create_organization.openapi = {"post": {
 @api_login_required
 def get_organization(organization_id: int):
     """One enterprise (organizers; a member: its own)."""
-    return jsonify(organization_json(services.load_organization(organization_id, current_user)))
+    return jsonify(organization_json(load_organization(organization_id, current_user)))
 
 
 @bp.patch("/organizations/<int:organization_id>")
 @api_roles("organizer")
 def update_organization(organization_id: int):
     """Edit an enterprise: fields, the pilot flag in force, is_active (organizers)."""
-    organization = services.load_organization(organization_id, current_user)
+    organization = load_organization(organization_id, current_user)
     organization = services.update_organization(organization, json_body(), actor=current_user)
     return jsonify(organization_json(organization))
 
@@ -86,7 +88,7 @@ update_organization.openapi = {"patch": {"requestBody": {"content": {"applicatio
 @api_roles("organizer", "enterprise")
 def add_member(organization_id: int):
     """Add a member to an enterprise; an invitation email lets them set a password."""
-    organization = services.load_organization(organization_id, current_user)
+    organization = load_organization(organization_id, current_user)
     data = json_body()
     user, _raw = account_services.invite_member(organization, email=data.get("email"), name=data.get("name"),
                                                 actor=current_user, now=now(), ip=request.remote_addr)

@@ -21,6 +21,7 @@ import icalendar
 from flask import current_app
 from flask_babel import gettext as _
 
+from trainhub import access
 from trainhub.timeutil import local_zone
 
 PRODID = "-//TrainHub//标准化云课堂//ZH"
@@ -65,9 +66,11 @@ def ticket_url(registration) -> str | None:
     return f"{_base_url()}/t/{registration.ticket_token}" if registration.ticket_token else None
 
 
-def location(event) -> str:
-    """The venue, or 线上 with the link (both for a hybrid event)."""
-    online = f"{_('线上')} {event.online_url}".strip() if event.online_url or event.mode != "offline" else ""
+def location(event, *, with_link: bool = False) -> str:
+    """The venue, or 线上 — with the meeting link only for who may see it (access.can_see_online_url,
+    access.registration_sees_online_url) — both for a hybrid event."""
+    link = event.online_url if with_link else ""
+    online = f"{_('线上')} {link}".strip() if event.online_url or event.mode != "offline" else ""
     if event.mode == "online":
         return online or _("线上")
     if event.mode == "hybrid" and online:
@@ -86,7 +89,8 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(local_zone())
 
 
-def _vevent(event, *, uid: str, sequence: int, stamp: datetime, description_lines: list[str]) -> icalendar.Event:
+def _vevent(event, *, uid: str, sequence: int, stamp: datetime, description_lines: list[str],
+            with_link: bool) -> icalendar.Event:
     vevent = icalendar.Event()
     vevent.add("uid", uid)
     vevent.add("dtstamp", stamp.astimezone(timezone.utc))
@@ -94,11 +98,13 @@ def _vevent(event, *, uid: str, sequence: int, stamp: datetime, description_line
     vevent.add("dtstart", _local(event.starts_at))
     vevent.add("dtend", _local(event.ends_at))
     vevent.add("summary", event.title)
-    place = location(event)
+    place = location(event, with_link=with_link)
     if place:
         vevent.add("location", place)
     vevent.add("url", event_url(event))
     lines = [line for line in description_lines if line]
+    if with_link and event.online_url:
+        lines.append(_("线上参会链接：%(url)s", url=event.online_url))
     if event.description:
         lines.append(event.description)
     vevent.add("description", "\n".join(lines))
@@ -148,11 +154,10 @@ def registration_invite(registration, method: str | None = None, *, now: datetim
     lines = []
     if ticket and method == "REQUEST":
         lines.append(_("电子票：%(url)s", url=ticket))
-    if event.online_url:
-        lines.append(_("线上参会链接：%(url)s", url=event.online_url))
     lines.append(_("活动详情：%(url)s", url=event_url(event)))
+    with_link = method == "REQUEST" and access.registration_sees_online_url(registration)
     vevent = _vevent(event, uid=registration_uid(registration), sequence=invite_sequence(registration),
-                     stamp=stamp, description_lines=lines)
+                     stamp=stamp, description_lines=lines, with_link=with_link)
     attendee_address = registration.email or f"{registration_uid(registration).split('@')[0]}@invalid"
     attendee = icalendar.vCalAddress(f"mailto:{attendee_address}")
     attendee.params["CN"] = icalendar.vText(registration.name)
@@ -171,18 +176,17 @@ def registration_invite(registration, method: str | None = None, *, now: datetim
     return _finish(calendar)
 
 
-def event_feed(events, name: str, *, now: datetime | None = None, entry_lines=None) -> bytes:
+def event_feed(events, name: str, *, now: datetime | None = None, entry_lines=None, with_link=None) -> bytes:
     """A subscription calendar (METHOD:PUBLISH). Cancelled events stay in with STATUS:CANCELLED so
-    subscribed clients remove them. `entry_lines(event) -> list[str]` adds lines to a description."""
+    subscribed clients remove them. `entry_lines(event) -> list[str]` adds lines to a description;
+    `with_link(event) -> bool` says whether the feed's reader may see its meeting link (default: no)."""
     stamp = now or datetime.now(timezone.utc)
     calendar = _calendar("PUBLISH", name)
     for event in events:
         lines = list(entry_lines(event)) if entry_lines else []
-        if event.online_url:
-            lines.append(_("线上参会链接：%(url)s", url=event.online_url))
         lines.append(_("活动详情：%(url)s", url=event_url(event)))
         vevent = _vevent(event, uid=event_uid(event), sequence=event.sequence or 0, stamp=stamp,
-                         description_lines=lines)
+                         description_lines=lines, with_link=bool(with_link and with_link(event)))
         vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
         calendar.add_component(vevent)
     return _finish(calendar)

@@ -39,7 +39,7 @@ def public_feed() -> Feed:
 
 def organization_feed(token: str) -> Feed | None:
     organization = db.session.scalar(sa.select(Organization).where(Organization.calendar_token == token)) if token else None
-    if organization is None:
+    if organization is None or not organization.is_active:  # a disabled enterprise's feed stops with it
         return None
     registered = sa.select(Registration.event_id).where(
         Registration.organization_id == organization.id, Registration.status == "confirmed")
@@ -54,7 +54,7 @@ def organization_feed(token: str) -> Feed | None:
 
 def trainer_feed(token: str) -> Feed | None:
     user = db.session.scalar(sa.select(User).where(User.calendar_token == token)) if token else None
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or not user.is_trainer:  # a disabled trainer's feed stops too
         return None
     assigned = sa.select(event_trainers.c.event_id).where(event_trainers.c.user_id == user.id)
     condition = sa.and_(Event.status.in_(("published", "cancelled")), Event.id.in_(assigned))
@@ -105,8 +105,11 @@ def feed_events(feed: Feed, *, now: datetime) -> list[Event]:
 
 
 def build_feed(feed: Feed, *, now: datetime) -> bytes:
+    """The feed's calendar. The meeting link: the trainer's feed has it (they teach there); an
+    enterprise's only for the events it has a confirmed attendee of; the public feed never."""
     events = feed_events(feed, now=now)
     entry_lines = None
+    with_link = (lambda event: True) if feed.kind == "trainer" else None
     if feed.organization_id is not None:
         counts = dict(db.session.execute(
             sa.select(Registration.event_id, sa.func.count(Registration.id))
@@ -117,7 +120,10 @@ def build_feed(feed: Feed, *, now: datetime) -> bytes:
         def entry_lines(event):
             n = counts.get(event.id, 0)
             return [_("本企业报名成功 %(n)s 人", n=n)] if n else []
-    return ics.event_feed(events, feed.name, now=now, entry_lines=entry_lines)
+
+        def with_link(event):
+            return counts.get(event.id, 0) > 0 and event.status != "cancelled"
+    return ics.event_feed(events, feed.name, now=now, entry_lines=entry_lines, with_link=with_link)
 
 
 def event_invite_download(event: Event, *, now: datetime) -> bytes:

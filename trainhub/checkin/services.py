@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_skeleton
 from flask import current_app
 from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -89,6 +90,7 @@ class CheckInResult:
     # MESSAGES, the instant to show as HH:mm in it, and who did it first.
     message_key: str | None = None
     message_time: datetime | None = None
+    message_date: str | None = None  # a date skeleton when the time is on another day than the scan
     stored: dict | None = None  # the audit row as written (with its id)
 
     @property
@@ -111,6 +113,20 @@ def checkin_window(event: Event) -> tuple[datetime, datetime]:
 def _hhmm(value: datetime) -> str:
     """A time of day as the door shows it (09:02): the same digits in every language of the platform."""
     return to_local(value).strftime("%H:%M")
+
+
+def _date_skeleton(value: datetime, now: datetime) -> str | None:
+    """How much of the date a time needs beside the scan's: none on the same day, the year only in another."""
+    shown, today = to_local(value).date(), to_local(now).date()
+    if shown == today:
+        return None
+    return "MMMd" if shown.year == today.year else "yMMMd"
+
+
+def _day_and_time(value: datetime, skeleton: str) -> str:
+    """A time on another day, its date in the reader's language (10月14日 08:00 / Oct 14 08:00)."""
+    local = to_local(value)
+    return f"{format_skeleton(skeleton, local, tzinfo=local.tzinfo, locale=get_locale())} {_hhmm(value)}"
 
 
 def _short(token) -> str:
@@ -369,7 +385,8 @@ def _decide(registration, bare, token, event, *, actor, device, now, direction, 
         return finish(CheckInResult("not_confirmed", registration))
     opens, closes = checkin_window(event)
     if now < opens:
-        return finish(CheckInResult("too_early", registration, message_key="too_early", message_time=opens))
+        return finish(CheckInResult("too_early", registration, message_key="too_early", message_time=opens,
+                                    message_date=_date_skeleton(opens, now)))
     if now > closes:
         return finish(CheckInResult("too_late", registration))
     first = registration.checked_in_at if direction == "in" else registration.checked_out_at
@@ -518,7 +535,12 @@ def _render_message(result: CheckInResult) -> None:
     if result.message:
         return
     template = _translated(result.message_key or result.code)
-    message = template % {"time": _hhmm(result.message_time)} if result.message_time else template
+    if result.message_time:
+        shown = (_day_and_time(result.message_time, result.message_date) if result.message_date
+                 else _hhmm(result.message_time))
+        message = template % {"time": shown}
+    else:
+        message = template
     if result.code == "already_checked_in" and result.first_by is not None:
         message += f" · {result.first_by.name}"
     result.message = message

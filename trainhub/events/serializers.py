@@ -1,11 +1,14 @@
 """Event JSON exactly as API.md "Event fields" lists them; reused by campaigns and feeds."""
 from __future__ import annotations
 
+from trainhub.access import can_see_online_url
 from trainhub.timeutil import iso
 
 
-def event_to_dict(event, counts: dict | None) -> dict:
-    """`counts` is this event's entry of `queries.registration_counts` (None: no registrations)."""
+def event_to_dict(event, counts: dict | None, *, viewer=None) -> dict:
+    """`counts` is this event's entry of `queries.registration_counts` (None: no registrations).
+    `viewer` reads the meeting link when they may (its organizers and trainers); anyone else reads
+    `online_url: null` and `has_online_url` (API.md)."""
     counts = counts or {}
     confirmed = counts.get("confirmed", 0)
     return {
@@ -16,7 +19,8 @@ def event_to_dict(event, counts: dict | None) -> dict:
         "topic": event.topic,
         "description": event.description,
         "venue": event.venue,
-        "online_url": event.online_url,
+        "online_url": event.online_url if can_see_online_url(viewer, event) else None,
+        "has_online_url": bool(event.online_url),
         "starts_at": iso(event.starts_at),
         "ends_at": iso(event.ends_at),
         "capacity": event.capacity,
@@ -38,10 +42,10 @@ def event_to_dict(event, counts: dict | None) -> dict:
     }
 
 
-def events_to_dicts(events) -> list[dict]:
+def events_to_dicts(events, *, viewer=None) -> list[dict]:
     """Several events with their counts from one grouped query."""
     from trainhub.events.queries import registration_counts
 
     events = list(events)
     counts = registration_counts(e.id for e in events)
-    return [event_to_dict(e, counts.get(e.id)) for e in events]
+    return [event_to_dict(e, counts.get(e.id), viewer=viewer) for e in events]

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from trainhub.access import can_manage_event, is_commission, load_event
+from trainhub.access import can_manage_event, can_see_online_url, is_commission, load_event
 from trainhub.errors import ValidationError
 from trainhub.events import bp, queries, services
 from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, EventForm
@@ -59,7 +59,7 @@ def detail(event_id: int):
     return render_template(
         "events/detail.html", event=event, counts=counts, seats_left=max(0, event.capacity - counts["confirmed"]),
         state=queries.window_state(event, moment), can_manage=can_manage_event(current_user, event),
-        **_labels(),
+        online_url_visible=can_see_online_url(current_user, event), **_labels(),
     )
 
 

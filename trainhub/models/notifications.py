@@ -31,6 +31,10 @@ class OutboxMessage(db.Model):
     attachments: Mapped[Optional[list]] = mapped_column(sa.JSON)
     # A message that must never be sent twice (a reminder) carries a unique key.
     dedupe_key: Mapped[Optional[str]] = mapped_column(sa.String(200), unique=True)
+    # The event a message is about (registration mail, reminders, invitations): it ties the message to
+    # the event's host unit, whose organizers see it on the outbox page. NULL: platform mail (account
+    # links, member invitations, report reminders), seen by the commission only.
+    event_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(sa.String(20), default="queued", server_default="queued")
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

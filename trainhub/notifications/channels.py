@@ -45,11 +45,11 @@ class Channel:
 
 
 def attachment_bytes(item: dict) -> bytes:
-    """{"data": base64} as stored, or {"qr": url}: a QR code image of the URL drawn now."""
+    """{"data": base64} as stored, or {"qr": url, "caption": [lines]}: the ticket image, drawn now."""
     if "qr" in item:
-        from trainhub.notifications.messages import qr_png
+        from trainhub.tickets.services import qr_png
 
-        return qr_png(item["qr"])
+        return qr_png(item["qr"], tuple(item.get("caption") or ()))
     return base64.b64decode(item["data"])
 
 

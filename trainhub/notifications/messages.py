@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
+from trainhub.access import registration_sees_online_url
 from trainhub.notifications.notify import DEFAULT_LOCALE, attachment, enqueue
 from trainhub.templating import localtime
+from trainhub.tickets.services import ticket_caption, ticket_url
 
 # change → (subject, first paragraph). Subjects take %(title)s.
 _TEXTS = {
@@ -69,12 +71,12 @@ def _footer() -> str:
     return _("此邮件由标准化云课堂（TrainHub）自动发送，请勿直接回复。")
 
 
-def event_details(event) -> list[tuple[str, str]]:
+def event_details(event, *, with_link: bool = False) -> list[tuple[str, str]]:
     from trainhub.calendar.ics import location
 
     rows = [(_("活动"), event.title),
             (_("时间"), f"{localtime(event.starts_at, 'short')} – {localtime(event.ends_at, 'short')}")]
-    place = location(event)
+    place = location(event, with_link=with_link)
     if place:
         rows.append((_("地点"), place))
     return rows
@@ -83,11 +85,13 @@ def event_details(event) -> list[tuple[str, str]]:
 def registration_content(registration, change: str) -> Content:
     event = registration.event
     subject_text, intro = _TEXTS[change]
+    # The meeting link goes to confirmed attendees only, never to the waitlisted, pending or cancelled.
+    with_link = change not in CANCEL_CHANGES and registration_sees_online_url(registration)
     content = Content(
         subject=str(subject_text) % {"title": event.title},
         greeting=_("%(name)s，您好：", name=registration.name),
         paragraphs=[str(intro)],
-        details=event_details(event),
+        details=event_details(event, with_link=with_link),
         footer=_footer(),
     )
     if change == "rejected" and registration.rejection_reason:
@@ -95,36 +99,11 @@ def registration_content(registration, change: str) -> Content:
     if registration.organization is not None:
         content.details.append((_("报名单位"), registration.organization.name))
     if registration.ticket_token and registration.status == "confirmed":
-        content.links.append((_("电子票"), f"{_base_url()}/t/{registration.ticket_token}"))
-    if event.online_url and change not in CANCEL_CHANGES:
+        content.links.append((_("电子票"), ticket_url(registration.ticket_token)))
+    if with_link and event.online_url:
         content.links.append((_("线上参会链接"), event.online_url))
     content.links.append((_("活动详情"), f"{_base_url()}/events/{event.id}"))
     return content
-
-
-def ticket_png(registration) -> bytes:
-    """The QR ticket image: the tickets feature's renderer when present, else a QR of the ticket URL."""
-    try:
-        from trainhub.tickets.qr import ticket_png as tickets_png  # the name the issue promised
-    except ImportError:
-        return qr_png(f"{_base_url()}/t/{registration.ticket_token}")
-    return tickets_png(registration)
-
-
-def qr_png(url: str) -> bytes:
-    try:
-        from trainhub.tickets.services import qr_png as tickets_qr_png
-    except ImportError:
-        tickets_qr_png = None
-    if tickets_qr_png is not None:
-        return tickets_qr_png(url)
-    import io
-
-    import qrcode
-
-    buffer = io.BytesIO()
-    qrcode.make(url, border=2).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def registration_attachments(registration, change: str) -> list[dict]:
@@ -135,9 +114,11 @@ def registration_attachments(registration, change: str) -> list[dict]:
         items.append(attachment("invite.ics", "text/calendar", registration_invite(registration, "REQUEST"),
                                 method="REQUEST"))
         if registration.ticket_token:
-            # Drawn by the worker, outside the caller's transaction: the QR only encodes the ticket URL.
+            # Drawn by the worker (channels.attachment_bytes), outside the caller's transaction: the
+            # ticket's image (tickets.services.ticket_png) from its URL and caption, kept as text.
             items.append({"filename": "ticket.png", "content_type": "image/png",
-                          "qr": f"{_base_url()}/t/{registration.ticket_token}"})
+                          "qr": ticket_url(registration.ticket_token),
+                          "caption": list(ticket_caption(registration))})
     elif change in CANCEL_CHANGES and registration.confirmed_at is not None:
         # Only who had an invite needs its cancellation.
         items.append(attachment("cancel.ics", "text/calendar", registration_invite(registration, "CANCEL"),
@@ -161,7 +142,7 @@ def registration_message(registration, change: str, *, kind: str | None = None, 
         body_text, body_html = content.text(), content.html(locale)
     return enqueue(kind or f"registration_{change}", registration.email, subject=content.subject,
                    body_text=body_text, body_html=body_html, attachments=attachments, locale=locale,
-                   dedupe_key=dedupe_key)
+                   dedupe_key=dedupe_key, event_id=registration.event_id)
 
 
 def plain_html(subject: str, body: str, *, locale: str = DEFAULT_LOCALE) -> str:

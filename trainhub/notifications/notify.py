@@ -27,9 +27,10 @@ def attachment(filename: str, content_type: str, data: bytes, *, method: str | N
 
 def enqueue(kind: str, recipient: str, *, subject: str, body_text: str, body_html: str = "",
             attachments: list | None = None, locale: str = DEFAULT_LOCALE, dedupe_key: str | None = None,
-            channel: str = "email") -> OutboxMessage | None:
+            channel: str = "email", event_id: int | None = None) -> OutboxMessage | None:
     """Add one message to the outbox (no commit). Empty recipients are skipped; a message whose
-    `dedupe_key` is already in the outbox is skipped too (never sent twice) — both return None."""
+    `dedupe_key` is already in the outbox is skipped too (never sent twice) — both return None.
+    `event_id`: the event the message is about (its host unit's organizers see it in the outbox)."""
     if not recipient:
         return None
     if dedupe_key and db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
@@ -37,7 +38,7 @@ def enqueue(kind: str, recipient: str, *, subject: str, body_text: str, body_htm
     message = OutboxMessage(
         channel=channel, kind=kind, recipient=recipient.strip(), locale=locale or DEFAULT_LOCALE,
         subject=subject[:300], body_text=body_text, body_html=body_html or "", attachments=attachments or None,
-        dedupe_key=dedupe_key,
+        dedupe_key=dedupe_key, event_id=event_id,
     )
     db.session.add(message)
     return message
@@ -71,11 +72,11 @@ def event_cancelled(event, registrations) -> None:
 
 
 def send_plain(kind: str, recipient: str, subject: str, body: str, *, locale: str = DEFAULT_LOCALE,
-               dedupe_key: str | None = None) -> OutboxMessage | None:
+               dedupe_key: str | None = None, event=None) -> OutboxMessage | None:
     """A plain message already written in the recipient's language (invitations, report returns…);
-    it gets an HTML part in the platform's mail layout too."""
+    it gets an HTML part in the platform's mail layout too. `event`: the event it is about, if any."""
     from trainhub.notifications import messages
 
     html = messages.plain_html(subject, body, locale=locale)
     return enqueue(kind, recipient, subject=subject, body_text=body, body_html=html, locale=locale,
-                   dedupe_key=dedupe_key)
+                   dedupe_key=dedupe_key, event_id=event.id if event is not None else None)

@@ -21,9 +21,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from trainhub.access import is_commission, organizer_event_clause
+from trainhub.access import is_commission
 from trainhub.errors import DomainError, Forbidden
-from trainhub.models import Event, OutboxMessage, Registration, User, begin_write, db
+from trainhub.models import Event, OutboxMessage, User, begin_write, db
 from trainhub.notifications.channels import DeliveryError, channel_class
 
 log = logging.getLogger("trainhub.mail")
@@ -172,14 +172,14 @@ def _send(message, channels: dict, config, broken: dict) -> str | None:
 # -- organizers' outbox page --------------------------------------------------------------------------
 
 def visible_clause(user: User):
-    """Commission organizers see every message; another unit's organizers see what went to the
-    attendees of their events and to their unit's own people."""
+    """Commission organizers see every message; another unit's organizers only the messages about the
+    events their unit hosts (OutboxMessage.event_id) — not another unit's mail to the same address,
+    and not platform mail (account links, report reminders: no event)."""
     if is_commission(user):
         return sa.true()
-    attendees = sa.select(Registration.email).where(
-        Registration.event_id.in_(sa.select(Event.id).where(organizer_event_clause(user))))
-    colleagues = sa.select(User.email).where(User.unit_id == user.unit_id)
-    return sa.or_(OutboxMessage.recipient.in_(attendees), OutboxMessage.recipient.in_(colleagues))
+    if not user.is_organizer or user.unit_id is None:
+        return sa.false()
+    return OutboxMessage.event_id.in_(sa.select(Event.id).where(Event.host_unit_id == user.unit_id))
 
 
 def outbox_query(user: User, status: str | None = None):

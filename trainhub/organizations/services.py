@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from trainhub import ratelimit
-from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
+from trainhub.access import district_of, is_commission, may_place_organization_in, organization_clause
+from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.models import Organization, User, begin_write, db
 from trainhub.organizations import uscc as uscc_rules
 
@@ -127,6 +128,12 @@ def _require_organizer(actor: User | None) -> None:
         raise Forbidden()
 
 
+def _require_district_in_scope(actor: User | None, district: str) -> None:
+    """An organizer registers or moves enterprises only into its own scope (a district bureau: its district)."""
+    if actor is not None and not may_place_organization_in(actor, district):
+        raise ValidationError({"district": [_l("只能登记本辖区（%(district)s）的企业。", district=district_of(actor))]})
+
+
 def sign_up_enterprise(*, name: str, uscc: str, district: str, industry: str, contact_name: str,
                        contact_phone: str, contact_email: str, pilot_unit_requested: bool, password: str,
                        locale: str | None = None, ip: str | None = None, now: datetime) -> User:
@@ -182,8 +189,13 @@ def _sign_up(*, name, uscc, district, industry, contact_name, contact_phone, con
 def create_organization(data: dict, *, actor: User | None, now: datetime) -> Organization:
     """An organizer registers an enterprise; `is_pilot_unit` given here is in force at once."""
     _require_organizer(actor)
+    if actor is not None and not is_commission(actor) and district_of(actor) is None:
+        raise Forbidden(_l("只有市场监管委和区市场监管局可以登记企业。"), code="organizations_not_allowed")
     begin_write()
     cleaned = clean_organization_fields(data, required=("name", "uscc"))
+    if actor is not None and not cleaned.get("district") and district_of(actor):
+        cleaned["district"] = district_of(actor)  # a district bureau registers in its own district
+    _require_district_in_scope(actor, cleaned.get("district", ""))
     if _uscc_exists(cleaned["uscc"]):
         raise uscc_taken_error()
     flag = cleaned.pop("is_pilot_unit", False)
@@ -207,6 +219,8 @@ def update_organization(organization: Organization, data: dict, *, actor: User |
     for field in ("name", "uscc"):
         if field in cleaned and not cleaned[field]:
             raise ValidationError({field: [_l("此项必填。")]})
+    if "district" in cleaned and cleaned["district"] != organization.district:
+        _require_district_in_scope(actor, cleaned["district"])
     organization = _locked(db.session.get(Organization, organization_id))
     if "uscc" in cleaned and _uscc_exists(cleaned["uscc"], exclude_id=organization.id):
         raise uscc_taken_error()
@@ -228,22 +242,12 @@ def set_organization_active(organization: Organization, active: bool, *, actor: 
 
 # -- reading ---------------------------------------------------------------------------------------
 
-def load_organization(organization_id: int, user: User) -> Organization:
-    """Organizers see every organization; a member only its own (another's is 404); trainers 403."""
-    if user.is_trainer:
-        raise Forbidden()
-    organization = db.session.get(Organization, organization_id)
-    if organization is None:
-        raise NotFound()
-    if user.is_enterprise and organization.id != user.organization_id:
-        raise NotFound()
-    return organization
-
-
-def organizations_query(*, district: str | None = None, pilot: str | None = None, q: str | None = None,
-                        active: str | None = None):
-    """Filters of the organizer's list: district, pilot ('requested' awaiting confirmation, 'yes', 'no')."""
-    statement = sa.select(Organization).order_by(Organization.created_at.desc(), Organization.id.desc())
+def organizations_query(actor: User, *, district: str | None = None, pilot: str | None = None,
+                        q: str | None = None, active: str | None = None):
+    """The organizer's list, in its scope (access.organization_clause), with its filters: district,
+    pilot ('requested' awaiting confirmation, 'yes', 'no'), active ('yes', 'no'), q (name or code)."""
+    statement = (sa.select(Organization).where(organization_clause(actor))
+                 .order_by(Organization.created_at.desc(), Organization.id.desc()))
     if district:
         statement = statement.where(Organization.district == district)
     if pilot == "requested":
@@ -260,9 +264,11 @@ def organizations_query(*, district: str | None = None, pilot: str | None = None
     return statement
 
 
-def districts() -> list[str]:
+def districts(actor: User) -> list[str]:
+    """The districts of the enterprises in the organizer's scope (the list's filter)."""
     return [d for d in db.session.scalars(
-        sa.select(Organization.district).distinct().order_by(Organization.district)) if d]
+        sa.select(Organization.district).where(organization_clause(actor)).distinct()
+        .order_by(Organization.district)) if d]
 
 
 def members_of(organization: Organization) -> list[User]:

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from trainhub.access import load_organization
 from trainhub.accounts import services as account_services
 from trainhub.accounts.forms import EmptyForm, show_errors
 from trainhub.errors import DomainError, ValidationError
@@ -25,12 +26,12 @@ def admin_list():
     pilot = request.args.get("pilot") or None
     q = request.args.get("q", "").strip() or None
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    statement = services.organizations_query(district=district, pilot=pilot, q=q, active=request.args.get("active"))
+    statement = services.organizations_query(current_user, district=district, pilot=pilot, q=q, active=request.args.get("active"))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
     organizations = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return render_template("organizations/admin_list.html", organizations=organizations, total=total, page=page,
                            pages=max(1, -(-total // PER_PAGE)), district=district, pilot=pilot, q=q or "",
-                           districts=services.districts(), action_form=EmptyForm())
+                           districts=services.districts(current_user), action_form=EmptyForm())
 
 
 def _invite(organization, form, redirect_to):
@@ -52,7 +53,7 @@ def _invite(organization, form, redirect_to):
 @bp.route("/manage/organizations/<int:organization_id>", methods=["GET", "POST"])
 @organizer_required
 def admin_detail(organization_id: int):
-    organization = services.load_organization(organization_id, current_user)
+    organization = load_organization(organization_id, current_user)
     form = MemberForm()
     if form.validate_on_submit():
         response = _invite(organization, form, url_for("organizations.admin_detail", organization_id=organization.id))
@@ -69,7 +70,7 @@ def admin_pilot(organization_id: int):
     """Confirm or clear the pilot-unit flag (试点单位)."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    organization = services.load_organization(organization_id, current_user)
+    organization = load_organization(organization_id, current_user)
     flag = request.form.get("value") == "1"
     services.set_pilot_unit(organization, flag, actor=current_user)
     flash(_("已确认为试点单位。") if flag else _("已取消试点单位。"), "success")
@@ -82,7 +83,7 @@ def admin_pilot(organization_id: int):
 def admin_active(organization_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    organization = services.load_organization(organization_id, current_user)
+    organization = load_organization(organization_id, current_user)
     active = request.form.get("value") == "1"
     services.set_organization_active(organization, active, actor=current_user)
     flash(_("企业已启用。") if active else _("企业已停用，其成员无法再登录。"), "success")
@@ -93,7 +94,7 @@ def admin_active(organization_id: int):
 @roles_required("enterprise")
 def mine():
     """An enterprise member's own organization: its details, its members, inviting colleagues."""
-    organization = services.load_organization(current_user.organization_id, current_user)
+    organization = load_organization(current_user.organization_id, current_user)
     form = MemberForm()
     if form.validate_on_submit():
         response = _invite(organization, form, url_for("organizations.mine"))

@@ -8,10 +8,12 @@ keyed by the token's SHA-256: one primary-key lookup), so the door can say "canc
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -31,14 +33,29 @@ def ticket_url(token: str) -> str:
 
 
 def parse_token(value) -> str | None:
-    """What a QR code holds — the ticket URL or the bare token — as the bare token; None if neither."""
+    """What a QR code holds — this platform's ticket URL (BASE_URL's origin and path, then /t/<token>)
+    or the bare token — as the bare token; None for anything else (a look-alike URL on another host)."""
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if "/t/" in text:
-        text = text.rsplit("/t/", 1)[1]
-        text = text.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    return text if _TOKEN_RE.match(text) else None
+    if _TOKEN_RE.match(text):
+        return text
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unbalanced [ in the host
+        return None
+    origin, prefix = _ticket_origin(current_app.config["BASE_URL"])
+    if (parts.scheme.lower(), parts.netloc.lower()) != origin or not parts.path.startswith(prefix):
+        return None
+    token = parts.path[len(prefix):].rstrip("/")
+    return token if _TOKEN_RE.match(token) else None
+
+
+@functools.lru_cache(maxsize=4)
+def _ticket_origin(base_url: str) -> tuple[tuple[str, str], str]:
+    """((scheme, host[:port]), the path before the token) of the ticket URLs this platform prints."""
+    base = urlsplit(base_url.rstrip("/"))
+    return (base.scheme.lower(), base.netloc.lower()), f"{base.path}/t/"
 
 
 def find_by_token(token: str | None, *, lock: bool = False) -> Registration | None:
@@ -114,6 +131,21 @@ def _font(size: int):
         return ImageFont.truetype(str(path), size)
     except OSError:
         return ImageFont.load_default()
+
+
+def ticket_caption(registration: Registration) -> tuple[str, ...]:
+    """What is printed under the ticket's QR code: event, attendee (masked) and enterprise, time, venue."""
+    from trainhub.templating import mask_name
+    from trainhub.timeutil import to_local
+
+    event = registration.event
+    return (event.title, mask_name(registration.name) + " · " + registration.organization.name,
+            to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"), event.venue or "")
+
+
+def ticket_png(registration: Registration) -> bytes:
+    """The ticket as one printable image — the same for the download and the confirmation mail."""
+    return qr_png(ticket_url(registration.ticket_token), ticket_caption(registration))
 
 
 def qr_png(data: str, caption_lines: tuple[str, ...] = ()) -> bytes:

@@ -8,9 +8,8 @@ from flask_login import current_user
 from trainhub import access
 from trainhub.checkin import services as checkin_services
 from trainhub.errors import DomainError
-from trainhub.templating import mask_name
 from trainhub.tickets import bp, services
-from trainhub.timeutil import now, to_local
+from trainhub.timeutil import now
 
 COOKIE_PREFIX = "th_ticket_"
 
@@ -39,6 +38,7 @@ def show(token: str):
     response = Response(render_template(
         "tickets/show.html", registration=registration, event=event, qr_svg=services.qr_svg(url), ticket_url=url,
         can_scan=can_scan, may_reissue=_may_reissue(registration),
+        online_url=event.online_url if access.registration_sees_online_url(registration) else "",
         self_checkin=event.mode in ("online", "hybrid") and event.status == "published",
         code=request.args.get("code", "")[:6],
     ))
@@ -50,18 +50,11 @@ def show(token: str):
     return response
 
 
-def _caption(registration) -> tuple[str, ...]:
-    event = registration.event
-    return (event.title, mask_name(registration.name) + " · " + registration.organization.name,
-            to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"), event.venue or "")
-
-
 def image_response(registration, kind: str) -> Response:
-    url = services.ticket_url(registration.ticket_token)
     if kind == "svg":
-        response = Response(services.qr_svg(url), mimetype="image/svg+xml")
+        response = Response(services.qr_svg(services.ticket_url(registration.ticket_token)), mimetype="image/svg+xml")
     else:
-        response = Response(services.qr_png(url, _caption(registration)), mimetype="image/png")
+        response = Response(services.ticket_png(registration), mimetype="image/png")
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Disposition"] = f'inline; filename="ticket-{registration.id}.{kind}"'
     return response

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
-from trainhub.access import can_manage_event, is_commission
+from trainhub.access import can_manage_event, is_commission, organization_clause
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.models import Event, EventInvitation, Organization, Registration, User, begin_write, db
 from trainhub.notifications import notify
@@ -23,12 +23,8 @@ def can_invite(actor: User | None) -> bool:
 
 def district_enterprises_query(actor: User):
     """The enterprises a unit may see and invite: a district bureau's district; all for the commission."""
-    query = sa.select(Organization).where(Organization.is_active.is_(True)).order_by(Organization.name)
-    if is_commission(actor):
-        return query
-    if actor.unit is None or actor.unit.kind != "district_bureau":
-        return query.where(sa.false())
-    return query.where(Organization.district == actor.unit.district)
+    return (sa.select(Organization).where(organization_clause(actor), Organization.is_active.is_(True))
+            .order_by(Organization.name))
 
 
 def may_invite_to(actor: User | None, event: Event) -> bool:
@@ -103,6 +99,7 @@ def registration_link(event: Event) -> str:
 
 
 def _send_invitation(event: Event, org: Organization, recipient: str, locale: str) -> None:
+    from trainhub.calendar.ics import location  # the place without the meeting link: not an attendee yet
     from trainhub.timeutil import to_local
 
     with force_locale(locale):
@@ -112,11 +109,11 @@ def _send_invitation(event: Event, org: Organization, recipient: str, locale: st
             "",
             _("%(unit)s 邀请贵单位参加“%(title)s”（%(when)s，%(venue)s）。", unit=event.host_unit.name,
               title=event.title, when=to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"),
-              venue=event.venue or event.online_url or "-"),
+              venue=location(event) or "-"),
             _("报名链接：%(link)s", link=registration_link(event)),
             "",
         ])
-    notify.send_plain("event_invitation", recipient, subject, body, locale=locale)
+    notify.send_plain("event_invitation", recipient, subject, body, locale=locale, event=event)
 
 
 def list_invitations(event: Event) -> list[dict]:
