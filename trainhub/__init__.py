@@ -56,9 +56,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_features(app)
 
+    from trainhub import security_headers
     from trainhub.errors import register_error_handlers
 
     register_error_handlers(app)
+    security_headers.init_app(app)
     return app
 
 
