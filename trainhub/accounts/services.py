@@ -128,6 +128,21 @@ def change_password(user: User, *, current_password: str, new_password: str, now
     return db.session.get(User, user_id)
 
 
+def end_sessions(user: User) -> None:
+    """Log-out: every session and remember-me cookie of the user ends on the server, a copied one too.
+
+    Sessions live in signed cookies that carry `id:session_version`; moving the version on is the one
+    way to make a cookie already handed out (or copied) stop working — for this browser and the user's
+    others alike. API tokens are not sessions: they stay until revoked.
+    """
+    user_id = user.id
+    begin_write()
+    locked = db.session.scalar(sa.select(User).where(User.id == user_id).with_for_update())
+    if locked is not None:
+        locked.session_version = (locked.session_version or 1) + 1
+    db.session.commit()
+
+
 def _set_password(user: User, password: str) -> None:
     user_id = user.id
     begin_write()
