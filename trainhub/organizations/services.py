@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
 from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
 from trainhub.models import Organization, User, begin_write, db
 from trainhub.organizations import uscc as uscc_rules
@@ -23,8 +24,7 @@ TEXT_FIELDS = {
     "contact_phone": 20,
     "contact_email": 254,
 }
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
+PHONE_RE = re.compile(r"^\+?[0-9]{5,20}$")  # after contact.normalize_phone: landlines too
 
 
 def uscc_message(code: str) -> str | None:
@@ -63,16 +63,18 @@ def clean_organization_fields(data: dict, *, required: tuple[str, ...] = (), par
             errors[field] = [_l("必须是文本。")]
             continue
         value = value.strip()
-        if field == "contact_email":
-            value = value.lower()
+        problem = None
+        if value and field == "contact_email":
+            problem, value = email_problem(value), normalize_email(value)
+        elif value and field == "contact_phone":
+            value = normalize_phone(value)
+            problem = phone_problem(value) or (None if PHONE_RE.match(value) else _l("请输入有效的电话号码。"))
         if not value and field in required:
             errors[field] = [_l("此项必填。")]
         elif len(value) > max_length:
             errors[field] = [_l("最多 %(n)s 个字符。", n=max_length)]
-        elif value and field == "contact_email" and not EMAIL_RE.match(value):
-            errors[field] = [_l("请输入有效的电子邮箱地址。")]
-        elif value and field == "contact_phone" and not PHONE_RE.match(value):
-            errors[field] = [_l("请输入有效的电话号码。")]
+        elif problem:
+            errors[field] = [problem]
         else:
             cleaned[field] = value
     if "uscc" in data or (not partial and "uscc" in required):
