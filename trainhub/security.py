@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 import time
+import unicodedata
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
@@ -30,13 +31,14 @@ def safe_next(target) -> str | None:
     r"""`target` when it is a path on this site, else None — for every redirect to a `next` parameter.
 
     Browsers drop tabs and newlines from a URL and read `\` as `/`, so `/<TAB>/evil.example` or `/\evil`
-    lead to another host: anything but printable ASCII is refused outright, and so is a path whose
+    lead to another host: control, format and space characters are refused outright (a readable
+    non-ASCII path, e.g. an attachment's Chinese file name, is kept), and so is a path whose
     percent-decoding starts with `//` or holds a backslash (`/%2F%2Fevil`, `/%5Cevil`), since a proxy or a
     later redirect may decode it.
     """
     if not isinstance(target, str) or not target or len(target) > 2000:
         return None
-    if not all("!" <= char <= "~" for char in target):  # no control, space or non-ASCII character
+    if any(_invisible(char) for char in target):
         return None
     decoded_path = _CONTROL_OR_SPACE.sub("", unquote(target.split("?", 1)[0].split("#", 1)[0]))
     for candidate in (target, decoded_path):
@@ -49,6 +51,11 @@ def safe_next(target) -> str | None:
 
 
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _invisible(char: str) -> bool:
+    """Control, format (zero-width, bidi) and space characters: Unicode categories C* and Z*."""
+    return char <= " " or (not char.isascii() and unicodedata.category(char)[0] in "CZ") or char == "\x7f"
 
 
 def _reject_bearer():

@@ -19,7 +19,7 @@ BYPASSES = [
     "/%2F%2Fevil.example", "/%2f/evil.example", "/%5Cevil.example", "/%5C/evil.example",
     "javascript:alert(1)", "JaVaScRiPt:alert(1)", " /\t/evil.example", "\t//evil.example",
     "/\x00/evil.example", "//evil.example@trainhub", "/events\r\nSet-Cookie: x=1", "data:text/html,evil",
-    "／／evil.example", "/\u3000/evil.example", "evil.example",
+    "／／evil.example", "/\u3000/evil.example", "/\u200b/evil.example", "/\u202e/evil.example", "evil.example",
 ]
 
 
@@ -42,7 +42,7 @@ def test_safe_next_refuses_every_known_bypass(target):
 
 
 @pytest.mark.parametrize("target", ["/events", "/events?q=%E5%9B%A2%E4%BD%93&page=2", "/profile#tokens",
-                                    "/lang/en?next=/events"])
+                                    "/lang/en?next=/events", "/campaigns/1/attachments/2/通知.pdf"])
 def test_safe_next_keeps_local_paths(target):
     assert safe_next(target) == target
 
