@@ -56,21 +56,29 @@ def read_catalog(path: Path) -> Catalog:
     if path.exists():
         with path.open("rb") as f:
             return read_po(f, locale="en")
-    return Catalog(locale="en", project="TrainHub")
+    return Catalog(locale="en", project="TrainHub", fuzzy=False)
+
+
+def write_catalog(path: Path, catalog: Catalog) -> None:
+    """Write a catalog with a header that is never fuzzy: Babel's Catalog() starts fuzzy, and
+    `pybabel compile` skips a catalog whose header is marked so."""
+    catalog.fuzzy = False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        write_po(f, catalog, width=100, omit_header=False)
 
 
 def update(feature: str) -> None:
     path = catalog_path(feature)
     old = read_catalog(path)
-    new = Catalog(locale="en", project="TrainHub")
+    new = Catalog(locale="en", project="TrainHub", fuzzy=False)
     for msgid, locations in sorted(extract(feature_files(feature)).items(), key=lambda kv: str(kv[0])):
         previous = old.get(msgid)
         new.add(msgid, previous.string if previous else ("", "") if isinstance(msgid, tuple) else "", locations=locations)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as f:
-        write_po(f, new, width=100, omit_header=False)
+    write_catalog(path, new)
     empty = [m.id for m in new if m.id and not m.string]
-    print(f"{path.relative_to(ROOT)}: {len(new)} messages, {len(empty)} untranslated")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"{shown}: {len(new)} messages, {len(empty)} untranslated")
 
 
 def translate(feature: str, lines) -> None:
@@ -86,8 +94,7 @@ def translate(feature: str, lines) -> None:
             unknown.append(source)
             continue
         message.string = target
-    with path.open("wb") as f:
-        write_po(f, catalog, width=100)
+    write_catalog(path, catalog)
     for source in unknown:
         print(f"not in {feature}'s catalog (run update first?): {source}")
 

@@ -59,9 +59,11 @@ def create_app(config: dict | None = None) -> Flask:
     inputs.init_app(app)  # the id converter, before any route is added
     _register_features(app)
 
+    from trainhub import security_headers
     from trainhub.errors import register_error_handlers
 
     register_error_handlers(app)
+    security_headers.init_app(app)
     return app
 
 

@@ -35,6 +35,10 @@ class DefaultConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # True in production (finish_config): the session, remember-me and ticket cookies only travel over HTTPS.
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
     JSON_AS_ASCII = False
     # Behind a reverse proxy (nginx): how many proxies to trust for X-Forwarded-For, so that
     # per-IP rate limits see the client's address. 0 = direct.
@@ -104,3 +108,6 @@ def finish_config(app) -> None:
         # Absolute links (QR codes, invites, emails) are never taken from the request's Host header.
         raise RuntimeError("TRAINHUB_BASE_URL is required in production (absolute URLs in QR codes and emails).")
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
+    if config["ENV_NAME"] == "production":
+        # Production is served over HTTPS (HSTS is sent): no cookie may travel in clear text.
+        config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True

@@ -1,11 +1,14 @@
-"""Role checks, random tokens, bearer-token authentication."""
+"""Role checks, random tokens, bearer-token authentication, the safe `next` of a redirect."""
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import secrets
 import time
+import unicodedata
 from datetime import timedelta
+from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from flask import abort, current_app, g, request
@@ -22,6 +25,37 @@ def new_token(nbytes: int = 24) -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def safe_next(target) -> str | None:
+    r"""`target` when it is a path on this site, else None — for every redirect to a `next` parameter.
+
+    Browsers drop tabs and newlines from a URL and read `\` as `/`, so `/<TAB>/evil.example` or `/\evil`
+    lead to another host: control, format and space characters are refused outright (a readable
+    non-ASCII path, e.g. an attachment's Chinese file name, is kept), and so is a path whose
+    percent-decoding starts with `//` or holds a backslash (`/%2F%2Fevil`, `/%5Cevil`), since a proxy or a
+    later redirect may decode it.
+    """
+    if not isinstance(target, str) or not target or len(target) > 2000:
+        return None
+    if any(_invisible(char) for char in target):
+        return None
+    decoded_path = _CONTROL_OR_SPACE.sub("", unquote(target.split("?", 1)[0].split("#", 1)[0]))
+    for candidate in (target, decoded_path):
+        if not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate:
+            return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _invisible(char: str) -> bool:
+    """Control, format (zero-width, bidi) and space characters: Unicode categories C* and Z*."""
+    return char <= " " or (not char.isascii() and unicodedata.category(char)[0] in "CZ") or char == "\x7f"
 
 
 def _reject_bearer():

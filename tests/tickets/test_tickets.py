@@ -26,7 +26,7 @@ def test_ticket_page_shows_that_attendee_masked_and_nothing_about_others(client,
     assert "<svg" in html
     assert "王小明" not in html and "王*明" not in html
     assert other.ticket_token not in html and "13912345678" not in html
-    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Cache-Control"] == "private, no-store"
 
 
 @pytest.mark.parametrize("kind, mimetype, magic", [("png", "image/png", b"\x89PNG"), ("svg", "image/svg+xml", b"<")])

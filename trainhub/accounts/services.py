@@ -4,7 +4,6 @@ Every rule of who may log in or create whom lives here; pages, the API and the C
 """
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -16,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainhub import ratelimit
 from trainhub.access import can_set_user_active, user_clause
+from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
 from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
 from trainhub.models import ApiToken, MemberInvitation, Organization, Unit, User, begin_write, db
 from trainhub.notifications import notify
@@ -25,7 +25,6 @@ MIN_PASSWORD_LENGTH = 8
 LOGIN_WINDOW_SECONDS = 15 * 60
 INVITATION_DAYS = 7
 SETUP_LINK_SECONDS = 7 * 24 * 3600
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Checked when the email is unknown, so a wrong email costs as much time as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -48,16 +47,10 @@ def password_problems(password) -> list:
     return []
 
 
-def normalize_email(email) -> str:
-    return (email or "").strip().lower() if isinstance(email, str) else ""
-
-
 def email_problems(email) -> list:
-    if not isinstance(email, str) or not email.strip():
-        return [_l("此项必填。")]
-    if len(email.strip()) > 254 or not EMAIL_RE.match(email.strip()):
-        return [_l("请输入有效的电子邮箱地址。")]
-    return []
+    """What is wrong with an address (contact.email_problem: NFKC first, look-alikes refused)."""
+    problem = email_problem(email)
+    return [problem] if problem else []
 
 
 def name_problems(name) -> list:
@@ -129,6 +122,21 @@ def change_password(user: User, *, current_password: str, new_password: str, now
     return db.session.get(User, user_id)
 
 
+def end_sessions(user: User) -> None:
+    """Log-out: every session and remember-me cookie of the user ends on the server, a copied one too.
+
+    Sessions live in signed cookies that carry `id:session_version`; moving the version on is the one
+    way to make a cookie already handed out (or copied) stop working — for this browser and the user's
+    others alike. API tokens are not sessions: they stay until revoked.
+    """
+    user_id = user.id
+    begin_write()
+    locked = db.session.scalar(sa.select(User).where(User.id == user_id).with_for_update())
+    if locked is not None:
+        locked.session_version = (locked.session_version or 1) + 1
+    db.session.commit()
+
+
 def _set_password(user: User, password: str) -> None:
     user_id = user.id
     begin_write()
@@ -186,6 +194,9 @@ def create_user(*, email: str, name: str, role: str, actor: User | None, unit_id
         fields["role"] = [_l("角色必须是以下之一：%(roles)s。", roles=", ".join(allowed_roles))]
     if password is not None and password_problems(password):
         fields["password"] = password_problems(password)
+    phone = normalize_phone(phone) if phone else None
+    if phone and phone_problem(phone):
+        fields["phone"] = [phone_problem(phone)]
     unit = organization = None
     if role == "organizer":
         if unit_id in (None, ""):

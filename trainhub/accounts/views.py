@@ -1,8 +1,6 @@
 """Account pages: thin — load, authorise, call one service, respond."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
@@ -25,21 +23,8 @@ from trainhub.accounts.forms import (
 from trainhub.errors import DomainError, ValidationError
 from trainhub.models import Unit, User, db
 from trainhub.organizations import services as org_services
-from trainhub.security import organizer_required
+from trainhub.security import organizer_required, safe_next
 from trainhub.timeutil import now
-
-def safe_next(target: str | None) -> str | None:
-    """A local path only (no scheme, no host, no `//` or backslash tricks); else None."""
-    if not target or not isinstance(target, str):
-        return None
-    target = target.strip()
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
-
 
 def _home_for(user) -> str:
     if user.is_organizer and "events.manage_list" in _endpoints():
@@ -78,6 +63,8 @@ def logout():
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    if current_user.is_authenticated:
+        services.end_sessions(current_user._get_current_object())
     logout_user()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("accounts.login"))

@@ -4,6 +4,7 @@ from flask_login import current_user
 from trainhub.accounts.services import set_preferred_locale
 from trainhub.i18n import normalize_locale
 from trainhub.main import bp
+from trainhub.security import safe_next
 
 
 @bp.get("/")
@@ -23,10 +24,7 @@ def set_language(code: str):
     session["lang"] = locale
     if current_user.is_authenticated:
         set_preferred_locale(current_user, locale)
-    target = request.args.get("next") or "/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_next(request.args.get("next")) or "/")
 
 
 @bp.get("/healthz")

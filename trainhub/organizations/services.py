@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from trainhub import ratelimit
 from trainhub.access import district_of, is_commission, may_place_organization_in, organization_clause
+from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.models import Organization, User, begin_write, db
 from trainhub.organizations import uscc as uscc_rules
@@ -27,8 +28,7 @@ TEXT_FIELDS = {
     "contact_email": 254,
 }
 SIGNUP_WINDOW_SECONDS = 3600
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
+PHONE_RE = re.compile(r"^\+?[0-9]{5,20}$")  # after contact.normalize_phone: landlines too
 
 
 def uscc_message(code: str) -> str | None:
@@ -67,16 +67,18 @@ def clean_organization_fields(data: dict, *, required: tuple[str, ...] = (), par
             errors[field] = [_l("必须是文本。")]
             continue
         value = value.strip()
-        if field == "contact_email":
-            value = value.lower()
+        problem = None
+        if value and field == "contact_email":
+            problem, value = email_problem(value), normalize_email(value)
+        elif value and field == "contact_phone":
+            value = normalize_phone(value)
+            problem = phone_problem(value) or (None if PHONE_RE.match(value) else _l("请输入有效的电话号码。"))
         if not value and field in required:
             errors[field] = [_l("此项必填。")]
         elif len(value) > max_length:
             errors[field] = [_l("最多 %(n)s 个字符。", n=max_length)]
-        elif value and field == "contact_email" and not EMAIL_RE.match(value):
-            errors[field] = [_l("请输入有效的电子邮箱地址。")]
-        elif value and field == "contact_phone" and not PHONE_RE.match(value):
-            errors[field] = [_l("请输入有效的电话号码。")]
+        elif problem:
+            errors[field] = [problem]
         else:
             cleaned[field] = value
     if "uscc" in data or (not partial and "uscc" in required):

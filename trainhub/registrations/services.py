@@ -21,17 +21,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
 from trainhub.errors import DomainError, ValidationError
 from trainhub.events.queries import lock_event, window_state  # the window has one rule; views use it from here
 from trainhub.models import ACTIVE_STATUSES, Event, Organization, Registration, begin_write, db, use_case
 from trainhub.notifications import notify
 from trainhub.security import new_token
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits: Python's \d matches ६ (a Devanagari 6) too
 MAX_ATTENDEES_PER_REQUEST = 200
 FIELD_LIMITS = {"name": 100, "phone": 20, "email": 254, "job_title": 100}
 
@@ -174,16 +174,6 @@ def _clean(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def normalize_phone(phone: str) -> str:
-    """138 0000 0000, 138-0000-0000, +86 13800000000 → 13800000000 (what people type)."""
-    compact = re.sub(r"[\s\-()]", "", phone)
-    if compact.startswith("+86"):
-        compact = compact[3:]
-    elif compact.startswith("0086"):
-        compact = compact[4:]
-    return compact
-
-
 def validate_attendees(attendees) -> list[dict]:
     """Field by field, all or nothing: ValidationError with keys like `attendees.0.phone`."""
     if not isinstance(attendees, list) or not attendees:
@@ -211,6 +201,8 @@ def validate_attendees(attendees) -> list[dict]:
             fields.setdefault(f"{prefix}.name", []).append(_l("请填写姓名。"))
         if not item["phone"]:
             fields.setdefault(f"{prefix}.phone", []).append(_l("请填写手机号码。"))
+        elif phone_problem(item["phone"]):
+            fields.setdefault(f"{prefix}.phone", []).append(phone_problem(item["phone"]))
         elif not PHONE_RE.match(item["phone"]):
             fields.setdefault(f"{prefix}.phone", []).append(_l("手机号码格式不正确（11 位，以 1 开头）。"))
         elif item["phone"] in seen_phones:
@@ -219,10 +211,10 @@ def validate_attendees(attendees) -> list[dict]:
         else:
             seen_phones[item["phone"]] = index
         if item["email"]:
-            try:
-                item["email"] = validate_email(item["email"], check_deliverability=False).normalized
-            except EmailNotValidError:
-                fields.setdefault(f"{prefix}.email", []).append(_l("电子邮箱格式不正确。"))
+            if email_problem(item["email"]):
+                fields.setdefault(f"{prefix}.email", []).append(email_problem(item["email"]))
+            else:
+                item["email"] = normalize_email(item["email"])
         cleaned.append(item)
     if fields:
         raise ValidationError(fields)

@@ -12,15 +12,12 @@ from trainhub.errors import DomainError, ValidationError
 from trainhub.models import Event, Organization, Registration, db
 from trainhub.registrations import bp, services
 from trainhub.registrations.forms import ActionForm, FilterForm, RegisterForm, RejectForm
-from trainhub.security import roles_required
+from trainhub.security import roles_required, safe_next
 from trainhub.timeutil import now
 
 
 def _safe_next(default: str) -> str:
-    target = request.form.get("next") or request.args.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return safe_next(request.form.get("next") or request.args.get("next")) or default
 
 
 def _attach_errors(form: RegisterForm, fields: dict, index_map: list[int]) -> None:

@@ -1,7 +1,7 @@
 """The ticket page: whoever holds the link sees that one ticket (name masked) and nothing else."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -44,7 +44,7 @@ def show(token: str):
     ))
     # Remember the ticket on this phone: the presenter's QR (/checkin/<id>/self) then finds it.
     response.set_cookie(f"{COOKIE_PREFIX}{event.id}", registration.ticket_token, max_age=14 * 86400,
-                        httponly=True, samesite="Lax", path="/")
+                        httponly=True, samesite="Lax", path="/", secure=current_app.config["SESSION_COOKIE_SECURE"])
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
