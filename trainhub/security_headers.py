@@ -37,7 +37,7 @@ HSTS = "max-age=63072000; includeSubDomains"
 # The views that send back a file someone uploaded (campaign attachments, news photos, report attachments).
 UPLOADED_FILE_ENDPOINTS = frozenset({"campaigns.attachment", "api.news_photo", "api.report_attachment_file"})
 # URL variables that are a secret or a public reference to one person's record.
-TOKEN_URL_VARIABLES = frozenset({"token", "serial"})
+TOKEN_URL_VARIABLES = frozenset({"token", "serial", "code"})  # tickets, feeds, certificates, verification
 
 
 def init_app(app: Flask) -> None:
@@ -74,7 +74,7 @@ def _personal(response: Response) -> bool:
     if "Authorization" in request.headers:
         return True
     user = g.get("_login_user")
-    if user is not None and user.is_authenticated:
+    if user is not None and not user.is_anonymous:  # not is_authenticated: it reads is_active, a query after a commit
         return True
     return bool(session)
 

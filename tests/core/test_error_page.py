@@ -15,6 +15,7 @@ def failing_route(app):
     def connection_lost():
         assert current_user.is_authenticated
         db.session.commit()  # as a use case's commit: the user's attributes are reloaded on next use
+        db.session.execute(db.select(1))  # a transaction holds a connection (no checkout check any more)
         terminate_app_connections()
         db.session.execute(db.select(1))  # the request's own statement meets the dead connection
 

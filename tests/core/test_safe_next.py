@@ -30,6 +30,9 @@ def browser_target(location: str) -> str:
 
 
 def assert_stays_here(response):
+    if response.status_code == 422:  # refused where input enters (a NUL: trainhub.inputs), no redirect at all
+        assert "Location" not in response.headers
+        return
     assert response.status_code in (302, 303), response.status_code
     target = browser_target(response.headers["Location"])
     assert urlsplit(target).netloc == "localhost" and urlsplit(target).scheme == "http", response.headers["Location"]
