@@ -17,6 +17,7 @@ from trainhub.access import district_of, is_commission, may_place_organization_i
 from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.models import Organization, User, begin_write, db
+from trainhub.models.base import commit_keeping_loaded
 from trainhub.organizations import uscc as uscc_rules
 
 TEXT_FIELDS = {
@@ -110,9 +111,10 @@ def _uscc_exists(code: str, *, exclude_id: int | None = None) -> bool:
 
 
 def commit_or_conflict() -> None:
-    """Commit; a unique-constraint race (same code or email at once) becomes the usual 409."""
+    """Commit; a unique-constraint race (same code or email at once) becomes the usual 409. The objects keep
+    their values: sign-up and invitations answer from them after the commit."""
     try:
-        db.session.commit()
+        commit_keeping_loaded()
     except IntegrityError as exc:
         db.session.rollback()
         text = str(exc.orig).lower()
