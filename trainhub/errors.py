@@ -90,11 +90,11 @@ def register_error_handlers(app) -> None:
             return jsonify(error.to_dict()), error.status
         if error.status in (403, 404):
             return render_template("errors/error.html", status=error.status, message=error.message), error.status
+        back = _same_site_referrer() if request.method != "GET" else None
+        if back is None:  # a GET, or a form posted without a Referer of ours: the page itself says why
+            return render_template("errors/error.html", status=error.status, message=error.message), error.status
         flash(str(error.message), "danger")
-        return redirect(request.referrer or request.url) if request.method != "GET" else (
-            render_template("errors/error.html", status=error.status, message=error.message),
-            error.status,
-        )
+        return redirect(back)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
@@ -123,6 +123,19 @@ def register_error_handlers(app) -> None:
             _discard_transaction()
             _forget_user()
             return _internal_error_answer()
+
+
+def _same_site_referrer() -> str | None:
+    """The page a refused form came from, as a path on this site (the Referer may be absent, or another
+    site's; redirecting to the posting URL would answer 405)."""
+    from urllib.parse import urlsplit
+
+    from trainhub.security import safe_next
+
+    referrer = urlsplit(request.referrer or "")
+    if not referrer.path or referrer.netloc != request.host:
+        return None
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
 
 
 def _internal_error_answer():

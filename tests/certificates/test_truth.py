@@ -57,3 +57,14 @@ def test_the_event_page_says_why_it_cannot_issue_yet(make, client, login):
     assert response.status_code == 200 and response.request.path == page_url
     assert "活动尚未结束，结束后才能发放证明。" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Certificate.id))) == 0
+
+
+@pytest.mark.parametrize("referer", [None, "http://evil.example/manage"])
+def test_a_refused_form_without_a_referer_of_ours_says_why_on_its_own_page(make, client, login, referer):
+    """Redirecting back to the posting URL answered 405; another site's Referer is not followed."""
+    event = make.event(certificate_min_minutes=None)
+    login(make.organizer())
+    headers = {"Referer": referer} if referer else {}
+    response = client.post(f"/manage/events/{event.id}/certificates/issue", headers=headers)
+    assert response.status_code == 409
+    assert "活动尚未结束，结束后才能发放证明。" in response.get_data(as_text=True)
