@@ -10,10 +10,10 @@ Skipped with a clear reason when /usr/bin/chromium or Playwright is missing.
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.served import served
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -31,18 +31,8 @@ def _require_browser():
 def live_server(app):
     """Serve the app on 127.0.0.1 (a secure context: the camera API is available) → base URL."""
     _require_browser()
-    from trainhub.models import db
-
-    db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with served(app) as base_url:
+        yield base_url
 
 
 def write_y4m(path, images, fps: int = 10) -> None:
