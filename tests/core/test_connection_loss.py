@@ -3,31 +3,20 @@ and the door scan's autocommit one) is ended at once, then requests come. At mos
 worker is allowed by the issue; the pools' check on checkout makes it none."""
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 import requests
 import sqlalchemy as sa
 
 from tests.conftest import BASE_URL, POSTGRES_URL, terminate_app_connections
+from tests.served import Gunicorn
 from trainhub.models import autocommit_engine, db
 
-ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
 THREADS = 2  # gthread: each worker's pools hold several connections, not one
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _app_backends() -> int:
@@ -41,30 +30,14 @@ def _app_backends() -> int:
 
 
 @pytest.fixture
-def gunicorn(app, dialect):
+def gunicorn(app, dialect, tmp_path):
     if dialect != "postgresql":
         pytest.skip("PostgreSQL: connections that a restart ends")
-    port = _free_port()
-    env = {**os.environ, "TRAINHUB_DATABASE_URL": POSTGRES_URL, "TRAINHUB_SECRET_KEY": "test-secret",
-           "TRAINHUB_BASE_URL": BASE_URL}
-    env.pop("TRAINHUB_REDIS_URL", None)
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(WORKERS), "--threads", str(THREADS), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"], cwd=str(ROOT), env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not start")
-        yield base
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    env = {"TRAINHUB_DATABASE_URL": POSTGRES_URL, "TRAINHUB_SECRET_KEY": "test-secret", "TRAINHUB_BASE_URL": BASE_URL,
+           "TRAINHUB_REDIS_URL": None}
+    with Gunicorn("wsgi:app", log=tmp_path / "gunicorn.log", env=env, workers=WORKERS, threads=THREADS) as server:
+        server.wait_until_up()
+        yield server.base
 
 
 def _calls(base: str, event_id: int, bearer: str, tickets: list[str]):

@@ -9,10 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 import zipfile
 from datetime import timedelta
@@ -26,11 +23,11 @@ import sqlalchemy as sa
 from tests import conftest
 from tests.exports._served_app import FAULT
 from tests.factories import Factory, local
+from tests.served import Gunicorn
 from trainhub import create_app
 from trainhub.certificates.services import issue_certificates
 from trainhub.models import Registration, Unit, autocommit_engine, db
 
-ROOT = Path(__file__).resolve().parents[2]
 START = local(2021, 10, 14, 9)
 ISSUED_AT = START + timedelta(days=1)
 
@@ -120,7 +117,9 @@ def served(request, tmp_path_factory):
     app = create_app(config)
     with app.app_context(), app.test_request_context("/"):
         _fresh_schema(url)
-        with _gunicorn(config, tmp) as server:  # it boots while the rows are written
+        env = {"TRAINHUB_TEST_SERVED_CONFIG": json.dumps(config)}
+        with Gunicorn("tests.exports._served_app:served_app()", log=tmp / "gunicorn.log", env=env) as server:
+            # it boots while the rows are written
             seeded = _seed(Factory(app))
             db.session.remove()
             for engine in (db.engine, autocommit_engine()):
@@ -128,40 +127,6 @@ def served(request, tmp_path_factory):
                     engine.dispose()
             server.wait_until_up()
             yield SimpleNamespace(base=server.base, log=server.log, **vars(seeded))
-
-
-class _gunicorn:
-    """gunicorn with one worker on a free port: the socket is bound here and handed over (no race for the port)."""
-
-    def __init__(self, config: dict, tmp: Path):
-        self.config, self.log = config, tmp / "gunicorn.log"
-
-    def __enter__(self) -> "_gunicorn":
-        listener = socket.create_server(("127.0.0.1", 0))
-        self.base = f"http://127.0.0.1:{listener.getsockname()[1]}"
-        with listener, self.log.open("wb") as output:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}", "--workers", "1",
-                 "--timeout", "60", "tests.exports._served_app:served_app()"],
-                cwd=ROOT, env={**os.environ, "TRAINHUB_TEST_SERVED_CONFIG": json.dumps(self.config)},
-                pass_fds=(listener.fileno(),), stdout=output, stderr=subprocess.STDOUT)
-        return self
-
-    def wait_until_up(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.log.read_text()}")
-            try:
-                if requests.get(f"{self.base}/healthz", timeout=10).status_code == 200:
-                    return
-            except (requests.ConnectionError, requests.Timeout):
-                time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer:\n{self.log.read_text()}")
-
-    def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=15)
 
 
 def get(served, path, *, cookies=None, headers=None, **kw):
