@@ -98,3 +98,8 @@ def legacy_paginate(statement, serialize, *, scalars: bool = True):
     result = paginate(statement, page, per_page, scalars=scalars)
     return jsonify({"items": [serialize(item) for item in result.items], "page": result.page,
                     "pages": result.pages, "total": result.total})
+
+
+def no_body(view):
+    """Document an action that reads no request body (`POST …/cancel`): what it needs is in its URL."""
+    return bp.doc(**{"x-no-body": True})(view)
