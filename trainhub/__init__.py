@@ -137,8 +137,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from trainhub import api
     from trainhub.accounts import bp as accounts_bp
-    from trainhub.api import bp as api_bp
     from trainhub.calendar import bp as calendar_bp
     from trainhub.campaigns import bp as campaigns_bp
     from trainhub.certificates import bp as certificates_bp
@@ -172,7 +172,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
     ):
         app.register_blueprint(blueprint)
-    app.register_blueprint(api_bp)  # /api/v1
+    api.init_app(app)  # /api/v1: its blueprint and the generated OpenAPI document
 
 
 def _register_cli(app: Flask) -> None:
