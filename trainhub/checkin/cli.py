@@ -28,7 +28,7 @@ def register_cli(app) -> None:
             if actor is None:
                 raise click.ClickException(f"user {as_email} not found")
         result = scan.check_in(token, event, actor=actor, device="cli", now=now(),
-                                   direction="out" if check_out else "in", method="cli")
+                               direction="out" if check_out else "in", method="cli")
         name = result.registration.name if result.registration is not None else "-"
         click.echo(f"{result.code}\t{name}\t{iso(result.checked_in_at) or ''}\t{result.message}")
         if result.code not in ("ok", "already_checked_in"):
