@@ -158,7 +158,9 @@ def _register_features(app: Flask) -> None:
                 continue
             raise
         blueprint = getattr(package, "bp", None)
-        if blueprint is not None:
+        if name == "api":
+            package.init_app(app)
+        elif blueprint is not None:
             app.register_blueprint(blueprint)
         if package.__file__ and (Path(package.__file__).parent / "cli.py").exists():
             importlib.import_module(f"trainhub.{name}.cli").register_cli(app)

@@ -1,7 +1,8 @@
 """A bounded schemathesis run against /api/v1/openapi.json, in-process (WSGI), on each database: every
 operation gets positive and negative data (a fixed seed), as the commission's organizer and as an
 enterprise member, on the demo data, with path ids drawn among the seeded ones half of the time. No
-answer may be a 500, and every status must be one the document declares."""
+answer may be a 500, every status must be one the document declares, and every answer must match the
+schema the document declares for it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis.errors import Unsatisfiable
 import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import status_code_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 from trainhub.models import User, db
 
 EXAMPLES = 8  # per operation, mode: ~70 operations × 2 modes stay within a minute or so per database
@@ -35,7 +36,7 @@ def _fuzz(operation, mode, tokens, seeded_ids):
                     case.path_parameters[name] = seeded
         headers = {"Authorization": f"Bearer {tokens[caller]}"}
         response = case.call(headers=headers)
-        case.validate_response(response, checks=[not_a_server_error, status_code_conformance], headers=headers)
+        case.validate_response(response, checks=[not_a_server_error, status_code_conformance, response_schema_conformance], headers=headers)
 
     run()
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from trainhub.accounts import services
 from trainhub.api import bp
-from trainhub.api._helpers import api_login_required, api_roles, created, json_body, paginate
+from trainhub.api._helpers import api_login_required, api_roles, created, json_body, legacy_paginate as paginate
 from trainhub.errors import ValidationError
 from trainhub.models import ROLES, User
 from trainhub.timeutil import iso, now

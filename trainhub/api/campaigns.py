@@ -5,7 +5,7 @@ from flask import abort, jsonify, request
 from flask_login import current_user
 
 from trainhub.api import bp
-from trainhub.api._helpers import api_roles, created, json_body, paginate
+from trainhub.api._helpers import api_roles, created, json_body, legacy_paginate as paginate
 from trainhub.campaigns import queries, services
 from trainhub.campaigns.serializers import attachment_to_dict, campaign_to_dict
 from trainhub.events.serializers import events_to_dicts

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from trainhub import access
 from trainhub.api import bp
-from trainhub.api._helpers import api_roles, json_body, paginate
+from trainhub.api._helpers import api_roles, json_body, legacy_paginate as paginate
 from trainhub.checkin import rules, scan
 from trainhub.checkin.results import MESSAGES
 from trainhub.checkin.serializers import checkin_to_dict, result_to_dict

@@ -5,7 +5,7 @@ from flask import request, send_file, url_for
 from flask_login import current_user
 
 from trainhub.api import bp
-from trainhub.api._helpers import api_roles, created, json_body, paginate
+from trainhub.api._helpers import api_roles, created, json_body, legacy_paginate as paginate
 from trainhub.campaigns import services as campaign_rules
 from trainhub.errors import NotFound
 from trainhub.reports import news, services

@@ -7,7 +7,7 @@ from flask_login import current_user
 from trainhub.access import load_organization
 from trainhub.accounts import services as account_services
 from trainhub.api import bp
-from trainhub.api._helpers import api_login_required, api_roles, created, json_body, paginate
+from trainhub.api._helpers import api_login_required, api_roles, created, json_body, legacy_paginate as paginate
 from trainhub.api.accounts import user_json
 from trainhub.models import Organization
 from trainhub.organizations import services

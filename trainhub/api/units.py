@@ -4,31 +4,37 @@ from __future__ import annotations
 from flask_login import current_user
 
 from trainhub.api import bp
-from trainhub.api._helpers import api_roles, created, json_body
+from trainhub.api._helpers import api_roles, errors
+from trainhub.pagination import Page
 from trainhub.units import services
-
-
-def unit_json(unit) -> dict:
-    return {"id": unit.id, "name": unit.name, "kind": unit.kind, "district": unit.district}
+from trainhub.units.schemas import UnitSchema
+from trainhub.schemas import page_of
 
 
 @bp.get("/units")
 @api_roles("organizer")
+@bp.response(200, page_of(UnitSchema))
 def units_list():
     """List organizing units (any organizer)."""
     units = services.list_units()
-    return {"items": [unit_json(u) for u in units], "page": 1, "pages": 1, "total": len(units)}
+    return Page(units, 1, max(1, len(units)), len(units))
 
 
 @bp.post("/units")
 @api_roles("organizer")
-def units_create():
+@errors(409)
+@bp.arguments(UnitSchema)
+@bp.response(201, UnitSchema)
+def units_create(values: dict):
     """Create an organizing unit (commission organizers)."""
-    return created(unit_json(services.create_unit(json_body(), actor=current_user)))
+    return services.create_unit(values, actor=current_user)
 
 
 @bp.patch("/units/<int:unit_id>")
 @api_roles("organizer")
-def units_update(unit_id: int):
+@errors(409)
+@bp.arguments(UnitSchema(partial=True))
+@bp.response(200, UnitSchema)
+def units_update(values: dict, unit_id: int):
     """Change a unit's name, kind or district (commission organizers)."""
-    return unit_json(services.update_unit(unit_id, json_body(), actor=current_user))
+    return services.update_unit(unit_id, values, actor=current_user)

@@ -34,36 +34,9 @@ def _require_commission(actor: User) -> None:
         raise Forbidden(_l("只有市场监管委的组织者可以管理单位。"), code="commission_only")
 
 
-def _clean_unit_fields(data: dict, *, partial: bool) -> dict:
-    fields: dict[str, list] = {}
-    values: dict = {}
-    if "name" in data or not partial:
-        name = data.get("name")
-        if not isinstance(name, str) or not name.strip():
-            fields["name"] = [_l("请填写单位名称。")]
-        elif len(name.strip()) > 200:
-            fields["name"] = [_l("单位名称最多 200 个字符。")]
-        else:
-            values["name"] = name.strip()
-    if "kind" in data or not partial:
-        kind = data.get("kind")
-        if kind not in UNIT_KINDS:
-            fields["kind"] = [_l("单位类型无效。")]
-        else:
-            values["kind"] = kind
-    if "district" in data or not partial:
-        district = data.get("district", "")
-        if district is None:
-            district = ""
-        if not isinstance(district, str) or len(district.strip()) > 50:
-            fields["district"] = [_l("区县最多 50 个字符。")]
-        else:
-            values["district"] = district.strip()
-    if values.get("kind") == "district_bureau" and not values.get("district", "x"):
-        fields.setdefault("district", []).append(_l("区市场监管局必须填写所属区县。"))
-    if fields:
-        raise ValidationError(fields)
-    return values
+def _check_district(kind: str, district: str) -> None:
+    if kind == "district_bureau" and not district:
+        raise ValidationError({"district": [_l("区市场监管局必须填写所属区县。")]})
 
 
 def _name_taken(name: str, exclude_id: int | None = None) -> bool:
@@ -73,10 +46,10 @@ def _name_taken(name: str, exclude_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def create_unit(data: dict, *, actor: User) -> Unit:
-    """Commission only: a new organizing unit {name, kind, district}."""
+def create_unit(values: dict, *, actor: User) -> Unit:
+    """Commission only: a new organizing unit {name, kind, district} (values as UnitSchema loads them)."""
     _require_commission(actor)
-    values = _clean_unit_fields(data, partial=False)
+    _check_district(values["kind"], values.get("district", ""))
     begin_write()
     if _name_taken(values["name"]):
         raise DomainError("unit_name_taken", _l("已有同名单位。"), 409)
@@ -86,17 +59,15 @@ def create_unit(data: dict, *, actor: User) -> Unit:
     return unit
 
 
-def update_unit(unit_id: int, data: dict, *, actor: User) -> Unit:
+def update_unit(unit_id: int, values: dict, *, actor: User) -> Unit:
+    """Commission only: change what `values` holds (UnitSchema, partial) of a unit."""
     _require_commission(actor)
-    values = _clean_unit_fields(data, partial=True)
     begin_write()
     unit = db.session.scalar(sa.select(Unit).where(Unit.id == unit_id).with_for_update())
     if unit is None:
         raise DomainError("not_found", _l("未找到该对象。"), 404)
     kind = values.get("kind", unit.kind)
-    district = values.get("district", unit.district)
-    if kind == "district_bureau" and not district:
-        raise ValidationError({"district": [_l("区市场监管局必须填写所属区县。")]})
+    _check_district(kind, values.get("district", unit.district))
     if unit.kind == "commission" and kind != "commission":
         others = db.session.scalar(
             sa.select(sa.func.count()).select_from(Unit).where(Unit.kind == "commission", Unit.id != unit.id)

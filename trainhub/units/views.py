@@ -44,7 +44,7 @@ def create():
         flash(_("请检查填写的内容。"), "danger")
         return redirect(url_for("units.index"))
     try:
-        unit = services.create_unit(form.data, actor=current_user)
+        unit = services.create_unit(form.cleaned, actor=current_user)
     except DomainError as error:
         if error.status == 403:
             abort(403)
@@ -62,7 +62,7 @@ def update(unit_id: int):
         flash(_("请检查填写的内容。"), "danger")
         return redirect(url_for("units.index"))
     try:
-        unit = services.update_unit(unit_id, form.data, actor=current_user)
+        unit = services.update_unit(unit_id, form.cleaned, actor=current_user)
     except DomainError as error:
         if error.status in (403, 404):
             abort(error.status)
