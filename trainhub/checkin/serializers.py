@@ -1,7 +1,7 @@
 """Check-in JSON: the scan answer and the audit-log row."""
 from __future__ import annotations
 
-from trainhub.checkin.services import CheckInResult
+from trainhub.checkin.results import CheckInResult
 from trainhub.models import CheckIn
 from trainhub.registrations.serializers import registration_to_dict
 from trainhub.timeutil import iso
