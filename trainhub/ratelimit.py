@@ -167,7 +167,7 @@ def acquire(limits: list[Limit], *, now: datetime) -> bool:
         return True
 
     def within(counts) -> bool:
-        return all(count <= item.limit for count, item in zip(counts, limits))
+        return all(count <= item.limit for count, item in zip(counts, limits, strict=True))
 
     counts = _redis_add(limits, now, 1)
     if counts is None:

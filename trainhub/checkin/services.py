@@ -645,7 +645,7 @@ def self_check_in(ticket_token: str, code: str, *, now: datetime, ip: str = "") 
     limit = current_app.config.get("SELF_CHECKIN_RATE_LIMIT", 10)
     keys = [f"selfcheckin:reg:{registration.id}"] + ([f"selfcheckin:ip:{ip}"] if ip else [])
     limits = [limit] + [limit * 5] * (len(keys) - 1)
-    if any(ratelimit.is_limited(k, limit=n, window_seconds=SELF_RATE_WINDOW, now=now) for k, n in zip(keys, limits)):
+    if any(ratelimit.is_limited(k, limit=n, window_seconds=SELF_RATE_WINDOW, now=now) for k, n in zip(keys, limits, strict=True)):
         raise DomainError("rate_limited", _l("尝试次数过多，请稍后再试。"), 429)
     if not self_code_valid(event, code, now):
         begin_write()

@@ -293,5 +293,5 @@ class DirectStatement:
         if row is None:
             return None
         if results is not None:
-            row = [value if process is None else process(value) for value, process in zip(row, results)]
+            row = [value if process is None else process(value) for value, process in zip(row, results, strict=True)]
         return row_class(*row)
