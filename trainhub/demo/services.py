@@ -26,8 +26,8 @@ from trainhub.timeutil import local_datetime, local_zone
 
 def _unit(name: str | None) -> Unit:
     if name is None:
-        return db.session.scalar(sa.select(Unit).where(Unit.kind == "commission").order_by(Unit.id))
-    return db.session.scalar(sa.select(Unit).where(Unit.name == name))
+        return db.session.scalars(sa.select(Unit).where(Unit.kind == "commission").order_by(Unit.id).limit(1)).one()
+    return db.session.scalars(sa.select(Unit).where(Unit.name == name)).one()
 
 
 def _seed_units() -> None:
@@ -198,13 +198,13 @@ def _seed_reports_and_news(campaign: Campaign) -> None:
     campaign_id = campaign.id
 
     def organizer(email: str) -> User:
-        return db.session.scalar(sa.select(User).where(User.email == email))
+        return db.session.scalars(sa.select(User).where(User.email == email)).one()
 
     def at(day: int, hour: int) -> datetime:
         return local_datetime(date(2021, 10, day), time(hour, 0))
 
     def current() -> Campaign:
-        return db.session.get(Campaign, campaign_id)
+        return db.session.get_one(Campaign, campaign_id)
 
     reports.submit(current(), _unit("朝阳区市场监督管理局"), data.REPORT_CHAOYANG, actor=organizer("chaoyang@trainhub.local"),
                    now=at(25, 16))

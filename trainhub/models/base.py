@@ -251,7 +251,7 @@ class DirectStatement:
             binds = dict(compiled._bind_processors)
             columns = [(column[0], column[3]) for column in compiled._result_columns]
             results = tuple(type_._cached_result_processor(dialect, None) for _, type_ in columns)
-            row_class = collections.namedtuple("DirectRow", [key for key, _ in columns], rename=True)
+            row_class = collections.namedtuple("DirectRow", [key for key, _ in columns], rename=True)  # type: ignore[misc]
             entry = self._compiled[dialect.name] = (str(compiled), compiled, binds, compiled.positiontup,
                                                     results if any(results) else None, row_class)
         return entry

@@ -24,6 +24,7 @@ def send_report_reminders(now: datetime) -> int:
     ))
     sent = 0
     for campaign in campaigns:
+        assert campaign.report_due_at is not None  # the query keeps campaigns with a due date
         remaining = campaign.report_due_at - now
         stage = "1d" if remaining <= timedelta(days=1) else "3d"
         statuses = {
