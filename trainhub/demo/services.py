@@ -24,17 +24,25 @@ from trainhub.security import new_token
 from trainhub.timeutil import local_datetime, local_zone
 
 
-def _unit(name: str | None) -> Unit:
+def _find_unit(name: str | None) -> Unit | None:
     if name is None:
-        return db.session.scalars(sa.select(Unit).where(Unit.kind == "commission").order_by(Unit.id).limit(1)).one()
-    return db.session.scalars(sa.select(Unit).where(Unit.name == name)).one()
+        return db.session.scalar(sa.select(Unit).where(Unit.kind == "commission").order_by(Unit.id))
+    return db.session.scalar(sa.select(Unit).where(Unit.name == name))
+
+
+def _unit(name: str | None) -> Unit:
+    """A unit the demo seeded (NoResultFound otherwise)."""
+    unit = _find_unit(name)
+    if unit is None:
+        raise sa.exc.NoResultFound(f"demo unit {name!r}")
+    return unit
 
 
 def _seed_units() -> None:
-    if _unit(None) is None:
+    if _find_unit(None) is None:
         db.session.add(Unit(name="市市场监督管理委员会", kind="commission", district=""))
     for name, kind, district in data.UNITS:
-        if _unit(name) is None:
+        if _find_unit(name) is None:
             db.session.add(Unit(name=name, kind=kind, district=district))
     db.session.flush()
 
