@@ -1,4 +1,7 @@
-# TrainHub: `make run` (app on SQLite with demo data) and `make test` (the whole suite).
+# TrainHub: `make run` (app on SQLite with demo data), `make test` (the whole suite), `make lint` (ruff and mypy,
+# as CI runs them) and `make format` (ruff's formatter and its safe fixes, applied to the tree).
+# `make run` installs requirements.txt only (what production runs); test, lint, format and bench add
+# requirements-dev.txt (pytest, Playwright, schemathesis, ruff, mypy ...). Each has its own stamp file.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +10,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PYTHON ?= python3
 VENDOR := static/vendor
 
-.PHONY: run test setup venv assets translations db demo test-deps clean bench
+.PHONY: run test lint format setup venv dev-venv assets translations db demo test-deps clean bench
 
 run: setup db demo
 	@echo ""
@@ -18,8 +21,22 @@ run: setup db demo
 # Tests run in 3 processes (pytest-xdist; each has its own PostgreSQL database): half the time on 2 cores.
 TEST_WORKERS ?= 3
 
-test: setup test-deps
+test: setup dev-venv test-deps
 	$(VENV)/bin/pytest -n $(TEST_WORKERS)
+
+# All three run and each reports before the target fails, so one run shows every finding.
+lint: dev-venv
+	@status=0; \
+	echo "ruff check"; $(VENV)/bin/ruff check || status=1; \
+	echo "ruff format --check"; $(VENV)/bin/ruff format --check || status=1; \
+	echo "mypy trainhub"; $(VENV)/bin/mypy trainhub || status=1; \
+	exit $$status
+
+# The safe fixes (imports sorted, unused ones removed, pyupgrade), then the formatter; what is left to fix by
+# hand is listed, and `make lint` fails on it.
+format: dev-venv
+	$(VENV)/bin/ruff check --fix --exit-zero
+	$(VENV)/bin/ruff format
 
 setup: venv assets translations
 
@@ -28,6 +45,11 @@ venv: .make-venv
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -r requirements.txt
+	touch $@
+
+dev-venv: .make-venv-dev
+.make-venv-dev: .make-venv requirements-dev.txt
+	$(PIP) install -q -r requirements-dev.txt
 	touch $@
 
 assets: .make-assets
@@ -60,7 +82,7 @@ test-deps:
 	@command -v pdftotext >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null || true; }
 
-bench: setup
+bench: setup dev-venv
 	$(PY) bench/checkin.py
 	$(PY) bench/exports.py
 

@@ -131,7 +131,7 @@ def cpu_snapshot(server_pid: int) -> dict:
 def cpu_per_request(before: dict, after: dict, requests_done: int) -> str:
     spent = "   ".join(f"{key} {(after[key] - before[key]) * 1000 / requests_done:4.2f}"
                        for key in ("client", "app", "database"))
-    idle, total = (a - b for a, b in zip(after["machine"], before["machine"]))
+    idle, total = (a - b for a, b in zip(after["machine"], before["machine"], strict=True))
     # Idle cores while the clients wait: time spent waiting (the database's disk, round trips), not computing.
     return spent + (f"   (machine idle {100 * idle / total:.0f} %)" if total else "")
 
@@ -194,7 +194,7 @@ class Phase:
         for key in ("client", "app", "database"):
             self.cpu[key] += after[key] - before[key]
         self.cpu["machine"] = tuple(total + a - b for total, a, b in
-                                    zip(self.cpu["machine"], after["machine"], before["machine"]))
+                                    zip(self.cpu["machine"], after["machine"], before["machine"], strict=True))
 
     def report(self) -> float:
         return report(self.label, self.elapsed, self.latencies, cpu_per_request(NO_CPU, self.cpu, len(self.latencies)))

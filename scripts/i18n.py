@@ -29,7 +29,7 @@ KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "ngett
 
 def feature_files(feature: str) -> list[Path]:
     if feature == "core":
-        files = [p for p in PKG.glob("*.py")] + [p for p in (ROOT / "templates").glob("*.html")]
+        files = [*PKG.glob("*.py"), *(ROOT / "templates").glob("*.html")]
         files += list((ROOT / "templates" / "errors").glob("*.html"))
         files += list((PKG / "main").rglob("*.py")) + list((ROOT / "templates" / "main").rglob("*.html"))
         return files

@@ -167,3 +167,15 @@ def pytest_report_header(config):
     pg = "PostgreSQL: " + (POSTGRES_URL if POSTGRES_URL else "skipped (TRAINHUB_TEST_POSTGRES_URL is not set)")
     redis = "Redis: " + (REDIS_URL if REDIS_URL else "skipped (TRAINHUB_TEST_REDIS_URL is not set)")
     return [pg, redis]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A skip raised by a fixture of this file (no PostgreSQL) is reported where it is raised, not at each test:
+    `-rs` then folds the ~440 PostgreSQL variants of a run without it into one summary line with their count."""
+    report = yield
+    if report.skipped and call.excinfo is not None and isinstance(report.longrepr, tuple):
+        here = [entry for entry in call.excinfo.traceback if str(entry.path) == __file__]
+        if here:
+            report.longrepr = (__file__, here[-1].lineno + 1, report.longrepr[2])
+    return report

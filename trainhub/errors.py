@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import struct
-from typing import Iterator
+from typing import Any, Iterator
 
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, stream_with_context
 from flask_babel import gettext, lazy_gettext as _l
@@ -28,7 +28,7 @@ class DomainError(Exception):
         super().__init__(str(self.message))
 
     def to_dict(self) -> dict:
-        body = {"code": self.code, "message": str(self.message)}
+        body: dict[str, Any] = {"code": self.code, "message": str(self.message)}
         if self.fields:
             body["fields"] = {key: [str(m) for m in msgs] for key, msgs in self.fields.items()}
         body.update(self.extra)
@@ -160,7 +160,9 @@ def _forget_user() -> None:
     from flask import g
     from flask_babel import refresh
 
-    g._login_user = current_app.login_manager.anonymous_user()
+    from trainhub.extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()
     refresh()  # the language chosen from the user is forgotten with them
 
 

@@ -107,7 +107,7 @@ def _refuse(name: str, message) -> None:
 
 def check_request_arguments() -> None:
     """before_request: query arguments, form fields, JSON bodies and string path arguments."""
-    for name, value in request.view_args.items() if request.view_args else ():
+    for value in request.view_args.values() if request.view_args else ():
         if isinstance(value, str) and text_problem(value):
             abort(404)
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.is_json:
@@ -161,7 +161,7 @@ def read_json_object() -> dict:
         try:
             data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
         except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-            raise _malformed()
+            raise _malformed() from None
         if not isinstance(data, dict):
             raise _malformed()
         _check_values(data)

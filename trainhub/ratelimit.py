@@ -116,9 +116,9 @@ def _upsert_hit(key: str, start: datetime, step: int) -> int:
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]  # the same API
     statement = insert(RateLimitHit).values(key=key, window_start=start, count=step)
-    statement = statement.on_conflict_do_update(
+    statement = statement.on_conflict_do_update(  # type: ignore[assignment]
         index_elements=[RateLimitHit.key, RateLimitHit.window_start],
         set_={"count": RateLimitHit.count + step},
     ).returning(RateLimitHit.count)
@@ -167,7 +167,7 @@ def acquire(limits: list[Limit], *, now: datetime) -> bool:
         return True
 
     def within(counts) -> bool:
-        return all(count <= item.limit for count, item in zip(counts, limits))
+        return all(count <= item.limit for count, item in zip(counts, limits, strict=True))
 
     counts = _redis_add(limits, now, 1)
     if counts is None:

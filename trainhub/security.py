@@ -8,12 +8,14 @@ import secrets
 import time
 import unicodedata
 from datetime import timedelta
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from flask import abort, current_app, g, request
 from flask_login import current_user
 
+from trainhub.extensions import login_manager
 from trainhub.models import ApiToken, User, begin_write, db
 from trainhub.timeutil import now
 
@@ -58,11 +60,11 @@ def _invisible(char: str) -> bool:
     return char <= " " or (not char.isascii() and unicodedata.category(char)[0] in "CZ") or char == "\x7f"
 
 
-def _reject_bearer():
+def _reject_bearer() -> NoReturn:
     """401 — anonymous first, so the error handler (gettext → locale → current_user) does not re-enter."""
     from flask import g
 
-    g._login_user = current_app.login_manager.anonymous_user()
+    g._login_user = login_manager.anonymous_user()
     abort(401)
 
 
@@ -92,7 +94,7 @@ def load_user_from_bearer(req) -> User | RememberedTrainer | None:
             return remembered
     row = db.session.execute(_BEARER_TOKEN, {"token_hash": token_hash}).first()
     user = row[0] if row is not None else None
-    if user is None or not user.is_active:
+    if row is None or user is None or not user.is_active:
         _reject_bearer()
     moment = now()
     last_used = row.last_used_at
@@ -216,7 +218,7 @@ def revalidates_bearer(view):
             g.pop("_login_user", None)
             return view(*args, **kwargs)
 
-    wrapper.revalidates_bearer = True
+    wrapper.revalidates_bearer = True  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -243,7 +245,7 @@ def roles_required(*roles: str):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
-                return current_app.login_manager.unauthorized()
+                return login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
@@ -262,7 +264,7 @@ def commission_required(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
+            return login_manager.unauthorized()
         if not current_user.is_commission:
             abort(403)
         return view(*args, **kwargs)

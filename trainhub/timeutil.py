@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
+from typing import TypeVar, overload
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -11,7 +12,10 @@ from flask import current_app, has_app_context
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
-def check_year(value: date) -> date:
+Day = TypeVar("Day", bound=date)
+
+
+def check_year(value: Day) -> Day:
     """The date (or datetime) itself, or ValueError outside 1900–2100."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
         raise ValueError(f"year {value.year} is outside {EARLIEST_YEAR}–{LATEST_YEAR}")
@@ -34,13 +38,17 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+@overload
+def to_local(value: datetime) -> datetime: ...
+@overload
+def to_local(value: None) -> None: ...
 def to_local(value: datetime | None) -> datetime | None:
     return value.astimezone(local_zone()) if value is not None else None
 
 
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 with the platform zone's offset, as the API answers (2021-10-14T09:00:00+08:00)."""
-    return to_local(value).isoformat() if value is not None else None
+    return value.astimezone(local_zone()).isoformat() if value is not None else None
 
 
 def parse_datetime(value: str) -> datetime:

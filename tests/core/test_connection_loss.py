@@ -43,7 +43,7 @@ def gunicorn(app, dialect, tmp_path):
 def _calls(base: str, event_id: int, bearer: str, tickets: list[str]):
     headers = {"Authorization": f"Bearer {bearer}"}
     calls = []
-    for index, ticket in enumerate(tickets):
+    for ticket in tickets:
         calls.append(lambda: requests.get(f"{base}/api/v1/events", timeout=30).status_code)
         calls.append(lambda t=ticket: requests.post(f"{base}/api/v1/checkins", headers=headers, timeout=30, json={
             "token": t, "event_id": event_id, "device": "door", "direction": "in"}).status_code)

@@ -93,7 +93,7 @@ def test_no_cdn_address_in_templates_or_static_sources():
 def test_every_script_and_stylesheet_is_served_by_the_app():
     srcs = set()
     for path in (ROOT / "templates").rglob("*.html"):
-        for match in re.finditer(r"(?:src|href)=\"(https?:)?//", path.read_text(encoding="utf-8")):
+        for _match in re.finditer(r"(?:src|href)=\"(https?:)?//", path.read_text(encoding="utf-8")):
             srcs.add(str(path.relative_to(ROOT)))
     assert srcs == set(), "templates must not load assets from other hosts"
 

@@ -53,7 +53,7 @@ def test_event_csv_one_row_per_registration_masked_and_formula_safe(make, api, a
     table = read_csv(response.data)
     assert table[0] == HEADER
     assert len(table) == 4  # header + exactly one row per registration, nothing else
-    by_name = {row[6]: dict(zip(HEADER, row)) for row in table[1:]}
+    by_name = {row[6]: dict(zip(HEADER, row, strict=True)) for row in table[1:]}
     zhang = by_name["张伟"]
     assert zhang["手机号"] == "138****5678"
     assert zhang["企业"].startswith("'=HYPERLINK")  # would be a formula: neutralized

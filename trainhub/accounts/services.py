@@ -100,7 +100,7 @@ def authenticate(email: str, password: str, *, ip: str | None, now: datetime) ->
         raise DomainError("account_disabled", _l("该账号已停用，请联系管理员。"), 403)
     user_id = user.id
     begin_write()
-    user = db.session.get(User, user_id)
+    user = db.session.get_one(User, user_id)
     user.last_login_at = now
     db.session.commit()
     return user
@@ -119,7 +119,7 @@ def change_password(user: User, *, current_password: str, new_password: str, now
     user_id = user.id
     _set_password(user, new_password)
     db.session.commit()
-    return db.session.get(User, user_id)
+    return db.session.get_one(User, user_id)
 
 
 def end_sessions(user: User) -> None:
@@ -140,7 +140,7 @@ def end_sessions(user: User) -> None:
 def _set_password(user: User, password: str) -> None:
     user_id = user.id
     begin_write()
-    locked = db.session.scalar(sa.select(User).where(User.id == user_id).with_for_update())
+    locked = db.session.scalars(sa.select(User).where(User.id == user_id).with_for_update()).one()
     locked.password_hash = hash_password(password)
     locked.session_version = (locked.session_version or 1) + 1
 
@@ -153,7 +153,7 @@ def update_profile(user: User, *, name: str, locale: str | None) -> User:
         raise ValidationError({"locale": [_l("不支持该语言。")]})
     user_id = user.id
     begin_write()
-    user = db.session.get(User, user_id)
+    user = db.session.get_one(User, user_id)
     user.name = name.strip()
     user.locale = locale or None
     db.session.commit()
@@ -168,7 +168,7 @@ def set_preferred_locale(user: User, locale: str) -> None:
         return
     user_id = user.id
     begin_write()
-    db.session.get(User, user_id).locale = locale
+    db.session.get_one(User, user_id).locale = locale
     db.session.commit()
 
 
@@ -292,7 +292,7 @@ def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
             raise Forbidden(_l("只有市市场监管委的管理员可以停用或启用讲师账号。"), code="commission_only")
     user_id = user.id
     begin_write()
-    user = db.session.scalar(sa.select(User).where(User.id == user_id).with_for_update())
+    user = db.session.scalars(sa.select(User).where(User.id == user_id).with_for_update()).one()
     user.is_active_flag = bool(active)
     db.session.commit()
     return user
@@ -388,8 +388,8 @@ def _invite_member(organization: Organization, *, email: str, name: str | None, 
         fields["name"] = name_problems(name)
     if fields:
         raise ValidationError(fields)
-    organization = db.session.scalar(
-        sa.select(Organization).where(Organization.id == organization_id).with_for_update())
+    organization = db.session.scalars(
+        sa.select(Organization).where(Organization.id == organization_id).with_for_update()).one()
     if not organization.is_active:
         raise DomainError("organization_disabled", _l("该企业已停用。"), 409)
     email = normalize_email(email)
@@ -442,8 +442,8 @@ def accept_invitation(raw: str, *, name: str, password: str, now: datetime) -> U
         raise ValidationError(fields)
     invitation_id = invitation.id
     begin_write()
-    invitation = db.session.scalar(
-        sa.select(MemberInvitation).where(MemberInvitation.id == invitation_id).with_for_update())
+    invitation = db.session.scalars(
+        sa.select(MemberInvitation).where(MemberInvitation.id == invitation_id).with_for_update()).one()
     if invitation.accepted_at is not None:
         raise DomainError("invalid_invitation", _l("邀请链接无效、已使用或已过期。"), 404)
     user = find_user_by_email(invitation.email)

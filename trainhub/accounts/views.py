@@ -87,7 +87,7 @@ def signup():
             return render_template("accounts/signup.html", form=form), error.status
         login_user(user)
         flash(_("注册成功，欢迎使用标准化云课堂。"), "success")
-        if user.organization.pilot_unit_requested:
+        if user.organization is not None and user.organization.pilot_unit_requested:
             flash(_("试点单位申请已提交，经管理员确认后生效。"), "info")
         return redirect(_home_for(user))
     return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
@@ -155,7 +155,7 @@ def accept_invitation(token: str):
         else:
             logout_user()
             login_user(user)
-            flash(_("欢迎加入“%(org)s”。", org=user.organization.name), "success")
+            flash(_("欢迎加入“%(org)s”。", org=user.organization.name if user.organization else ""), "success")
             return redirect(_home_for(user))
     return render_template("accounts/set_password.html", form=form, email=invitation.email,
                            organization=invitation.organization), 422 if form.errors else 200
@@ -193,7 +193,7 @@ def admin_users():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = 50
     statement = services.users_query(actor=current_user, role=role, q=q)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())) or 0
     users = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
     return render_template("accounts/admin_users.html", users=users, role=role, q=q or "", page=page,
                            pages=max(1, -(-total // per_page)), total=total, toggle_form=EmptyForm(),

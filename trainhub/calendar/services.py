@@ -29,7 +29,7 @@ class Feed:
 
     kind: str  # public | org | trainer
     name: str
-    condition: object
+    condition: sa.ColumnElement[bool]
     organization_id: int | None = None
 
 
@@ -141,7 +141,7 @@ def feed_urls(user: User, base_url: str, *, create: bool = False) -> dict:
     if create and ((user.is_enterprise and user.organization and not user.organization.calendar_token)
                    or (user.is_trainer and not user.calendar_token)):
         begin_write()
-        user = db.session.get(User, user.id)
+        user = db.session.get_one(User, user.id)
         if user.is_enterprise and user.organization and not user.organization.calendar_token:
             user.organization.calendar_token = new_token()
         if user.is_trainer and not user.calendar_token:
@@ -161,7 +161,7 @@ def regenerate_org_feed_token(org: Organization, *, actor: User) -> str:
     if not allowed:
         raise Forbidden(_l("只能重置本企业的日历订阅地址。"))
     begin_write()
-    org = db.session.scalar(sa.select(Organization).where(Organization.id == org.id).with_for_update())
+    org = db.session.scalars(sa.select(Organization).where(Organization.id == org.id).with_for_update()).one()
     org.calendar_token = new_token()
     db.session.commit()
     return org.calendar_token
@@ -172,7 +172,7 @@ def regenerate_trainer_feed_token(user: User) -> str:
     if not user.is_trainer:
         raise Forbidden(_l("只有讲师有授课日程订阅。"))
     begin_write()
-    user = db.session.scalar(sa.select(User).where(User.id == user.id).with_for_update())
+    user = db.session.scalars(sa.select(User).where(User.id == user.id).with_for_update()).one()
     user.calendar_token = new_token()
     db.session.commit()
     return user.calendar_token

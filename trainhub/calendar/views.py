@@ -38,7 +38,6 @@ def _cached_body(key: str, build) -> bytes:
 
 def calendar_response(body: bytes, filename: str, *, inline: bool = True) -> Response:
     response = Response(body, mimetype=ICS_MIMETYPE)
-    response.charset = "utf-8"
     disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
@@ -60,7 +59,6 @@ def _serve_feed(feed, filename: str, *, private: bool) -> Response:
         return response
     key = f"{current_app.config['DATABASE_URL']}|{current_app.config['BASE_URL']}|{etag}"
     response.set_data(_cached_body(key, lambda: services.build_feed(feed, now=moment)))
-    response.charset = "utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 

@@ -138,10 +138,10 @@ def update_campaign(campaign: Campaign, data: dict, *, actor: User, now: datetim
     """The commission edits a campaign (only the given fields; report_due_at may move into the past)."""
     _require_commission(actor)
     begin_write()
-    campaign = db.session.scalar(
+    campaign = db.session.scalars(
         sa.select(Campaign).where(Campaign.id == campaign.id).with_for_update()
         .execution_options(populate_existing=True)
-    )
+    ).one()
     values, errors = _clean(dict(data), creating=False)
     _check_dates(values.get("starts_on", campaign.starts_on), values.get("ends_on", campaign.ends_on), errors)
     if errors:

@@ -1,6 +1,8 @@
 """Campaign pages: the public list and page, the commission's forms, attachment downloads."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -70,7 +72,7 @@ def _choices(form: CampaignForm) -> None:
 
 
 def _submitted(form: CampaignForm) -> dict:
-    data = {name: request.form.get(name, "") for name in ("title", "theme", "description", "starts_on", "ends_on",
+    data: dict[str, Any] = {name: request.form.get(name, "") for name in ("title", "theme", "description", "starts_on", "ends_on",
                                                            "report_due_at", "status") if name in request.form}
     data["reporting_unit_ids"] = [int(v) for v in request.form.getlist("reporting_unit_ids") if v.isdigit()]
     return data

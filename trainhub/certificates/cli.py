@@ -30,7 +30,7 @@ def register_cli(app) -> None:
         try:
             result = issue_certificates(event, actor=None, now=now(), progress=progress)
         except DomainError as error:
-            raise click.ClickException(str(error.message))
+            raise click.ClickException(str(error.message)) from None
         click.echo(f"issued: {result['issued']}")
         from trainhub.certificates.services import certificates_query, prerender
 

@@ -36,7 +36,7 @@ def font_dir() -> Path:
     configured = current_app.config.get("CERTIFICATE_FONT_DIR")
     if configured:
         return Path(configured)
-    return Path(current_app.static_folder) / "vendor" / "fonts"
+    return Path(current_app.static_folder or "static") / "vendor" / "fonts"
 
 
 def _cut(source: str, chars: str, target: str) -> None:
@@ -79,7 +79,7 @@ class FontSubset:
         for font in pdf.fonts.values():
             # The cut font's glyph boxes are already right: don't re-expand every glyph when fpdf2
             # writes its own subset (several times faster).
-            font.ttfont.recalcBBoxes = False
+            font.ttfont.recalcBBoxes = False  # type: ignore[union-attr]  # only TrueType fonts are added
         pdf.set_font(FAMILY, size=12)
         return pdf
 

@@ -104,7 +104,7 @@ def issue_certificates(event: Event, *, actor: User | None, now: datetime,
     `progress` wraps the loop (the CLI passes click's progressbar).
     """
     begin_write()
-    event = db.session.scalar(sa.select(Event).where(Event.id == event.id).with_for_update())
+    event = db.session.scalars(sa.select(Event).where(Event.id == event.id).with_for_update()).one()
     if event.status == "draft":
         raise DomainError("event_not_published", _l("活动尚未发布，不能发放证明。"), 409)
     if now < event.ends_at:
@@ -166,7 +166,7 @@ def revoke(certificate: Certificate, reason: str, *, actor: User, now: datetime)
     if not reason:
         raise ValidationError({"reason": [_l("请填写撤销原因。")]})
     begin_write()
-    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.id == certificate.id).with_for_update())
+    certificate = db.session.scalars(sa.select(Certificate).where(Certificate.id == certificate.id).with_for_update()).one()
     if certificate.revoked_at is not None:
         raise DomainError("already_revoked", _l("该证书已撤销。"), 409)
     certificate.revoked_at = now
@@ -181,7 +181,7 @@ def revoke(certificate: Certificate, reason: str, *, actor: User, now: datetime)
 def reissue(certificate: Certificate, *, actor: User, now: datetime, reason: str = "") -> Certificate:
     """A new serial for the same attendee; the current live certificate (if any) is revoked."""
     begin_write()
-    old = db.session.scalar(sa.select(Certificate).where(Certificate.id == certificate.id).with_for_update())
+    old = db.session.scalars(sa.select(Certificate).where(Certificate.id == certificate.id).with_for_update()).one()
     registration = old.registration
     if registration.status != "confirmed":
         raise DomainError("not_confirmed", _l("该报名已不是确认状态，不能补发。"), 409)
@@ -296,7 +296,7 @@ def render_batch(items: list[CertificateData]) -> Iterator[tuple[CertificateData
             if path.exists():
                 yield item, path.read_bytes()
                 continue
-            body = render_certificate(item, fonts)
+            body = render_certificate(item, fonts)  # type: ignore[arg-type]  # a miss means fonts were cut
             _store(path, body)
             yield item, body
     finally:
@@ -399,6 +399,9 @@ class _Sink:
         return self.offset
 
     def flush(self) -> None:
+        pass
+
+    def close(self) -> None:  # zipfile's writable protocol; the sink has nothing to release
         pass
 
     def take(self) -> bytes:

@@ -56,7 +56,7 @@ def manual(event_id: int):
     event = access.load_event(event_id, current_user, need="checkin")
     data = request.get_json(silent=True) or request.form
     try:
-        registration_id = int(data.get("registration_id"))
+        registration_id = int(data.get("registration_id"))  # type: ignore[arg-type]  # None → TypeError, caught
     except (TypeError, ValueError):
         abort(400)
     registration = db.session.get(Registration, registration_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -63,7 +64,7 @@ def _metrics(now: datetime):
 
 
 def _row(mapping) -> dict:
-    row = {key: int(mapping.get(key) or 0) for key in
+    row: dict[str, Any] = {key: int(mapping.get(key) or 0) for key in
            ("registrations", "confirmed", "checked_in", "no_shows", "waitlisted", "pending", "cancelled")}
     row["attendance_rate"] = round(row["checked_in"] / row["confirmed"], 4) if row["confirmed"] else None
     return row

@@ -17,6 +17,6 @@ def register_cli(app) -> None:
     @app.cli.command("demo-logins")
     def demo_logins_command():
         """Print the demo accounts."""
-        click.echo("Demo logins (password for all: %s):" % services.demo_logins()[0][2])
+        click.echo(f"Demo logins (password for all: {services.demo_logins()[0][2]}):")
         for role, email, _password in services.demo_logins():
             click.echo(f"  {role:<40} {email}")

@@ -1,6 +1,8 @@
 """The demo's content. Fictional people and enterprises only; codes are valid GB 32100 codes."""
 from __future__ import annotations
 
+from typing import Any
+
 DEMO_PASSWORD = "trainhub2021"
 
 UNITS = [
@@ -38,7 +40,7 @@ ATTENDEE_NAMES = [
     "何平", "高洁", "林峰", "罗婷", "郑凯", "梁爽", "谢雨", "宋佳", "唐亮", "韩雪",
 ]
 
-CAMPAIGN_2021 = {
+CAMPAIGN_2021: dict[str, Any] = {
     "title": "2021年世界标准日系列活动",
     "theme": "标准促进可持续发展，共建更加美好的世界",
     "description": (

@@ -24,17 +24,25 @@ from trainhub.security import new_token
 from trainhub.timeutil import local_datetime, local_zone
 
 
-def _unit(name: str | None) -> Unit:
+def _find_unit(name: str | None) -> Unit | None:
     if name is None:
         return db.session.scalar(sa.select(Unit).where(Unit.kind == "commission").order_by(Unit.id))
     return db.session.scalar(sa.select(Unit).where(Unit.name == name))
 
 
+def _unit(name: str | None) -> Unit:
+    """A unit the demo seeded (NoResultFound otherwise)."""
+    unit = _find_unit(name)
+    if unit is None:
+        raise sa.exc.NoResultFound(f"demo unit {name!r}")
+    return unit
+
+
 def _seed_units() -> None:
-    if _unit(None) is None:
+    if _find_unit(None) is None:
         db.session.add(Unit(name="市市场监督管理委员会", kind="commission", district=""))
     for name, kind, district in data.UNITS:
-        if _unit(name) is None:
+        if _find_unit(name) is None:
             db.session.add(Unit(name=name, kind=kind, district=district))
     db.session.flush()
 
@@ -198,13 +206,13 @@ def _seed_reports_and_news(campaign: Campaign) -> None:
     campaign_id = campaign.id
 
     def organizer(email: str) -> User:
-        return db.session.scalar(sa.select(User).where(User.email == email))
+        return db.session.scalars(sa.select(User).where(User.email == email)).one()
 
     def at(day: int, hour: int) -> datetime:
         return local_datetime(date(2021, 10, day), time(hour, 0))
 
     def current() -> Campaign:
-        return db.session.get(Campaign, campaign_id)
+        return db.session.get_one(Campaign, campaign_id)
 
     reports.submit(current(), _unit("朝阳区市场监督管理局"), data.REPORT_CHAOYANG, actor=organizer("chaoyang@trainhub.local"),
                    now=at(25, 16))

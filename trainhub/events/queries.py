@@ -74,7 +74,7 @@ def _bound(raw: str, name: str, *, end: bool) -> datetime:
             return stop if end else start
         return parse_datetime(raw)
     except ValueError:
-        raise ValidationError({name: [_l("日期格式不正确，例如 2021-10-14 或 2021-10-14T09:00。")]})
+        raise ValidationError({name: [_l("日期格式不正确，例如 2021-10-14 或 2021-10-14T09:00。")]}) from None
 
 
 def parse_filters(args) -> dict:
@@ -177,9 +177,9 @@ def catalogue_query(filters: dict, *, now: datetime, user=None):
 
 def topics() -> list[str]:
     """Topics of published events, for the catalogue's filter."""
-    return [t for t in db.session.scalars(
+    return list(db.session.scalars(
         sa.select(Event.topic).where(Event.status == "published", Event.topic != "").distinct().order_by(Event.topic)
-    )]
+    ))
 
 
 def page_of(statement, page: int, per_page: int) -> tuple[list, int, int]:

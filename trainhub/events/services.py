@@ -367,9 +367,9 @@ def update_event(event: Event, data: dict, *, actor: User, now: datetime) -> Eve
     if "host_unit_id" in values and values["host_unit_id"] != event.host_unit_id and not is_commission(actor):
         raise Forbidden(_l("只能为本单位创建活动。"))
     if values.get("status") == "draft" and event.status == "published":
-        live = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
+        live_count = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
             Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)))
-        if live:
+        if live_count:
             raise DomainError("has_registrations", _l("活动已有报名，不能撤回为草稿；如需停办请取消活动。"), 409)
 
     old_capacity, old_reserved = event.capacity, event.pilot_reserved_seats
@@ -397,9 +397,9 @@ def update_event(event: Event, data: dict, *, actor: User, now: datetime) -> Eve
         live = _live_registrations(event.id, ACTIVE_STATUSES)
         for registration in live:
             registration.sequence = (registration.sequence or 0) + 1
-        confirmed = [r for r in live if r.status == "confirmed"]
+        confirmed_now = [r for r in live if r.status == "confirmed"]
         if event.status == "published":
-            notify.event_changed(event, confirmed)
+            notify.event_changed(event, confirmed_now)
     if event.status == "published" and (event.capacity > old_capacity or event.pilot_reserved_seats < old_reserved):
         from trainhub.registrations.services import promote_waitlist
 

@@ -1,6 +1,8 @@
 """Event pages: thin. Load (404) → authorise (403) → one service call → respond."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -34,8 +36,8 @@ def catalogue():
     except ValidationError:
         flash(_("筛选条件有误，已忽略。"), "warning")
         filters = {}
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    raw_page = request.args.get("page", "1")
+    page = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
     moment = now()
     statement = queries.catalogue_query(filters, now=moment)
     events, total, pages = queries.page_of(statement, page, CATALOGUE_PER_PAGE)
@@ -74,8 +76,8 @@ def manage_list():
         filters["q"] = request.args["q"].strip()[:100]
     statement = queries.catalogue_query(filters, now=now(), user=current_user)
     statement = statement.order_by(None).order_by(Event.starts_at.desc(), Event.id.desc())
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    raw_page = request.args.get("page", "1")
+    page = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
     events, total, pages = queries.page_of(statement, page, 30)
     counts = queries.registration_counts(e.id for e in events)
     return render_template("events/manage_list.html", events=events, counts=counts, total=total, page=page,
@@ -121,7 +123,7 @@ def _submitted(form: EventForm, initial: dict | None) -> dict:
         if name == "csrf_token":
             continue
         if name in LIST_FIELDS:
-            value = [int(v) for v in request.form.getlist(name) if v.isdigit()]
+            value: Any = [int(v) for v in request.form.getlist(name) if v.isdigit()]
         elif name == "requires_approval":
             value = name in request.form
         elif name in ("host_unit_id", "campaign_id"):
@@ -137,7 +139,7 @@ def _submitted(form: EventForm, initial: dict | None) -> dict:
             value = request.form.get(name, "")
         if initial is not None:
             before = initial.get(name)
-            same = sorted(value) == sorted(before) if isinstance(value, list) else value == before or (
+            same = sorted(value) == sorted(before or ()) if isinstance(value, list) else value == before or (
                 value is None and before == 0)
             if same:
                 continue

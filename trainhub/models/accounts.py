@@ -48,9 +48,7 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: disabled users (or organizations) cannot log in
         if not self.is_active_flag:
             return False
-        if self.organization is not None and not self.organization.is_active:
-            return False
-        return True
+        return self.organization is None or self.organization.is_active
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -251,7 +251,7 @@ class DirectStatement:
             binds = dict(compiled._bind_processors)
             columns = [(column[0], column[3]) for column in compiled._result_columns]
             results = tuple(type_._cached_result_processor(dialect, None) for _, type_ in columns)
-            row_class = collections.namedtuple("DirectRow", [key for key, _ in columns], rename=True)
+            row_class = collections.namedtuple("DirectRow", [key for key, _ in columns], rename=True)  # type: ignore[misc]
             entry = self._compiled[dialect.name] = (str(compiled), compiled, binds, compiled.positiontup,
                                                     results if any(results) else None, row_class)
         return entry
@@ -293,5 +293,5 @@ class DirectStatement:
         if row is None:
             return None
         if results is not None:
-            row = [value if process is None else process(value) for value, process in zip(row, results)]
+            row = [value if process is None else process(value) for value, process in zip(row, results, strict=True)]
         return row_class(*row)

@@ -122,7 +122,7 @@ class EmailChannel(Channel):
         host, port = self.config["MAIL_SERVER"], int(self.config.get("MAIL_PORT") or 25)
         try:
             if port == 465:
-                smtp = smtplib.SMTP_SSL(host, port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context())
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context())
             else:
                 smtp = smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT)
                 if self.config.get("MAIL_USE_TLS"):

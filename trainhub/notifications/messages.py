@@ -43,7 +43,7 @@ class Content:
 
     def text(self) -> str:
         lines = [self.greeting, ""]
-        lines += [p for p in self.paragraphs] + [""]
+        lines += [*self.paragraphs, ""]
         lines += [f"{label}：{value}" if _is_zh() else f"{label}: {value}" for label, value in self.details]
         if self.links:
             lines.append("")

@@ -194,7 +194,7 @@ def status_counts(user: User) -> dict[str, int]:
         sa.select(OutboxMessage.status, sa.func.count()).where(visible_clause(user)).group_by(OutboxMessage.status)
     ).all()
     counts = {"queued": 0, "sent": 0, "failed": 0}
-    counts.update({status: n for status, n in rows})
+    counts.update(dict(rows))
     return counts
 
 
@@ -228,4 +228,4 @@ def retry_all_failed(*, actor: User, now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # an UPDATE's CursorResult

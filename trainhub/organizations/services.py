@@ -91,7 +91,7 @@ def clean_organization_fields(data: dict, *, required: tuple[str, ...] = (), par
             if message:
                 errors["uscc"] = [message]
             else:
-                cleaned["uscc"] = uscc_rules.normalize(raw)
+                cleaned["uscc"] = uscc_rules.normalize(raw or "")
     for flag in ("is_pilot_unit", "is_active", "pilot_unit_requested"):
         if flag in data:
             if not isinstance(data[flag], bool):
@@ -211,7 +211,7 @@ def create_organization(data: dict, *, actor: User | None, now: datetime) -> Org
 
 
 def _locked(organization: Organization) -> Organization:
-    return db.session.scalar(sa.select(Organization).where(Organization.id == organization.id).with_for_update())
+    return db.session.scalars(sa.select(Organization).where(Organization.id == organization.id).with_for_update()).one()
 
 
 def update_organization(organization: Organization, data: dict, *, actor: User | None) -> Organization:
@@ -225,7 +225,7 @@ def update_organization(organization: Organization, data: dict, *, actor: User |
             raise ValidationError({field: [_l("此项必填。")]})
     if "district" in cleaned and cleaned["district"] != organization.district:
         _require_district_in_scope(actor, cleaned["district"])
-    organization = _locked(db.session.get(Organization, organization_id))
+    organization = _locked(db.session.get_one(Organization, organization_id))
     if "uscc" in cleaned and _uscc_exists(cleaned["uscc"], exclude_id=organization.id):
         raise uscc_taken_error()
     for field, value in cleaned.items():

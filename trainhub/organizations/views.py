@@ -27,7 +27,7 @@ def admin_list():
     q = request.args.get("q", "").strip() or None
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     statement = services.organizations_query(current_user, district=district, pilot=pilot, q=q, active=request.args.get("active"))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())) or 0
     organizations = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return render_template("organizations/admin_list.html", organizations=organizations, total=total, page=page,
                            pages=max(1, -(-total // PER_PAGE)), district=district, pilot=pilot, q=q or "",

@@ -32,6 +32,6 @@ def register_cli(app) -> None:
             )
         except DomainError as error:
             detail = "; ".join(f"{k}: {', '.join(str(m) for m in v)}" for k, v in (error.fields or {}).items())
-            raise click.ClickException(f"{error.code}: {error.message}" + (f" ({detail})" if detail else ""))
+            raise click.ClickException(f"{error.code}: {error.message}" + (f" ({detail})" if detail else "")) from None
         for registration in created:
             click.echo(f"{registration.id}\t{registration.status}\t{registration.name}")

@@ -49,7 +49,7 @@ def _live_certificates(registration_ids) -> dict[int, str]:
         sa.select(Certificate.registration_id, Certificate.serial)
         .where(Certificate.registration_id.in_(ids), Certificate.revoked_at.is_(None))
     ).all()
-    return {reg_id: serial for reg_id, serial in rows}
+    return dict(rows)
 
 
 def registrations_to_dicts(registrations) -> list[dict]:

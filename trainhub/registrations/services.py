@@ -255,7 +255,7 @@ def register_attendees(event: Event, organization: Organization, attendees: list
     rows = validate_attendees(attendees)
     begin_write()
     event = lock_event(event.id)
-    organization = db.session.get(Organization, organization.id, populate_existing=True)
+    organization = db.session.get_one(Organization, organization.id, populate_existing=True)
     _check_window(event, now)
     if not organization.is_active:
         raise DomainError("organization_disabled", _l("该企业已停用，不能报名。"), 403)

@@ -1,6 +1,8 @@
 """Registration pages: thin — load (404/403), call one service, respond."""
 from __future__ import annotations
 
+from typing import Literal
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -106,7 +108,7 @@ def mine():
 @bp.post("/registrations/<int:registration_id>/cancel")
 @roles_required("enterprise", "organizer")
 def cancel(registration_id: int):
-    need = "view" if current_user.is_enterprise else "manage"
+    need: Literal["view", "manage"] = "view" if current_user.is_enterprise else "manage"
     registration = access.load_registration(registration_id, current_user, need=need)
     form = ActionForm()
     if not form.validate_on_submit():

@@ -50,12 +50,13 @@ def reports_xlsx(campaign, *, actor, now: datetime) -> bytes:
     """A row per reporting unit: status label (request's language), late/overdue, times, figures (0 written as 0)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     _require_commission(actor)
     _audit(actor, "reports.xlsx", campaign, now)
     views = services.reports_for(campaign, actor=actor, now=now)
     wb = Workbook()
-    ws = wb.active
+    ws: Worksheet = wb.active  # type: ignore[assignment]  # a new workbook's one sheet
     ws.title = _("活动总结")[:31]
     header = [_("单位"), _("状态"), _("逾期提交"), _("已逾期"), _("提交时间"), _("更新时间")]
     header += [label for _key, label in figure_labels()]

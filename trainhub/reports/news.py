@@ -59,7 +59,7 @@ def post_news(campaign: Campaign, data: dict, photo=None, *, actor: User, now: d
     if fields:
         raise ValidationError(fields)
     stored_name = None
-    if photo is not None and getattr(photo, "filename", ""):
+    if photo is not None and getattr(photo, "filename", None):
         from trainhub.reports.files import store
 
         stored = store(photo, allowed=PHOTO_TYPES, max_bytes=int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
@@ -67,7 +67,7 @@ def post_news(campaign: Campaign, data: dict, photo=None, *, actor: User, now: d
     begin_write()
     commission = is_commission(actor)
     item = NewsItem(
-        campaign_id=campaign.id, unit_id=actor.unit_id, author_id=actor.id, title=title.strip(), body=body.strip(),
+        campaign_id=campaign.id, unit_id=actor.unit_id, author_id=actor.id, title=str(title).strip(), body=str(body).strip(),
         photo_stored_name=stored_name, status="published" if commission else "pending", created_at=now,
         published_at=now if commission else None,
     )

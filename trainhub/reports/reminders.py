@@ -24,6 +24,7 @@ def send_report_reminders(now: datetime) -> int:
     ))
     sent = 0
     for campaign in campaigns:
+        assert campaign.report_due_at is not None  # the query keeps campaigns with a due date
         remaining = campaign.report_due_at - now
         stage = "1d" if remaining <= timedelta(days=1) else "3d"
         statuses = {
@@ -34,12 +35,16 @@ def send_report_reminders(now: datetime) -> int:
             if statuses.get(unit.id, "not_started") not in UNSUBMITTED:
                 continue
             due = to_local(campaign.report_due_at).strftime("%Y-%m-%d %H:%M")
+            # Both are called at once, per organizer (in their language): the loop's values are bound here.
             sent += email_unit_organizers(
                 unit, "report_reminder",
-                lambda: (_("活动总结提交提醒：%(title)s", title=campaign.title),
-                         [_("“%(title)s”的活动总结将于 %(due)s 截止，您单位尚未提交，请及时填写并提交。",
-                            title=campaign.title, due=due)]),
-                dedupe_key=lambda organizer: f"report-reminder:{campaign.id}:{unit.id}:{organizer.id}:{stage}",
+                lambda title=campaign.title, due=due: (
+                    _("活动总结提交提醒：%(title)s", title=title),
+                    [_("“%(title)s”的活动总结将于 %(due)s 截止，您单位尚未提交，请及时填写并提交。", title=title, due=due)],
+                ),
+                dedupe_key=lambda organizer, campaign_id=campaign.id, unit_id=unit.id, stage=stage: (
+                    f"report-reminder:{campaign_id}:{unit_id}:{organizer.id}:{stage}"
+                ),
             )
     try:
         db.session.commit()

@@ -122,7 +122,7 @@ def load_report_scope(campaign_id: int, unit_id: int, actor: User | None) -> tup
     unit = db.session.get(Unit, unit_id)
     if unit is None or not is_reporting_unit(campaign, unit.id):
         raise NotFound()
-    if not is_commission(actor) and actor.unit_id != unit.id:
+    if not is_commission(actor) and actor.unit_id != unit.id:  # type: ignore[union-attr]  # require_organizer refused None
         raise NotFound()
     return campaign, unit
 

@@ -126,7 +126,7 @@ def qr_svg(data: str) -> str:
 def _font(size: int):
     from PIL import ImageFont
 
-    path = Path(current_app.static_folder) / "vendor" / "fonts" / "NotoSansSC_400Regular.ttf"
+    path = Path(current_app.static_folder or "static") / "vendor" / "fonts" / "NotoSansSC_400Regular.ttf"
     try:
         return ImageFont.truetype(str(path), size)
     except OSError:
@@ -145,7 +145,7 @@ def ticket_caption(registration: Registration) -> tuple[str, ...]:
 
 def ticket_png(registration: Registration) -> bytes:
     """The ticket as one printable image — the same for the download and the confirmation mail."""
-    return qr_png(ticket_url(registration.ticket_token), ticket_caption(registration))
+    return qr_png(ticket_url(registration.ticket_token), ticket_caption(registration))  # type: ignore[arg-type]  # a ticket has a token
 
 
 def qr_png(data: str, caption_lines: tuple[str, ...] = ()) -> bytes:

@@ -1,6 +1,8 @@
 """Units pages: the list (commission: create and edit), a district's enterprises, event invitations."""
 from __future__ import annotations
 
+from typing import Literal
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -31,7 +33,7 @@ def index():
     for user in db.session.scalars(
         sa.select(User).where(User.role == "organizer", User.unit_id.is_not(None)).order_by(User.name)
     ):
-        organizers.setdefault(user.unit_id, []).append(user)
+        organizers.setdefault(user.unit_id, []).append(user)  # type: ignore[arg-type]  # unit_id is not None
     return render_template("units/index.html", units=units, organizers=organizers, form=UnitForm(formdata=None),
                            can_edit=is_commission(current_user), kind_label=services.kind_label)
 
@@ -87,7 +89,7 @@ def enterprises():
 @roles_required("organizer")
 def invitations(event_id: int):
     """Invite the district's enterprises to an event; who was invited and who registered."""
-    need = "manage" if request.method == "POST" else "view"
+    need: Literal["manage", "view"] = "manage" if request.method == "POST" else "view"
     event = load_event(event_id, current_user, need=need)
     if request.method == "POST":
         ids = [int(i) for i in request.form.getlist("organization_ids") if i.isdigit()]
