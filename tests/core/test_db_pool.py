@@ -55,7 +55,7 @@ def test_a_restart_the_checks_do_not_see_fails_one_request_not_one_per_connectio
         for connection in held:
             connection.exec_driver_sql("SELECT 1")
             connection.close()
-    monkeypatch.setattr(base, "_server_spoke", lambda _connection: False)  # the checks on checkout see nothing
+    monkeypatch.setattr("trainhub.db._server_spoke", lambda _connection: False)  # the checks on checkout see nothing
     assert terminate_app_connections() >= 6
     app.config["PROPAGATE_EXCEPTIONS"] = False
     statuses = []

@@ -1,16 +1,6 @@
 """All models, re-exported: `from trainhub.models import Event, Registration`."""
 from trainhub.models.accounts import ROLES, ApiToken, AuditLog, MemberInvitation, RateLimitHit, User
-from trainhub.models.base import (
-    Base,
-    DirectStatement,
-    UTCDateTime,
-    autocommit_connection,
-    autocommit_engine,
-    begin_write,
-    db,
-    use_case,
-    utcnow,
-)
+from trainhub.models.base import Base, UTCDateTime, utcnow
 from trainhub.models.campaigns import (
     REPORT_STATUSES,
     Campaign,
@@ -42,3 +32,16 @@ from trainhub.models.registrations import (
 )
 
 __all__ = [name for name in dir() if not name.startswith("_")]
+
+# Until every caller imports them from their own modules: `db` from trainhub.extensions, the
+# transactions and statements from trainhub.db. Looked up when asked (trainhub.db imports the models).
+_MOVED = {"db": "trainhub.extensions", "DirectStatement": "trainhub.db", "autocommit_connection": "trainhub.db",
+          "autocommit_engine": "trainhub.db", "begin_write": "trainhub.db", "use_case": "trainhub.db"}
+
+
+def __getattr__(name: str):
+    if name in _MOVED:
+        import importlib
+
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,7 +17,7 @@ from trainhub.access import district_of, is_commission, may_place_organization_i
 from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.models import Organization, User, begin_write, db
-from trainhub.models.base import commit_keeping_loaded
+from trainhub.db import commit_keeping_loaded
 from trainhub.organizations import uscc as uscc_rules
 
 TEXT_FIELDS = {
