@@ -51,18 +51,6 @@ def begin_write() -> None:
     _sqlite_immediate.set(True)
 
 
-def commit_keeping_loaded() -> None:
-    """Commit without expiring what the session holds: the caller answers from the objects it has just
-    written, so the answer needs no query after the commit (a connection lost there would turn a use case
-    that happened into a 500 that the client retries)."""
-    session = db.session()
-    previous, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = previous
-
-
 AUTOCOMMIT_ENGINE = "trainhub.autocommit_engine"  # app.extensions key (PostgreSQL only)
 
 
@@ -96,7 +84,8 @@ def autocommit_connection():
 
 
 def use_case(function):
-    """Decorate a write use case: any refusal (or error) rolls its transaction back, releasing the locks."""
+    """Decorate a write use case (the services' public functions that commit): any refusal (or error)
+    rolls its transaction back, releasing the locks at once rather than when the request ends."""
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):

@@ -1,4 +1,4 @@
-"""models.DirectStatement: a Core statement run on the DB-API cursor must behave as SQLAlchemy's execute
+"""trainhub.db.DirectStatement: a Core statement run on the DB-API cursor must behave as SQLAlchemy's execute
 would — same values in and out, same transaction, same exception classes, visible to cursor listeners."""
 from __future__ import annotations
 

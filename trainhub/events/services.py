@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from trainhub.access import can_manage_event, is_commission
+from trainhub.db import use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.events.queries import lock_event
 from trainhub.models import (

@@ -22,6 +22,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from trainhub.db import use_case
 from trainhub.errors import DomainError
 from trainhub.models import AuditLog, Registration, RetiredTicket, begin_write, db
 from trainhub.security import hash_token, new_token
@@ -89,6 +90,7 @@ def _remember_retired_token(target: Registration, value, oldvalue, _initiator):
             session.add(RetiredTicket(token_hash=hash_token(oldvalue), registration_id=target.id))
 
 
+@use_case
 def reissue_ticket(registration: Registration, *, actor, now: datetime) -> Registration:
     """A new token for a confirmed registration; the old QR code stops working at once."""
     begin_write()

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission
+from trainhub.db import use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.models import UNIT_KINDS, Unit, User, begin_write, db
 
@@ -73,6 +74,7 @@ def _name_taken(name: str, exclude_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
+@use_case
 def create_unit(data: dict, *, actor: User) -> Unit:
     """Commission only: a new organizing unit {name, kind, district}."""
     _require_commission(actor)
@@ -86,6 +88,7 @@ def create_unit(data: dict, *, actor: User) -> Unit:
     return unit
 
 
+@use_case
 def update_unit(unit_id: int, data: dict, *, actor: User) -> Unit:
     _require_commission(actor)
     values = _clean_unit_fields(data, partial=True)
