@@ -158,7 +158,7 @@ def _internal_error_answer():
 def _discard_transaction() -> None:
     """A failed statement leaves the session's transaction unusable until rolled back (and a lost
     connection is replaced only then): the error page may need the database again (the user, the menu)."""
-    from trainhub.models import db
+    from trainhub.extensions import db
 
     try:
         db.session.rollback()

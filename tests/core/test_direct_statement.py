@@ -7,7 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from trainhub.models import CheckIn, DirectStatement, Registration, db
+from trainhub.db import DirectStatement
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Registration
 
 _CHECKINS = CheckIn.__table__
 _INSERT = DirectStatement(

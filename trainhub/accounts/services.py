@@ -16,9 +16,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from trainhub import ratelimit
 from trainhub.access import can_set_user_active, user_clause
 from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
-from trainhub.db import commit, use_case
+from trainhub.db import begin_write, commit, use_case
 from trainhub.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
-from trainhub.models import ApiToken, MemberInvitation, Organization, Unit, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import ApiToken, MemberInvitation, Organization, Unit, User
 from trainhub.notifications import notify
 from trainhub.security import hash_token, new_token
 

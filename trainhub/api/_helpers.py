@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainhub.errors import ValidationError
+from trainhub.extensions import db
 from trainhub.inputs import read_json_object
-from trainhub.models import db
 
 MAX_PER_PAGE = 500
 

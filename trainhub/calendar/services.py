@@ -14,9 +14,10 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from trainhub.calendar import ics
-from trainhub.db import use_case
+from trainhub.db import begin_write, use_case
 from trainhub.errors import Forbidden
-from trainhub.models import Event, Organization, Registration, User, begin_write, db, event_trainers
+from trainhub.extensions import db
+from trainhub.models import Event, Organization, Registration, User, event_trainers
 from trainhub.security import new_token
 
 # Feeds show what is coming and what happened recently (calendar clients keep older entries).

@@ -18,9 +18,10 @@ from sqlalchemy.orm import selectinload
 from trainhub.access import load_event
 from trainhub.certificates.attendance import attended_minutes, minutes_until_end, self_checkin_exists
 from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
-from trainhub.db import use_case
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, NotFound, ValidationError
-from trainhub.models import AuditLog, Certificate, Event, Registration, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import AuditLog, Certificate, Event, Registration, User
 from trainhub.timeutil import to_local
 
 SKIP_REASONS = {

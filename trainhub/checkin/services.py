@@ -32,20 +32,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from trainhub import ratelimit
 from trainhub.access import can_check_in
+from trainhub.db import DirectStatement, autocommit_connection, begin_write
 from trainhub.errors import DomainError
-from trainhub.models import (
-    AuditLog,
-    CheckIn,
-    DirectStatement,
-    Event,
-    Organization,
-    Registration,
-    User,
-    autocommit_connection,
-    begin_write,
-    db,
-    event_trainers,
-)
+from trainhub.extensions import db
+from trainhub.models import AuditLog, CheckIn, Event, Organization, Registration, User, event_trainers
 from trainhub.security import (
     RememberedTrainer,
     StaleBearer,

@@ -11,7 +11,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from trainhub.models import Campaign, Certificate, Event, Organization, Registration, Unit, db
+from trainhub.extensions import db
+from trainhub.models import Campaign, Certificate, Event, Organization, Registration, Unit
 from trainhub.timeutil import local_day_bounds, to_local
 
 PUBLISHED = ("published",)

@@ -10,8 +10,9 @@ from fpdf.fonts import FontFace
 
 from trainhub.certificates.pdf import FAMILY, FontSubset, bold
 from trainhub.dashboard.labels import KIND_LABELS, MODE_LABELS
-from trainhub.db import use_case
-from trainhub.models import AuditLog, Campaign, User, begin_write, db
+from trainhub.db import begin_write, use_case
+from trainhub.extensions import db
+from trainhub.models import AuditLog, Campaign, User
 from trainhub.timeutil import to_local
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

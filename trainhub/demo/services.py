@@ -10,16 +10,8 @@ from werkzeug.security import generate_password_hash
 
 from trainhub.db import use_case
 from trainhub.demo import data
-from trainhub.models import (
-    Campaign,
-    CheckIn,
-    Event,
-    Organization,
-    Registration,
-    Unit,
-    User,
-    db,
-)
+from trainhub.extensions import db
+from trainhub.models import Campaign, CheckIn, Event, Organization, Registration, Unit, User
 from trainhub.organizations import uscc
 from trainhub.security import new_token
 from trainhub.timeutil import local_datetime, local_zone

@@ -33,15 +33,3 @@ from trainhub.models.registrations import (
 
 __all__ = [name for name in dir() if not name.startswith("_")]
 
-# Until every caller imports them from their own modules: `db` from trainhub.extensions, the
-# transactions and statements from trainhub.db. Looked up when asked (trainhub.db imports the models).
-_MOVED = {"db": "trainhub.extensions", "DirectStatement": "trainhub.db", "autocommit_connection": "trainhub.db",
-          "autocommit_engine": "trainhub.db", "begin_write": "trainhub.db", "use_case": "trainhub.db"}
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        import importlib
-
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

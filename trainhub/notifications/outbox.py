@@ -7,7 +7,8 @@ import base64
 
 import sqlalchemy as sa
 
-from trainhub.models import OutboxMessage, db
+from trainhub.extensions import db
+from trainhub.models import OutboxMessage
 
 DEFAULT_LOCALE = "zh_CN"
 

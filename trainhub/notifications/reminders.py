@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from trainhub.db import use_case, violated_constraint
-from trainhub.models import Event, OutboxMessage, Registration, begin_write, db
+from trainhub.db import begin_write, use_case, violated_constraint
+from trainhub.extensions import db
+from trainhub.models import Event, OutboxMessage, Registration
 from trainhub.notifications import messages
 
 REMINDER_LEAD = timedelta(days=1)

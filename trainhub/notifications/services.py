@@ -22,9 +22,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission
-from trainhub.db import use_case
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden
-from trainhub.models import Event, OutboxMessage, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import Event, OutboxMessage, User
 from trainhub.notifications.channels import DeliveryError, channel_class
 
 log = logging.getLogger("trainhub.mail")

@@ -12,12 +12,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from trainhub import ratelimit
-from trainhub.accounts import services as accounts
 from trainhub.access import district_of, is_commission, may_place_organization_in, organization_clause
+from trainhub.accounts import services as accounts
 from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
-from trainhub.db import commit, use_case
+from trainhub.db import begin_write, commit, use_case
 from trainhub.errors import Conflict, DomainError, Forbidden, ValidationError
-from trainhub.models import Organization, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import Organization, User
 from trainhub.organizations import uscc as uscc_rules
 
 TEXT_FIELDS = {

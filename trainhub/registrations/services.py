@@ -25,10 +25,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
-from trainhub.db import violated_constraint
+from trainhub.db import begin_write, use_case, violated_constraint
 from trainhub.errors import DomainError, ValidationError
 from trainhub.events.queries import lock_event, window_state  # the window has one rule; views use it from here
-from trainhub.models import ACTIVE_STATUSES, Event, Organization, Registration, begin_write, db, use_case
+from trainhub.extensions import db
+from trainhub.models import ACTIVE_STATUSES, Event, Organization, Registration
 from trainhub.notifications import notify
 from trainhub.security import new_token
 

@@ -22,7 +22,9 @@ def _require_commission(actor) -> None:
 @use_case
 def _audit(actor, action: str, campaign, now: datetime) -> None:
     """Bulk downloads are logged (who, what, when) before the file is built."""
-    from trainhub.models import AuditLog, begin_write, db
+    from trainhub.db import begin_write
+    from trainhub.extensions import db
+    from trainhub.models import AuditLog
 
     begin_write()
     db.session.add(AuditLog(actor_id=actor.id, action=action, object_type="campaign", object_id=campaign.id,

@@ -10,9 +10,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission
-from trainhub.db import use_case
+from trainhub.db import begin_write, use_case
 from trainhub.errors import Forbidden, NotFound, ValidationError
-from trainhub.models import Campaign, NewsItem, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import Campaign, NewsItem, User
 from trainhub.reports.services import is_reporting_unit
 
 PHOTO_TYPES = {"jpg", "png"}

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from trainhub.db import use_case, violated_constraint
-from trainhub.models import Campaign, CampaignReport, begin_write, db
+from trainhub.db import begin_write, use_case, violated_constraint
+from trainhub.extensions import db
+from trainhub.models import Campaign, CampaignReport
 from trainhub.reports.services import UNSUBMITTED, email_unit_organizers
 from trainhub.timeutil import to_local
 

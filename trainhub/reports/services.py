@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from trainhub.access import is_commission
-from trainhub.db import use_case
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
+from trainhub.extensions import db
 from trainhub.models import (
     Campaign,
     CampaignReport,
@@ -22,9 +23,7 @@ from trainhub.models import (
     ReportAttachment,
     Unit,
     User,
-    begin_write,
     campaign_reporting_units,
-    db,
 )
 from trainhub.notifications import notify
 from trainhub.reports.figures import FIGURE_KEYS, live_figures, live_figures_for_units  # noqa: F401

@@ -9,9 +9,10 @@ from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from trainhub.access import can_manage_event, is_commission, organization_clause
-from trainhub.db import use_case
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
-from trainhub.models import Event, EventInvitation, Organization, Registration, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import Event, EventInvitation, Organization, Registration, User
 from trainhub.notifications import notify
 
 

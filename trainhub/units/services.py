@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission
-from trainhub.db import use_case
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
-from trainhub.models import UNIT_KINDS, Unit, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import UNIT_KINDS, Unit, User
 
 KIND_LABELS = {
     "commission": _l("市场监管委"),
