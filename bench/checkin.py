@@ -46,7 +46,9 @@ def prepare(database_url: str, attendees: int) -> tuple[int, str, list[str]]:
     import sqlalchemy as sa
 
     from trainhub import create_app
-    from trainhub.models import ApiToken, Event, Organization, Registration, Unit, User, autocommit_engine, db
+    from trainhub.db import autocommit_engine
+    from trainhub.extensions import db
+    from trainhub.models import ApiToken, Event, Organization, Registration, Unit, User
     from trainhub.security import hash_token, new_token
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "BASE_URL": "http://bench.test"})

@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 
 from trainhub import create_app  # noqa: E402
-from trainhub.models import Certificate, Event, Organization, Registration, Unit, User, db  # noqa: E402
+from trainhub.extensions import db  # noqa: E402
+from trainhub.models import Certificate, Event, Organization, Registration, Unit, User  # noqa: E402
 
 EVENTS = 100
 PER_EVENT = 1000

@@ -12,7 +12,9 @@ import sqlalchemy as sa
 
 from tests import factories
 from trainhub import create_app
-from trainhub.models import Unit, autocommit_engine, db
+from trainhub.db import autocommit_engine
+from trainhub.extensions import db
+from trainhub.models import Unit
 
 
 

@@ -7,16 +7,8 @@ from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
-from trainhub.models import (
-    ApiToken,
-    Campaign,
-    Event,
-    Organization,
-    Registration,
-    Unit,
-    User,
-    db,
-)
+from trainhub.extensions import db
+from trainhub.models import ApiToken, Campaign, Event, Organization, Registration, Unit, User
 from trainhub.organizations import uscc
 from trainhub.security import hash_token, new_token
 

@@ -5,7 +5,8 @@ import contextlib
 
 import sqlalchemy as sa
 
-from trainhub.models import autocommit_engine, db
+from trainhub.db import autocommit_engine
+from trainhub.extensions import db
 
 
 @contextlib.contextmanager

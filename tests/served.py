@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @contextlib.contextmanager
 def served(app):
     """→ the base URL of the app, served until the block ends."""
-    from trainhub.models import db
+    from trainhub.extensions import db
 
     db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -55,34 +55,12 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    import sqlalchemy as sa
-
-    from trainhub import i18n, security
+    from trainhub import db as database, i18n, security
     from trainhub.extensions import babel, csrf, db, login_manager, migrate
     from trainhub.models import User
-    from trainhub.models.base import (AUTOCOMMIT_ENGINE, install_disconnect_sweep, install_idle_ping,
-                                      install_sqlite_pragmas)
 
     app.json.ensure_ascii = False
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": 10, "max_overflow": 10,
-                                                   **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
-    db.init_app(app)
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            # The same database through a pool whose connections stay in autocommit
-            # (models.autocommit_connection): no isolation level switched on every checkout and back on
-            # return, no rollback on return.
-            app.extensions[AUTOCOMMIT_ENGINE] = sa.create_engine(
-                app.config["SQLALCHEMY_DATABASE_URI"],
-                **{**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "isolation_level": "AUTOCOMMIT",
-                   "pool_reset_on_return": None})
-            for engine in (db.engine, app.extensions[AUTOCOMMIT_ENGINE]):
-                install_idle_ping(engine, idle_seconds=float(app.config.get("DB_PING_IDLE_SECONDS", 30)))
-            install_disconnect_sweep(db.engine, app.extensions[AUTOCOMMIT_ENGINE])
-        if db.engine.dialect.name == "sqlite":
-            install_sqlite_pragmas(db.engine)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.translation_directories()

@@ -23,7 +23,8 @@ from typing import Literal
 import sqlalchemy as sa
 from flask import abort
 
-from trainhub.models import Event, Organization, Registration, User, db, event_co_units, event_trainers
+from trainhub.extensions import db
+from trainhub.models import Event, Organization, Registration, User, event_co_units, event_trainers
 
 Need = Literal["view", "manage", "checkin", "public"]
 

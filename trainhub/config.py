@@ -45,7 +45,7 @@ class DefaultConfig:
     # per-IP rate limits see the client's address. 0 = direct.
     PROXY_COUNT = 0
     # PostgreSQL: a pooled connection idle this long is pinged before use (a busy one is trusted unless its
-    # socket shows the server hung up: models.base.install_idle_ping).
+    # socket shows the server hung up: trainhub.db.install_idle_ping).
     DB_PING_IDLE_SECONDS = 30
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 

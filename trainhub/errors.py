@@ -45,6 +45,16 @@ class ValidationError(DomainError):
         super().__init__(code or "invalid", message or _l("请检查填写的内容。"), 422, fields=fields)
 
 
+class Conflict(DomainError):
+    """The change collides with the current state (a write that lost a race the use case could not name)."""
+
+    status = 409
+    code = "conflict"
+
+    def __init__(self, message=None, code: str = "conflict"):
+        super().__init__(code, message or _l("与当前状态冲突。"), 409)
+
+
 class NotFound(DomainError):
     status = 404
     code = "not_found"
@@ -148,7 +158,7 @@ def _internal_error_answer():
 def _discard_transaction() -> None:
     """A failed statement leaves the session's transaction unusable until rolled back (and a lost
     connection is replaced only then): the error page may need the database again (the user, the menu)."""
-    from trainhub.models import db
+    from trainhub.extensions import db
 
     try:
         db.session.rollback()

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import sqlalchemy as sa
 
-from trainhub.models import db
+from trainhub.extensions import db
 
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 50

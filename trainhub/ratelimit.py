@@ -21,7 +21,9 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from flask import current_app
 
-from trainhub.models import RateLimitHit, begin_write, db
+from trainhub.db import begin_write
+from trainhub.extensions import db
+from trainhub.models import RateLimitHit
 
 log = logging.getLogger("trainhub.ratelimit")
 

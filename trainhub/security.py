@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from flask import abort, current_app, g, request
 from flask_login import current_user
 
-from trainhub.extensions import login_manager
-from trainhub.models import ApiToken, User, begin_write, db
+from trainhub.db import begin_write
+from trainhub.extensions import db, login_manager
+from trainhub.models import ApiToken, User
 from trainhub.timeutil import now
 
 

@@ -20,7 +20,8 @@ def warm_up(app: Flask) -> None:
     from flask_babel import get_locale, get_translations
 
     from trainhub.checkin import scan as checkin
-    from trainhub.models import autocommit_engine, db
+    from trainhub.db import autocommit_engine
+    from trainhub.extensions import db
 
     with app.app_context():
         sa.orm.configure_mappers()

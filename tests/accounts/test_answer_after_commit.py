@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tests.accounts.test_views import signup_data
 from tests.faults import database_lost_after_commit_of
-from trainhub.models import Organization, User, db
+from trainhub.extensions import db
+from trainhub.models import Organization, User
 
 
 def test_sign_up_signs_in_and_answers_without_the_database_after_its_commit(app, client):

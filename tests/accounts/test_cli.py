@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from trainhub.models import User, db
+from trainhub.extensions import db
+from trainhub.models import User
 
 
 def test_create_user_with_password(runner, make):

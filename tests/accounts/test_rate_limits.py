@@ -83,7 +83,8 @@ def _signup(client, n: int, lang: str = "zh-CN", **overrides):
 
 @pytest.mark.parametrize("app", [{"SIGNUP_RATE_LIMIT": 2}], indirect=True)
 def test_sign_ups_from_one_address_are_limited(app):
-    from trainhub.models import Organization, db
+    from trainhub.extensions import db
+    from trainhub.models import Organization
 
     assert _signup(app.test_client(), 0, password="short", password_confirm="short").status_code == 422
     assert [_signup(app.test_client(), n).status_code for n in (1, 2)] == [302, 302]  # the refused one did not count
@@ -105,7 +106,8 @@ def _invite(caller, organization_id: int, n: int, **headers):
 @pytest.mark.parametrize("app", [{"INVITATION_RATE_LIMIT": 3, "INVITATION_ORGANIZATION_RATE_LIMIT": 4}],
                          indirect=True)
 def test_member_invitations_are_limited_per_address_and_per_organization(app, api, make):
-    from trainhub.models import OutboxMessage, db
+    from trainhub.extensions import db
+    from trainhub.models import OutboxMessage
 
     member = make.member()
     caller = api(member)

@@ -7,7 +7,8 @@ import pytest
 
 from trainhub.accounts import services
 from trainhub.errors import DomainError, ValidationError
-from trainhub.models import ApiToken, MemberInvitation, OutboxMessage, User, db
+from trainhub.extensions import db
+from trainhub.models import ApiToken, MemberInvitation, OutboxMessage, User
 from trainhub.security import hash_token
 
 NOW = datetime(2026, 10, 14, 1, 0, tzinfo=timezone.utc)

@@ -6,7 +6,8 @@ import pytest
 
 from tests import factories
 from trainhub import create_app
-from trainhub.models import Unit, User, db
+from trainhub.extensions import db
+from trainhub.models import Unit, User
 
 PASSWORD = "secret-pass-123"
 

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from trainhub.models import ApiToken, Organization, OutboxMessage, User, db
+from trainhub.extensions import db
+from trainhub.models import ApiToken, Organization, OutboxMessage, User
 from trainhub.organizations import uscc
 
 PASSWORD = "secret-pass-123"

@@ -7,7 +7,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from trainhub.models import Campaign, Event, Registration, Unit, User, db
+from trainhub.extensions import db
+from trainhub.models import Campaign, Event, Registration, Unit, User
 
 BODIES = [
     ("data", "{not json"),

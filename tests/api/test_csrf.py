@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from trainhub.models import Event, db
+from trainhub.extensions import db
+from trainhub.models import Event
 
 
 @pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)

@@ -17,7 +17,8 @@ import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
-from trainhub.models import User, db
+from trainhub.extensions import db
+from trainhub.models import User
 
 EXAMPLES = 8  # per operation, mode: ~70 operations × 2 modes stay within a minute or so per database
 CALLERS = ("admin@trainhub.local", "hr@huabei-jixie.example.cn")

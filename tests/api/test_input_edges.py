@@ -13,8 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from trainhub import create_app
-from trainhub.models import Event, Registration, db
+from trainhub.extensions import db
 from trainhub.inputs import ID_MAX
+from trainhub.models import Event, Registration
 
 PAST_ID = ID_MAX + 1  # 2147483648: one past an `integer` column
 WRITES = ("POST", "PUT", "PATCH", "DELETE")

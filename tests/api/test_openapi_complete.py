@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 from jsonschema import Draft202012Validator
 
-from trainhub.models import User, db
+from trainhub.extensions import db
+from trainhub.models import User
 
 ERROR_REF = "#/components/schemas/Error"
 

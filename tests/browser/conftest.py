@@ -84,7 +84,7 @@ def browser_login(client, live_server):
     def _login(page, user):
         import sqlalchemy as sa
 
-        from trainhub.models import db
+        from trainhub.extensions import db
 
         user = db.session.get(type(user), sa.inspect(user).identity[0])  # the server thread closed ours
         with client.session_transaction() as session:

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.browser.conftest import write_y4m
-from trainhub.models import CheckIn, Registration, db
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Registration
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser._server import report_browser, report_live_server  # noqa: F401 (fixtures)
-from trainhub.models import Registration, db
+from trainhub.extensions import db
+from trainhub.models import Registration
 from trainhub.organizations import uscc
 from trainhub.registrations.services import register_attendees
 from trainhub.timeutil import now

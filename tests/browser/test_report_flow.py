@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser._server import login_page, report_browser, report_live_server  # noqa: F401 (fixtures)
-from trainhub.models import CampaignReport, db
+from trainhub.extensions import db
+from trainhub.models import CampaignReport
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from tests.calendar.conftest import START, parse_both, vevents
 from trainhub.calendar import ics
-from trainhub.models import OutboxMessage, db
+from trainhub.extensions import db
+from trainhub.models import OutboxMessage
 
 UTC_START = datetime(2030, 10, 14, 1, 0, tzinfo=timezone.utc)
 

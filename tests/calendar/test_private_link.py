@@ -6,7 +6,7 @@ import pytest
 
 from tests.calendar.conftest import vevents
 from trainhub.calendar import ics, services
-from trainhub.models import db
+from trainhub.extensions import db
 
 LINK = "https://meeting.example.cn/j/secret-room"
 

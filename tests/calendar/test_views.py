@@ -8,7 +8,7 @@ import pytest
 
 from tests.calendar.conftest import parse_both, vevents
 from trainhub.calendar import ics, services
-from trainhub.models import db
+from trainhub.extensions import db
 
 
 def _uids(data: bytes) -> set[str]:

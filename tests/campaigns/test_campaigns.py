@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import local
-from trainhub.models import CampaignAttachment, db
+from trainhub.extensions import db
+from trainhub.models import CampaignAttachment
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

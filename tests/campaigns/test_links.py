@@ -5,7 +5,7 @@ def test_campaign_page_links_organizers_to_reports_news_and_summary(client, make
     bureau = make.unit(kind="district_bureau")
     campaign = make.campaign()
     campaign.reporting_units = [bureau]
-    from trainhub.models import db
+    from trainhub.extensions import db
 
     db.session.commit()
     public = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import local
-from trainhub.models import CheckIn, db
+from trainhub.extensions import db
+from trainhub.models import CheckIn
 
 
 @pytest.fixture

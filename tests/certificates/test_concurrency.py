@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from tests.certificates.conftest import attend
 from tests.factories import local
 from trainhub.certificates import services
-from trainhub.models import Certificate, Event, User, db
+from trainhub.extensions import db
+from trainhub.models import Certificate, Event, User
 
 
 def test_parallel_issuing_allocates_distinct_serials(app, make, held_event):

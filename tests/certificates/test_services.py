@@ -15,7 +15,8 @@ from tests.certificates.conftest import attend
 from tests.factories import local
 from trainhub.certificates import services
 from trainhub.errors import DomainError, ValidationError
-from trainhub.models import AuditLog, Certificate, db
+from trainhub.extensions import db
+from trainhub.models import AuditLog, Certificate
 
 NOW = local(2021, 10, 15, 10)
 

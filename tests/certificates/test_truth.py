@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from tests.certificates.conftest import attend
 from trainhub.certificates import services
 from trainhub.errors import DomainError
-from trainhub.models import Certificate, db
+from trainhub.extensions import db
+from trainhub.models import Certificate
 
 
 def test_issuing_before_the_event_has_ended_is_refused_and_issues_nothing(make, api, held_event):

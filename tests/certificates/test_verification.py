@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from tests.certificates.conftest import attend
 from trainhub.certificates import services
-from trainhub.models import Certificate, db
+from trainhub.extensions import db
+from trainhub.models import Certificate
 
 
 def issued(make, held_event):

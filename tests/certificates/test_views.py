@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from tests.certificates.conftest import attend
-from trainhub.models import AuditLog, Certificate, db
+from trainhub.extensions import db
+from trainhub.models import AuditLog, Certificate
 
 
 @pytest.fixture

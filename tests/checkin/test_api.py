@@ -8,7 +8,8 @@ from unittest import mock
 import pytest
 import sqlalchemy as sa
 
-from trainhub.models import CheckIn, Registration, db
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Registration
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from trainhub.checkin import scan as checkin_scan
-from trainhub.models import CheckIn, Event, User, db
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Event, User
 
 ROUNDS = 6
 

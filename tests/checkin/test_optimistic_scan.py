@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from tests.conftest import terminate_app_connections
 from trainhub.checkin import scan as checkin_scan
-from trainhub.models import CheckIn, Registration, User, db
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Registration, User
 from trainhub.registrations.services import cancel_registration
 from trainhub.tickets.services import reissue_ticket
 

@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from trainhub.accounts.services import revoke_api_token, set_user_active
-from trainhub.models import ApiToken, CheckIn, User, db
+from trainhub.extensions import db
+from trainhub.models import ApiToken, CheckIn, User
 from trainhub.timeutil import now
 
 

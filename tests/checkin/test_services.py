@@ -5,7 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from trainhub.checkin import queries, services, scan as checkin_scan
-from trainhub.models import CheckIn, Registration, Unit, db
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Registration, Unit
 from trainhub.tickets.services import reissue_ticket
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from trainhub.checkin import services, scan as checkin_scan
-from trainhub.models import CheckIn, Registration, db
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Registration
 
 
 def test_undoing_a_check_in_also_undoes_its_check_out(make, event, attendee, trainer, at):

@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from trainhub.checkin import scan as checkin_scan
-from trainhub.models import CheckIn, Registration, db
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Registration
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from trainhub.models import Certificate, db
+from trainhub.extensions import db
+from trainhub.models import Certificate
 
 # Routes anyone may open (no login).
 PUBLIC = {

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from tests.conftest import BASE_URL, POSTGRES_URL, terminate_app_connections
 from tests.served import Gunicorn
-from trainhub.models import autocommit_engine, db
+from trainhub.db import autocommit_engine
+from trainhub.extensions import db
 
 WORKERS = 3
 THREADS = 2  # gthread: each worker's pools hold several connections, not one

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from trainhub.accounts import services as accounts
 from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
 from trainhub.errors import DomainError, ValidationError
-from trainhub.models import Registration, User, db
+from trainhub.extensions import db
+from trainhub.models import Registration, User
 from trainhub.organizations import uscc
 from trainhub.registrations import services as registrations
 from trainhub.timeutil import now

@@ -9,7 +9,8 @@ from urllib.parse import urljoin, urlparse
 import pytest
 import sqlalchemy as sa
 
-from trainhub.models import User, db
+from trainhub.extensions import db
+from trainhub.models import User
 
 LINK = re.compile(r'href="([^"#]+)"')
 SKIP = re.compile(r"/(logout|lang/)|\.(zip|pdf|xlsx|csv|ics|png|svg)(\?|$)|^/static/")

@@ -8,7 +8,7 @@ from tests.conftest import terminate_app_connections
 def test_a_connection_killed_while_idle_is_replaced_before_the_request_sees_it(app, client, dialect):
     if dialect != "postgresql":
         pytest.skip("PostgreSQL pool behaviour")
-    from trainhub.models import db
+    from trainhub.extensions import db
 
     assert client.get("/api/v1/events").status_code == 200
     db.session.remove()  # the pooled connection is idle now
@@ -19,7 +19,7 @@ def test_a_connection_killed_while_idle_is_replaced_before_the_request_sees_it(a
 def test_busy_connections_are_not_pinged_but_idle_ones_are(app, client, dialect, monkeypatch):
     if dialect != "postgresql":
         pytest.skip("PostgreSQL pool behaviour")
-    from trainhub.models import db
+    from trainhub.extensions import db
 
     pings = []
     real_ping = db.engine.dialect.do_ping
@@ -42,7 +42,8 @@ def test_a_restart_the_checks_do_not_see_fails_one_request_not_one_per_connectio
         pytest.skip("PostgreSQL pool behaviour")
     from datetime import datetime, timedelta, timezone
 
-    from trainhub.models import autocommit_engine, base, db
+    from trainhub.db import autocommit_engine
+    from trainhub.extensions import db
 
     trainer = make.trainer()
     event = make.event(starts_at=datetime.now(timezone.utc) - timedelta(minutes=10), trainers=[trainer])
@@ -55,7 +56,7 @@ def test_a_restart_the_checks_do_not_see_fails_one_request_not_one_per_connectio
         for connection in held:
             connection.exec_driver_sql("SELECT 1")
             connection.close()
-    monkeypatch.setattr(base, "_server_spoke", lambda _connection: False)  # the checks on checkout see nothing
+    monkeypatch.setattr("trainhub.db._server_spoke", lambda _connection: False)  # the checks on checkout see nothing
     assert terminate_app_connections() >= 6
     app.config["PROPAGATE_EXCEPTIONS"] = False
     statuses = []

@@ -1,4 +1,4 @@
-"""models.DirectStatement: a Core statement run on the DB-API cursor must behave as SQLAlchemy's execute
+"""trainhub.db.DirectStatement: a Core statement run on the DB-API cursor must behave as SQLAlchemy's execute
 would — same values in and out, same transaction, same exception classes, visible to cursor listeners."""
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from trainhub.models import CheckIn, DirectStatement, Registration, db
+from trainhub.db import DirectStatement
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Registration
 
 _CHECKINS = CheckIn.__table__
 _INSERT = DirectStatement(

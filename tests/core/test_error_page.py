@@ -6,7 +6,7 @@ import pytest
 from flask_login import current_user
 
 from tests.conftest import terminate_app_connections
-from trainhub.models import db
+from trainhub.extensions import db
 
 
 @pytest.fixture

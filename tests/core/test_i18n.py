@@ -23,7 +23,8 @@ def test_language_switch_is_remembered_for_a_signed_in_user(client, make, login)
     user = login(make.trainer())
     response = client.get("/lang/en?next=/events")
     assert response.status_code == 302 and response.location.endswith("/events")
-    from trainhub.models import User, db
+    from trainhub.extensions import db
+    from trainhub.models import User
 
     assert db.session.get(User, user.id).locale == "en"
     assert "Courses and events" in client.get("/events").get_data(as_text=True)

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
 from trainhub import create_app
-from trainhub.models import db
+from trainhub.extensions import db
 from tests.conftest import POSTGRES_URL, _test_config
 
 

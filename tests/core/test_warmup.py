@@ -10,7 +10,9 @@ import sqlalchemy as sa
 
 from tests.conftest import _test_config
 from trainhub import create_app
-from trainhub.models import ApiToken, AuditLog, CheckIn, DirectStatement, autocommit_engine, db
+from trainhub.db import DirectStatement, autocommit_engine
+from trainhub.extensions import db
+from trainhub.models import ApiToken, AuditLog, CheckIn
 from trainhub.warmup import warm_up
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from tests.factories import local
 from trainhub.dashboard import figures
-from trainhub.models import AuditLog, Certificate, db
+from trainhub.extensions import db
+from trainhub.models import AuditLog, Certificate
 
 NOW = local(2021, 10, 20, 12)
 

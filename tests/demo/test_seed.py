@@ -1,7 +1,8 @@
 """`seed-demo` loads the seed's campaigns and is idempotent."""
 import sqlalchemy as sa
 
-from trainhub.models import Campaign, Event, Organization, Registration, Unit, User, db
+from trainhub.extensions import db
+from trainhub.models import Campaign, Event, Organization, Registration, Unit, User
 from trainhub.organizations import uscc
 
 

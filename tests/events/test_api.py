@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import local
-from trainhub.models import OutboxMessage, db
+from trainhub.extensions import db
+from trainhub.models import OutboxMessage
 
 EVENT_FIELDS = {
     "id", "title", "kind", "mode", "topic", "description", "venue", "online_url", "starts_at", "ends_at",

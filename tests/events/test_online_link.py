@@ -69,7 +69,8 @@ def test_the_confirmed_attendees_ticket_shows_the_link(client, world, make):
 def test_an_invitation_mail_does_not_carry_the_link(api, make, world):
     import sqlalchemy as sa
 
-    from trainhub.models import OutboxMessage, db
+    from trainhub.extensions import db
+    from trainhub.models import OutboxMessage
 
     world.event.mode, world.event.venue = "online", ""  # the place is the link alone
     db.session.commit()

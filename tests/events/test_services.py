@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from trainhub.errors import DomainError, ValidationError
 from trainhub.events import services
-from trainhub.models import Event, OutboxMessage, Registration, db
+from trainhub.extensions import db
+from trainhub.models import Event, OutboxMessage, Registration
 
 
 def fields_of(excinfo) -> dict:

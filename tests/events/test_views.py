@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import local
-from trainhub.models import Event, db
+from trainhub.extensions import db
+from trainhub.models import Event
 
 
 def future_local(days: int, hour: int = 9) -> str:

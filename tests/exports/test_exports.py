@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import local
-from trainhub.models import AuditLog, Certificate, db
+from trainhub.extensions import db
+from trainhub.models import AuditLog, Certificate
 
 HEADER = ["活动", "活动日期", "企业", "统一社会信用代码", "区", "试点单位", "参训人", "手机号", "邮箱", "职务", "状态",
           "报名时间", "签到时间", "签退时间", "参训分钟", "证书编号"]

@@ -26,7 +26,9 @@ from tests.factories import Factory, local
 from tests.served import Gunicorn
 from trainhub import create_app
 from trainhub.certificates.services import issue_certificates
-from trainhub.models import Registration, Unit, autocommit_engine, db
+from trainhub.db import autocommit_engine
+from trainhub.extensions import db
+from trainhub.models import Registration, Unit
 
 START = local(2021, 10, 14, 9)
 ISSUED_AT = START + timedelta(days=1)

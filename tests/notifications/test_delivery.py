@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from trainhub.models import OutboxMessage, db
+from trainhub.extensions import db
+from trainhub.models import OutboxMessage
 from trainhub.notifications import notify
 from trainhub.notifications.services import deliver_due, retry_delay
 

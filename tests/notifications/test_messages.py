@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from trainhub.models import OutboxMessage, db
+from trainhub.extensions import db
+from trainhub.models import OutboxMessage
 
 
 def _messages(address):

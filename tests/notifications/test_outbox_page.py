@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from trainhub.models import OutboxMessage, db
+from trainhub.extensions import db
+from trainhub.models import OutboxMessage
 from trainhub.notifications import notify
 
 

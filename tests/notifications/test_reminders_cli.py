@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from tests.factories import local
-from trainhub.models import OutboxMessage, db
+from trainhub.extensions import db
+from trainhub.models import OutboxMessage
 from trainhub.notifications import reminders
 
 

@@ -5,7 +5,8 @@ import random
 
 import pytest
 
-from trainhub.models import MemberInvitation, OutboxMessage, User, db
+from trainhub.extensions import db
+from trainhub.models import MemberInvitation, OutboxMessage, User
 from trainhub.organizations import uscc
 
 FIELDS = {"id", "name", "uscc", "district", "industry", "contact_name", "contact_phone", "contact_email",

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 import pytest
 
 from trainhub.errors import DomainError, ValidationError
-from trainhub.models import Organization, User, db
+from trainhub.extensions import db
+from trainhub.models import Organization, User
 from trainhub.organizations import services, uscc
 
 NOW = datetime(2026, 10, 14, 1, 0, tzinfo=timezone.utc)

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from tests.faults import database_lost_after_commit_of
 from tests.registrations.conftest import attendee
-from trainhub.models import Registration, db
+from trainhub.extensions import db
+from trainhub.models import Registration
 
 
 def database_lost_after_registrations_commit(app):

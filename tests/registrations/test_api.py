@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.registrations.conftest import attendee, attendees
-from trainhub.models import Certificate, Registration, db
+from trainhub.extensions import db
+from trainhub.models import Certificate, Registration
 
 
 def test_register_returns_items_with_contract_fields(make, api, open_event):

@@ -32,7 +32,7 @@ def test_member_registers_two_attendees_with_add_row(app, live_server, make, ope
     member = make.member(email="hr@example.cn", password="secret-pass-123")
     url = f"{live_server}/events/{event.id}/register"
     email = member.email
-    from trainhub.models import db
+    from trainhub.extensions import db
 
     db.session.remove()
     with sync_api.sync_playwright() as p:

@@ -13,7 +13,8 @@ import requests
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from trainhub.models import Registration, db
+from trainhub.extensions import db
+from trainhub.models import Registration
 
 CLIENTS = 8
 ATTENDEES = 200

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from tests.registrations.conftest import attendee, attendees
 from trainhub.errors import DomainError, ValidationError
 from trainhub.events import services as events
-from trainhub.models import OutboxMessage, Registration, db
+from trainhub.extensions import db
+from trainhub.models import OutboxMessage, Registration
 from trainhub.registrations import services
 
 

@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.registrations.conftest import attendee, attendees
-from trainhub.models import Registration, db
+from trainhub.extensions import db
+from trainhub.models import Registration
 from trainhub.registrations import services
 
 

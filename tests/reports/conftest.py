@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.factories import local
-from trainhub.models import db
+from trainhub.extensions import db
 
 
 @dataclass

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.reports.conftest import PDF, PNG
-from trainhub.models import NewsItem, db
+from trainhub.extensions import db
+from trainhub.models import NewsItem
 
 
 def url(world, unit=None, suffix=""):

@@ -10,7 +10,8 @@ from werkzeug.datastructures import FileStorage
 
 from tests.reports.conftest import PDF
 from trainhub.errors import DomainError
-from trainhub.models import Certificate, CheckIn, OutboxMessage, db
+from trainhub.extensions import db
+from trainhub.models import Certificate, CheckIn, OutboxMessage
 from trainhub.reports import services
 from trainhub.reports.reminders import send_report_reminders
 

@@ -6,7 +6,8 @@ import io
 import pytest
 
 from tests.reports.conftest import PNG
-from trainhub.models import NewsItem, db
+from trainhub.extensions import db
+from trainhub.models import NewsItem
 from trainhub.reports import services
 from trainhub.timeutil import now
 

@@ -5,7 +5,7 @@ import io
 
 from openpyxl import load_workbook
 
-from trainhub.models import db
+from trainhub.extensions import db
 
 
 def test_a_unit_named_like_a_formula_is_text_in_reports_xlsx(api, world):

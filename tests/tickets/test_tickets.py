@@ -8,7 +8,8 @@ import pytest
 
 from trainhub.checkin import self_checkin as checkin
 from trainhub.errors import DomainError
-from trainhub.models import Registration, db
+from trainhub.extensions import db
+from trainhub.models import Registration
 
 
 def test_token_is_unguessable(attendee):

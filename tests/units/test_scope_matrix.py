@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from trainhub.models import db
+from trainhub.extensions import db
 
 OK = "allowed"
 LOGIN = "login"  # anonymous: 401 from the API, a redirect to the login page from a page

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from trainhub.models import EventInvitation, OutboxMessage, Unit, db
+from trainhub.extensions import db
+from trainhub.models import EventInvitation, OutboxMessage, Unit
 
 
 def test_any_organizer_lists_units(api, units, make):

@@ -16,8 +16,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from trainhub import ratelimit
 from trainhub.access import can_set_user_active, user_clause
 from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
-from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
-from trainhub.models import ApiToken, MemberInvitation, Organization, Unit, User, begin_write, db
+from trainhub.db import begin_write, commit, use_case
+from trainhub.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from trainhub.extensions import db
+from trainhub.models import ApiToken, MemberInvitation, Organization, Unit, User
 from trainhub.notifications import notify
 from trainhub.security import hash_token, new_token
 
@@ -69,6 +71,10 @@ def email_taken_error() -> DomainError:
     return DomainError("email_taken", _l("该电子邮箱已有账号。"), 409)
 
 
+# Constraint → the refusal its violation means: a race that the checks before the commit could not see.
+CONFLICTS = {"uq_users_email": email_taken_error}
+
+
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == normalize_email(email)))
 
@@ -81,6 +87,7 @@ def _login_limits(email: str, ip: str | None) -> list[ratelimit.Limit]:
     return [ratelimit.Limit(key, limit, LOGIN_WINDOW_SECONDS) for key in keys]
 
 
+@use_case
 def authenticate(email: str, password: str, *, ip: str | None, now: datetime) -> User:
     """The user whose email and password match, or DomainError: `login_rate_limited` (too many failed
     attempts for this account or this IP in 15 minutes), `invalid_credentials`, `account_disabled`.
@@ -106,6 +113,7 @@ def authenticate(email: str, password: str, *, ip: str | None, now: datetime) ->
     return user
 
 
+@use_case
 def change_password(user: User, *, current_password: str, new_password: str, now: datetime) -> User:
     """Change one's password; every other session and remember-me cookie of the user ends."""
     fields: dict = {}
@@ -122,6 +130,7 @@ def change_password(user: User, *, current_password: str, new_password: str, now
     return db.session.get_one(User, user_id)
 
 
+@use_case
 def end_sessions(user: User) -> None:
     """Log-out: every session and remember-me cookie of the user ends on the server, a copied one too.
 
@@ -145,6 +154,7 @@ def _set_password(user: User, password: str) -> None:
     locked.session_version = (locked.session_version or 1) + 1
 
 
+@use_case
 def update_profile(user: User, *, name: str, locale: str | None) -> User:
     problems = name_problems(name)
     if problems:
@@ -160,6 +170,7 @@ def update_profile(user: User, *, name: str, locale: str | None) -> User:
     return user
 
 
+@use_case
 def set_preferred_locale(user: User, locale: str) -> None:
     """The language switch remembers a signed-in user's choice (emails follow it too)."""
     if locale not in ("zh_CN", "en"):
@@ -174,6 +185,7 @@ def set_preferred_locale(user: User, locale: str) -> None:
 
 # -- accounts created by organizers (and the command line) ----------------------------------------------
 
+@use_case
 def create_user(*, email: str, name: str, role: str, actor: User | None, unit_id=None, organization_id=None,
                 password: str | None = None, phone: str | None = None, now: datetime) -> User:
     """An organizer creates a trainer or organizer account (actor None: the command line, any role).
@@ -224,9 +236,7 @@ def create_user(*, email: str, name: str, role: str, actor: User | None, unit_id
     db.session.flush()
     if not password:
         _send_setup_link(user, inviter=actor)
-    from trainhub.organizations.services import commit_or_conflict
-
-    commit_or_conflict()
+    commit(keep_loaded=True, conflicts=CONFLICTS, otherwise=Conflict)
     return user
 
 
@@ -267,6 +277,7 @@ def user_for_setup_token(token: str, *, now: datetime) -> User:
     return user
 
 
+@use_case
 def set_first_password(token: str, *, password: str, now: datetime) -> User:
     """The account holder opens the emailed link and chooses a password."""
     user = user_for_setup_token(token, now=now)
@@ -279,6 +290,7 @@ def set_first_password(token: str, *, password: str, now: datetime) -> User:
     return user
 
 
+@use_case
 def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
     """Disable (or enable again) an account; organizer accounts only by commission organizers."""
     if actor is not None:
@@ -315,6 +327,7 @@ def users_query(*, actor: User, role: str | None = None, q: str | None = None):
 
 # -- API tokens ------------------------------------------------------------------------------------------
 
+@use_case
 def create_api_token(user: User, name: str | None = None, *, now: datetime | None = None) -> str:
     """A new bearer token for /api/v1: the raw value is returned once, only its hash is stored."""
     name = (name or "").strip()[:100] or gettext("API 令牌")
@@ -334,6 +347,7 @@ def api_tokens_of(user: User) -> list[ApiToken]:
         sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
+@use_case
 def revoke_api_token(user: User, token_id: int, *, now: datetime) -> ApiToken:
     begin_write()
     token = db.session.scalar(
@@ -378,6 +392,7 @@ def invite_member(organization: Organization, *, email: str, name: str | None, a
         return _invite_member(organization, email=email, name=name, actor=actor, now=now)
 
 
+@use_case
 def _invite_member(organization: Organization, *, email: str, name: str | None, actor: User, now: datetime):
     organization_id = organization.id
     begin_write()
@@ -415,9 +430,7 @@ def _invite_member(organization: Organization, *, email: str, name: str | None, 
             f"{_base_url()}/invitation/{raw}",
         ])
     notify.send_plain("member_invitation", email, subject, body, locale=locale)
-    from trainhub.organizations.services import commit_or_conflict
-
-    commit_or_conflict()
+    commit(keep_loaded=True, conflicts=CONFLICTS, otherwise=Conflict)
     return user, raw
 
 
@@ -430,6 +443,7 @@ def invitation_for_token(raw: str, *, now: datetime) -> MemberInvitation:
     return invitation
 
 
+@use_case
 def accept_invitation(raw: str, *, name: str, password: str, now: datetime) -> User:
     """The invited colleague sets name and password; the link then stops working."""
     invitation = invitation_for_token(raw, now=now)

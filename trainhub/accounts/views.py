@@ -21,7 +21,8 @@ from trainhub.accounts.forms import (
     show_errors,
 )
 from trainhub.errors import DomainError, ValidationError
-from trainhub.models import Unit, User, db
+from trainhub.extensions import db
+from trainhub.models import Unit, User
 from trainhub.organizations import services as org_services
 from trainhub.security import organizer_required, safe_next
 from trainhub.timeutil import now

@@ -9,7 +9,8 @@ from trainhub.api._helpers import api_roles, created, json_body, legacy_paginate
 from trainhub.campaigns import queries, services
 from trainhub.campaigns.serializers import attachment_to_dict, campaign_to_dict
 from trainhub.events.serializers import events_to_dicts
-from trainhub.models import Campaign, db
+from trainhub.extensions import db
+from trainhub.models import Campaign
 from trainhub.timeutil import now
 
 

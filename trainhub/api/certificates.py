@@ -9,7 +9,7 @@ from trainhub.api import bp
 from trainhub.api._helpers import api_login_required, api_roles, json_body
 from trainhub.certificates import services
 from trainhub.certificates.views import pdf_response, zip_response
-from trainhub.models import db
+from trainhub.extensions import db
 from trainhub.timeutil import iso, now
 
 

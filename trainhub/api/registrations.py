@@ -10,7 +10,8 @@ from flask_login import current_user
 from trainhub import access
 from trainhub.api import bp
 from trainhub.api._helpers import api_login_required, api_roles, created, json_body, page_args
-from trainhub.models import Registration, db
+from trainhub.extensions import db
+from trainhub.models import Registration
 from trainhub.registrations import services
 from trainhub.registrations.serializers import registration_to_dict, registrations_to_dicts, with_organization
 from trainhub.timeutil import now

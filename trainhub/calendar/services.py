@@ -14,8 +14,10 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from trainhub.calendar import ics
+from trainhub.db import begin_write, use_case
 from trainhub.errors import Forbidden
-from trainhub.models import Event, Organization, Registration, User, begin_write, db, event_trainers
+from trainhub.extensions import db
+from trainhub.models import Event, Organization, Registration, User, event_trainers
 from trainhub.security import new_token
 
 # Feeds show what is coming and what happened recently (calendar clients keep older entries).
@@ -133,6 +135,7 @@ def event_invite_download(event: Event, *, now: datetime) -> bytes:
 
 # -- private feed tokens --------------------------------------------------------------------------------
 
+@use_case
 def feed_urls(user: User, base_url: str, *, create: bool = False) -> dict:
     """{"org": url|None, "trainer": url|None} for the profile page. With create=True a missing
     token is made (and committed) so the owner sees a URL at once."""
@@ -154,6 +157,7 @@ def feed_urls(user: User, base_url: str, *, create: bool = False) -> dict:
     return urls
 
 
+@use_case
 def regenerate_org_feed_token(org: Organization, *, actor: User) -> str:
     """A new private feed URL for the enterprise; the old one answers 404 from now on.
     A member of the organization or an organizer may do it."""
@@ -167,6 +171,7 @@ def regenerate_org_feed_token(org: Organization, *, actor: User) -> str:
     return org.calendar_token
 
 
+@use_case
 def regenerate_trainer_feed_token(user: User) -> str:
     """A new private feed URL for the trainer; the old one answers 404 from now on."""
     if not user.is_trainer:

@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
-from trainhub.models import Campaign, CampaignAttachment, Unit, User, begin_write, db, use_case
+from trainhub.extensions import db
+from trainhub.models import Campaign, CampaignAttachment, Unit, User
 from trainhub.timeutil import parse_date, parse_datetime
 from trainhub.uploads import DOCUMENT_TYPES, delete_upload, store_upload
 

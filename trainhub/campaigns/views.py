@@ -15,8 +15,9 @@ from trainhub.campaigns.forms import STATUS_LABELS, AttachmentForm, CampaignForm
 from trainhub.errors import ValidationError
 from trainhub.events.forms import KIND_LABELS, MODE_LABELS
 from trainhub.events.queries import registration_counts
+from trainhub.extensions import db
 from trainhub.forms import show_service_errors
-from trainhub.models import Campaign, CampaignAttachment, Unit, db
+from trainhub.models import Campaign, CampaignAttachment, Unit
 from trainhub.security import commission_required
 from trainhub.timeutil import now, to_local
 from trainhub.uploads import upload_path

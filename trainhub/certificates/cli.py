@@ -13,7 +13,8 @@ def register_cli(app) -> None:
         """Issue certificates to every eligible attendee of EVENT_ID."""
         from trainhub.certificates.services import SKIP_REASONS, issue_certificates
         from trainhub.errors import DomainError
-        from trainhub.models import Event, db
+        from trainhub.extensions import db
+        from trainhub.models import Event
 
         event = db.session.get(Event, event_id)
         if event is None:

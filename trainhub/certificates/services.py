@@ -18,8 +18,10 @@ from sqlalchemy.orm import selectinload
 from trainhub.access import load_event
 from trainhub.certificates.attendance import attended_minutes, minutes_until_end, self_checkin_exists
 from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, NotFound, ValidationError
-from trainhub.models import AuditLog, Certificate, Event, Registration, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import AuditLog, Certificate, Event, Registration, User
 from trainhub.timeutil import to_local
 
 SKIP_REASONS = {
@@ -96,6 +98,7 @@ def _allocate(registration: Registration, minutes: int | None, *, actor: User | 
     return certificate
 
 
+@use_case
 def issue_certificates(event: Event, *, actor: User | None, now: datetime,
                        progress: Callable[[Iterable], Iterable] | None = None) -> dict:
     """Issue a certificate to every eligible attendee not yet holding one.
@@ -161,6 +164,7 @@ def get_for_verification(key: str) -> Certificate:
     return _certificate_where(sa.or_(Certificate.verify_code == key, Certificate.serial == key))
 
 
+@use_case
 def revoke(certificate: Certificate, reason: str, *, actor: User, now: datetime) -> Certificate:
     reason = (reason or "").strip()
     if not reason:
@@ -178,6 +182,7 @@ def revoke(certificate: Certificate, reason: str, *, actor: User, now: datetime)
     return certificate
 
 
+@use_case
 def reissue(certificate: Certificate, *, actor: User, now: datetime, reason: str = "") -> Certificate:
     """A new serial for the same attendee; the current live certificate (if any) is revoked."""
     begin_write()
@@ -353,6 +358,7 @@ def certificates_query(*, event: Event | None = None, organization_id: int | Non
     return statement
 
 
+@use_case
 def log_download(actor: User, action: str, *, object_type: str | None, object_id: int | None,
                  details: dict, now: datetime) -> None:
     """Every export and bulk download leaves an AuditLog row (who, what, when)."""

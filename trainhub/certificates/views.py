@@ -9,7 +9,7 @@ from trainhub.access import load_event
 from trainhub.certificates import bp, services
 from trainhub.certificates.services import SKIP_REASONS
 from trainhub.errors import streamed
-from trainhub.models import db
+from trainhub.extensions import db
 from trainhub.security import roles_required
 from trainhub.timeutil import now
 

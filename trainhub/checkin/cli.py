@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 
-from trainhub.models import Event, User, db
+from trainhub.extensions import db
+from trainhub.models import Event, User
 from trainhub.timeutil import iso, now
 
 

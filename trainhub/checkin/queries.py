@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from trainhub.models import CheckIn, Event, Organization, Registration, db
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Event, Organization, Registration
 
 
 def counters(event: Event) -> dict:

@@ -24,18 +24,9 @@ from sqlalchemy.orm.util import identity_key
 from trainhub.access import can_check_in
 from trainhub.checkin import rules
 from trainhub.checkin.results import CheckInResult, date_skeleton, render_message, translated
-from trainhub.models import (
-    CheckIn,
-    DirectStatement,
-    Event,
-    Organization,
-    Registration,
-    User,
-    autocommit_connection,
-    begin_write,
-    db,
-    event_trainers,
-)
+from trainhub.db import DirectStatement, autocommit_connection, begin_write, violated_constraint
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Event, Organization, Registration, User, event_trainers
 from trainhub.security import (
     RememberedTrainer,
     StaleBearer,
@@ -321,6 +312,8 @@ def _accept(registration, bare, token, event, *, actor, device, now, direction, 
         return finish(CheckInResult(rules.OK, registration, now,
                                     message_key="ok" if direction == rules.IN else "ok_out"), changes)
     except (IntegrityError, _ReadChanged) as conflict:
+        if isinstance(conflict, IntegrityError) and violated_constraint(conflict) != "uq_checkins_accepted":
+            raise  # only the accepted-scan index means "another scanner was first"
         db.session.rollback()
         begin_write()
         registration = (_locked_for_scan(bare) if isinstance(registration, ScannedRegistration)

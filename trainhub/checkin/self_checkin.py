@@ -16,14 +16,17 @@ from flask_babel import lazy_gettext as _l
 from trainhub import ratelimit
 from trainhub.checkin import rules, scan  # the module (tickets.views imports both while scan is loading)
 from trainhub.checkin.results import MESSAGES, CheckInResult, render_message
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError
-from trainhub.models import CheckIn, Event, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Event
 from trainhub.tickets.services import find_by_token, parse_token
 
 SELF_CODE_WINDOW = 60  # seconds a self check-in code lives (the previous one is still accepted)
 SELF_RATE_WINDOW = 300  # wrong self check-in codes are counted per 5 minutes
 
 
+@use_case
 def ensure_self_checkin_secret(event: Event) -> Event:
     """Give the event its secret for rotating codes (once)."""
     if event.self_checkin_secret:
@@ -58,6 +61,7 @@ def self_code_valid(event: Event, code: str, now: datetime) -> bool:
     return any(hmac.compare_digest(code, _code_for(event.self_checkin_secret, w)) for w in (window, window - 1))
 
 
+@use_case
 def self_check_in(ticket_token: str, code: str, *, now: datetime, ip: str = "") -> CheckInResult:
     """The attendee enters (or scans) the presenter's code on their ticket page."""
     registration = find_by_token(parse_token(ticket_token))

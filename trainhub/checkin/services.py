@@ -6,10 +6,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError
-from trainhub.models import AuditLog, CheckIn, Registration, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import AuditLog, CheckIn, Registration, User
 
 
+@use_case
 def undo_check_in(checkin: CheckIn, *, actor: User, now: datetime) -> CheckIn:
     """Undo a wrong check-in: the row stays, marked undone; the attendee is expected again."""
     begin_write()

@@ -10,7 +10,8 @@ from trainhub import access
 from trainhub.checkin import bp, queries, scan, self_checkin, services
 from trainhub.checkin.serializers import result_to_dict
 from trainhub.errors import DomainError
-from trainhub.models import CheckIn, Registration, db
+from trainhub.extensions import db
+from trainhub.models import CheckIn, Registration
 from trainhub.tickets.services import qr_svg
 from trainhub.timeutil import iso, now
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from trainhub.models import Campaign, Certificate, Event, Organization, Registration, Unit, db
+from trainhub.extensions import db
+from trainhub.models import Campaign, Certificate, Event, Organization, Registration, Unit
 from trainhub.reports.services import unit_summary_rows
 from trainhub.timeutil import local_day_bounds, to_local
 

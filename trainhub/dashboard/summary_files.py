@@ -10,12 +10,15 @@ from fpdf.fonts import FontFace
 
 from trainhub.certificates.pdf import FAMILY, FontSubset, bold
 from trainhub.dashboard.labels import KIND_LABELS, MODE_LABELS
-from trainhub.models import AuditLog, Campaign, User, begin_write, db
+from trainhub.db import begin_write, use_case
+from trainhub.extensions import db
+from trainhub.models import AuditLog, Campaign, User
 from trainhub.timeutil import to_local
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@use_case
 def log(actor: User, campaign: Campaign, fmt: str, *, now: datetime) -> None:
     begin_write()
     db.session.add(AuditLog(actor_id=actor.id, action="dashboard.campaign_summary", object_type="campaign",

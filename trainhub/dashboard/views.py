@@ -10,7 +10,8 @@ from flask_login import current_user
 from trainhub.access import is_commission, organizer_event_clause
 from trainhub.dashboard import bp, figures, summary_files
 from trainhub.dashboard.labels import KIND_LABELS, MODE_LABELS
-from trainhub.models import Campaign, Event, db
+from trainhub.extensions import db
+from trainhub.models import Campaign, Event
 from trainhub.security import roles_required
 from trainhub.timeutil import now, parse_date
 

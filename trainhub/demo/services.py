@@ -8,17 +8,10 @@ from typing import Callable
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from trainhub.db import use_case
 from trainhub.demo import data
-from trainhub.models import (
-    Campaign,
-    CheckIn,
-    Event,
-    Organization,
-    Registration,
-    Unit,
-    User,
-    db,
-)
+from trainhub.extensions import db
+from trainhub.models import Campaign, CheckIn, Event, Organization, Registration, Unit, User
 from trainhub.organizations import uscc
 from trainhub.security import new_token
 from trainhub.timeutil import local_datetime, local_zone
@@ -122,6 +115,7 @@ def _register(event: Event, organizations: list[Organization], count: int, rng: 
                                    direction="in", method="scan", result="ok", device="demo", created_at=arrived))
 
 
+@use_case
 def seed_demo(*, now: datetime, progress: Callable[[str], None] = lambda step: None) -> dict:
     """Load the demo; a second run adds nothing. Returns how many events were created."""
     password_hash = generate_password_hash(data.DEMO_PASSWORD)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from trainhub.access import is_commission, organizer_event_clause
 from trainhub.errors import DomainError, Forbidden, ValidationError
-from trainhub.models import ACTIVE_STATUSES, EVENT_KINDS, EVENT_MODES, Event, Registration, db
+from trainhub.extensions import db
+from trainhub.models import ACTIVE_STATUSES, EVENT_KINDS, EVENT_MODES, Event, Registration
 from trainhub.timeutil import local_day_bounds, parse_date, parse_datetime
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -19,8 +19,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from trainhub.access import can_manage_event, is_commission
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.events.queries import lock_event
+from trainhub.extensions import db
 from trainhub.models import (
     ACTIVE_STATUSES,
     EVENT_KINDS,
@@ -30,9 +32,6 @@ from trainhub.models import (
     Registration,
     Unit,
     User,
-    begin_write,
-    db,
-    use_case,
 )
 from trainhub.security import new_token
 from trainhub.timeutil import parse_datetime

@@ -13,8 +13,9 @@ from trainhub.access import can_manage_event, can_see_online_url, is_commission,
 from trainhub.errors import ValidationError
 from trainhub.events import bp, queries, services
 from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, EventForm
+from trainhub.extensions import db
 from trainhub.forms import show_service_errors
-from trainhub.models import Campaign, Event, Unit, User, db
+from trainhub.models import Campaign, Event, Unit, User
 from trainhub.security import organizer_required
 from trainhub.timeutil import now, to_local
 

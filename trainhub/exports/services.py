@@ -19,8 +19,10 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from trainhub.access import organizer_event_clause
 from trainhub.certificates.attendance import attended_minutes, self_checkin_exists
+from trainhub.db import begin_write, use_case
 from trainhub.errors import ValidationError
-from trainhub.models import AuditLog, Campaign, Certificate, Event, Organization, Registration, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import AuditLog, Campaign, Certificate, Event, Organization, Registration, User
 from trainhub.templating import mask_phone
 from trainhub.timeutil import local_day_bounds, local_zone, parse_date, to_local
 
@@ -321,6 +323,7 @@ def stream_file(handle, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
         handle.close()
 
 
+@use_case
 def export_attendance(*, actor: User, fmt: str, now: datetime, event: Event | None = None,
                       filters: ExportFilters | None = None, full_phone: bool = False) -> tuple[Iterator[bytes], str, str]:
     """The use case: log who exported what (and whether full numbers), then the file as chunks.

@@ -33,7 +33,7 @@ def ready():
     what failed (the reason goes to the log, not to an anonymous caller)."""
     import logging
 
-    from trainhub.models.base import database_status
+    from trainhub.db import database_status
     from trainhub.ratelimit import redis_status
 
     answer, failed = {}, []

@@ -1,16 +1,6 @@
 """All models, re-exported: `from trainhub.models import Event, Registration`."""
 from trainhub.models.accounts import ROLES, ApiToken, AuditLog, MemberInvitation, RateLimitHit, User
-from trainhub.models.base import (
-    Base,
-    DirectStatement,
-    UTCDateTime,
-    autocommit_connection,
-    autocommit_engine,
-    begin_write,
-    db,
-    use_case,
-    utcnow,
-)
+from trainhub.models.base import Base, UTCDateTime, utcnow
 from trainhub.models.campaigns import (
     REPORT_STATUSES,
     Campaign,
@@ -42,3 +32,4 @@ from trainhub.models.registrations import (
 )
 
 __all__ = [name for name in dir() if not name.startswith("_")]
+

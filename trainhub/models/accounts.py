@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainhub.models.base import UTCDateTime, db, utcnow
+from trainhub.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from trainhub.models.organizations import Organization, Unit
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 ROLES = ("organizer", "trainer", "enterprise")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Base):
     __tablename__ = "users"
     __table_args__ = (
         sa.CheckConstraint("role in ('organizer', 'trainer', 'enterprise')", name="role_known"),
@@ -74,7 +74,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email} {self.role}>"
 
 
-class ApiToken(db.Model):
+class ApiToken(Base):
     """A bearer token for /api/v1; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
@@ -91,7 +91,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class MemberInvitation(db.Model):
+class MemberInvitation(Base):
     """A colleague invited by email link to join an organization (or a unit's organizer account)."""
 
     __tablename__ = "member_invitations"
@@ -109,7 +109,7 @@ class MemberInvitation(db.Model):
     organization: Mapped["Organization"] = relationship()
 
 
-class RateLimitHit(db.Model):
+class RateLimitHit(Base):
     """Fixed-window counters for rate limits when no Redis is configured."""
 
     __tablename__ = "rate_limit_hits"
@@ -119,7 +119,7 @@ class RateLimitHit(db.Model):
     count: Mapped[int] = mapped_column(default=0)
 
 
-class AuditLog(db.Model):
+class AuditLog(Base):
     """Who did what, when: exports, bulk downloads, full-phone views, undone check-ins."""
 
     __tablename__ = "audit_log"

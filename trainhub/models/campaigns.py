@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainhub.models.base import UTCDateTime, db, utcnow
+from trainhub.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from trainhub.models.events import Event
@@ -15,13 +15,13 @@ if TYPE_CHECKING:
 
 campaign_reporting_units = sa.Table(
     "campaign_reporting_units",
-    db.metadata,
+    Base.metadata,
     sa.Column("campaign_id", sa.ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("unit_id", sa.ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
-class Campaign(db.Model):
+class Campaign(Base):
     __tablename__ = "campaigns"
     __table_args__ = (
         sa.CheckConstraint("status in ('draft', 'published')", name="status_known"),
@@ -55,7 +55,7 @@ class StoredFileMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CampaignAttachment(StoredFileMixin, db.Model):
+class CampaignAttachment(StoredFileMixin, Base):
     __tablename__ = "campaign_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +67,7 @@ class CampaignAttachment(StoredFileMixin, db.Model):
 REPORT_STATUSES = ("draft", "submitted", "returned", "accepted")
 
 
-class CampaignReport(db.Model):
+class CampaignReport(Base):
     """A reporting unit's activity summary for a campaign. No row yet means `not_started`."""
 
     __tablename__ = "campaign_reports"
@@ -95,7 +95,7 @@ class CampaignReport(db.Model):
     )
 
 
-class ReportAttachment(StoredFileMixin, db.Model):
+class ReportAttachment(StoredFileMixin, Base):
     __tablename__ = "report_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,7 +104,7 @@ class ReportAttachment(StoredFileMixin, db.Model):
     report: Mapped[CampaignReport] = relationship(back_populates="attachments")
 
 
-class NewsItem(db.Model):
+class NewsItem(Base):
     """日常动态: a unit's short update during a campaign, public once the commission publishes it."""
 
     __tablename__ = "news_items"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainhub.models.base import UTCDateTime, db, utcnow
+from trainhub.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from trainhub.models.accounts import User
@@ -20,20 +20,20 @@ EVENT_STATUSES = ("draft", "published", "cancelled")
 
 event_trainers = sa.Table(
     "event_trainers",
-    db.metadata,
+    Base.metadata,
     sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 event_co_units = sa.Table(
     "event_co_units",
-    db.metadata,
+    Base.metadata,
     sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("unit_id", sa.ForeignKey("units.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
-class Event(db.Model):
+class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
         sa.CheckConstraint("kind in ('training', 'seminar', 'meeting')", name="kind_known"),
@@ -88,7 +88,7 @@ class Event(db.Model):
         return f"<Event {self.id} {self.title}>"
 
 
-class EventInvitation(db.Model):
+class EventInvitation(Base):
     """A district bureau invited an enterprise of its district to an event."""
 
     __tablename__ = "event_invitations"

@@ -7,12 +7,12 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trainhub.models.base import UTCDateTime, db, utcnow
+from trainhub.models.base import Base, UTCDateTime, utcnow
 
 OUTBOX_STATUSES = ("queued", "sent", "failed")
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         sa.CheckConstraint("status in ('queued', 'sent', 'failed')", name="status_known"),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainhub.models.base import UTCDateTime, db, utcnow
+from trainhub.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from trainhub.models.accounts import User
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 UNIT_KINDS = ("commission", "district_bureau", "institute", "technical_committee", "federation", "other")
 
 
-class Organization(db.Model):
+class Organization(Base):
     """An enterprise (or pilot unit, 试点单位) whose members register attendees."""
 
     __tablename__ = "organizations"
@@ -41,7 +41,7 @@ class Organization(db.Model):
         return f"<Organization {self.uscc} {self.name}>"
 
 
-class Unit(db.Model):
+class Unit(Base):
     """An organizing unit: the commission, a district bureau, the institute, a TC, the federation…"""
 
     __tablename__ = "units"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainhub.models.base import UTCDateTime, db, utcnow
+from trainhub.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from trainhub.models.accounts import User
@@ -19,7 +19,7 @@ REGISTRATION_STATUSES = ("pending", "confirmed", "waitlisted", "cancelled", "rej
 ACTIVE_STATUSES = ("pending", "confirmed", "waitlisted")
 
 
-class Registration(db.Model):
+class Registration(Base):
     __tablename__ = "registrations"
     __table_args__ = (
         sa.CheckConstraint(
@@ -70,7 +70,7 @@ class Registration(db.Model):
         return f"<Registration {self.id} {self.status}>"
 
 
-class RetiredTicket(db.Model):
+class RetiredTicket(Base):
     """A ticket token that no longer opens the door (cancelled, rejected, reissued), by its hash: the
     console can then say `cancelled` or `not_confirmed` instead of `invalid_token`, in one key lookup."""
 
@@ -96,7 +96,7 @@ CHECKIN_RESULTS = (
 )
 
 
-class CheckIn(db.Model):
+class CheckIn(Base):
     """Every scan, accepted or refused: the audit log of the door. Undone rows stay, marked."""
 
     __tablename__ = "checkins"
@@ -138,7 +138,7 @@ def new_verify_code() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Certificate(db.Model):
+class Certificate(Base):
     """参训证明: serial like TH-2021-000123 (printed, sequential); its QR code links to /verify/<verify_code>,
     a random code, so the links on certificates cannot be walked."""
 

@@ -1,6 +1,6 @@
 """Notifications: the outbox (every message a row in the change's own transaction) and its channels.
 
-notify.py — what features call; messages.py — the texts; channels.py — delivery (email, later SMS…);
+notify.py — what features call; messages.py — the texts; outbox.py — the rows (enqueue); channels.py — delivery (email, later SMS…);
 services.py — the worker's and the outbox page's use cases; reminders.py — `send-reminders` jobs.
 """
 from flask import Blueprint

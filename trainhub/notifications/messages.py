@@ -9,7 +9,9 @@ from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from trainhub.access import registration_sees_online_url
-from trainhub.notifications.notify import DEFAULT_LOCALE, attachment, enqueue
+from trainhub.calendar.ics import location, registration_invite
+from trainhub.extensions import db
+from trainhub.notifications.outbox import DEFAULT_LOCALE, attachment, enqueue
 from trainhub.templating import localtime
 from trainhub.tickets.services import ticket_caption, ticket_url
 
@@ -72,8 +74,6 @@ def _footer() -> str:
 
 
 def event_details(event, *, with_link: bool = False) -> list[tuple[str, str]]:
-    from trainhub.calendar.ics import location
-
     rows = [(_("活动"), event.title),
             (_("时间"), f"{localtime(event.starts_at, 'short')} – {localtime(event.ends_at, 'short')}")]
     place = location(event, with_link=with_link)
@@ -107,8 +107,6 @@ def registration_content(registration, change: str) -> Content:
 
 
 def registration_attachments(registration, change: str) -> list[dict]:
-    from trainhub.calendar.ics import registration_invite
-
     items = []
     if change in REQUEST_CHANGES and registration.status == "confirmed":
         items.append(attachment("invite.ics", "text/calendar", registration_invite(registration, "REQUEST"),
@@ -133,8 +131,6 @@ def registration_message(registration, change: str, *, kind: str | None = None, 
     if not registration.email:
         return None
     if registration.id is None:
-        from trainhub.models import db
-
         db.session.flush()
     with force_locale(locale):
         content = registration_content(registration, change)

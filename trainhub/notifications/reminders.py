@@ -12,7 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from trainhub.models import Event, OutboxMessage, Registration, begin_write, db
+from trainhub.db import begin_write, use_case, violated_constraint
+from trainhub.extensions import db
+from trainhub.models import Event, OutboxMessage, Registration
+from trainhub.notifications import messages
 
 REMINDER_LEAD = timedelta(days=1)
 
@@ -35,10 +38,9 @@ def reminder_key(registration: Registration) -> str:
     return f"event-reminder:{registration.id}:{int(registration.event.starts_at.timestamp())}"
 
 
+@use_case
 def send_event_reminders(now: datetime) -> int:
     """The day before: every confirmed attendee of a published event starting within 24 hours."""
-    from trainhub.notifications import messages
-
     begin_write()
     statement = (
         sa.select(Registration).join(Event, Event.id == Registration.event_id)
@@ -64,9 +66,11 @@ def send_event_reminders(now: datetime) -> int:
             sent += 1
     try:
         db.session.commit()
-    except IntegrityError:  # another run wrote the same keys first: they are sent by it
+    except IntegrityError as error:
         db.session.rollback()
-        return 0
+        if violated_constraint(error) != "uq_outbox_messages_dedupe_key":
+            raise
+        return 0  # another run wrote the same keys first: they are sent by it
     return sent
 
 

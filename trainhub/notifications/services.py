@@ -22,8 +22,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden
-from trainhub.models import Event, OutboxMessage, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import Event, OutboxMessage, User
 from trainhub.notifications.channels import DeliveryError, channel_class
 
 log = logging.getLogger("trainhub.mail")
@@ -53,6 +55,7 @@ class DeliveryReport:
         return self.sent + self.retrying + self.failed
 
 
+@use_case
 def claim_due(now: datetime, *, limit: int = BATCH_SIZE) -> list[OutboxMessage]:
     """Take up to `limit` due messages for this worker (committed), detached from the session."""
     begin_write()
@@ -75,6 +78,7 @@ def claim_due(now: datetime, *, limit: int = BATCH_SIZE) -> list[OutboxMessage]:
     return messages
 
 
+@use_case
 def _renew_lease(message_ids: list[int], *, now: datetime) -> None:
     """The rest of this worker's batch stays claimed for another LEASE from `now`."""
     begin_write()
@@ -84,6 +88,7 @@ def _renew_lease(message_ids: list[int], *, now: datetime) -> None:
     db.session.commit()
 
 
+@use_case
 def _record(message_id: int, *, now: datetime, error: str | None, max_attempts: int) -> str:
     begin_write()
     message = db.session.scalar(
@@ -198,6 +203,7 @@ def status_counts(user: User) -> dict[str, int]:
     return counts
 
 
+@use_case
 def retry_message(message_id: int, *, actor: User, now: datetime) -> OutboxMessage:
     """A failed message goes back to the queue, due now, with its attempts counted afresh."""
     if actor is None or not actor.is_organizer:
@@ -217,6 +223,7 @@ def retry_message(message_id: int, *, actor: User, now: datetime) -> OutboxMessa
     return message
 
 
+@use_case
 def retry_all_failed(*, actor: User, now: datetime) -> int:
     if actor is None or not actor.is_organizer:
         raise Forbidden()

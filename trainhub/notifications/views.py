@@ -6,7 +6,8 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from trainhub.errors import DomainError
-from trainhub.models import OUTBOX_STATUSES, db
+from trainhub.extensions import db
+from trainhub.models import OUTBOX_STATUSES
 from trainhub.notifications import bp, services
 from trainhub.security import roles_required
 from trainhub.timeutil import now

@@ -10,14 +10,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from trainhub import ratelimit
 from trainhub.access import district_of, is_commission, may_place_organization_in, organization_clause
+from trainhub.accounts import services as accounts
 from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
-from trainhub.errors import DomainError, Forbidden, ValidationError
-from trainhub.models import Organization, User, begin_write, db
-from trainhub.models.base import commit_keeping_loaded
+from trainhub.db import begin_write, commit, use_case
+from trainhub.errors import Conflict, DomainError, Forbidden, ValidationError
+from trainhub.extensions import db
+from trainhub.models import Organization, User
 from trainhub.organizations import uscc as uscc_rules
 
 TEXT_FIELDS = {
@@ -50,6 +51,10 @@ def uscc_message(code: str) -> str | None:
 
 def uscc_taken_error() -> DomainError:
     return DomainError("uscc_taken", _l("该统一社会信用代码已经注册过。"), 409)
+
+
+# Constraint → the refusal its violation means: a race that the checks before the commit could not see.
+CONFLICTS = {"uq_organizations_uscc": uscc_taken_error, **accounts.CONFLICTS}
 
 
 def clean_organization_fields(data: dict, *, required: tuple[str, ...] = (), partial: bool = False) -> dict:
@@ -110,21 +115,10 @@ def _uscc_exists(code: str, *, exclude_id: int | None = None) -> bool:
     return db.session.scalar(statement) is not None
 
 
-def commit_or_conflict() -> None:
+def _commit() -> None:
     """Commit; a unique-constraint race (same code or email at once) becomes the usual 409. The objects keep
-    their values: sign-up and invitations answer from them after the commit."""
-    try:
-        commit_keeping_loaded()
-    except IntegrityError as exc:
-        db.session.rollback()
-        text = str(exc.orig).lower()
-        if "uscc" in text:
-            raise uscc_taken_error() from None
-        if "email" in text:
-            from trainhub.accounts.services import email_taken_error
-
-            raise email_taken_error() from None
-        raise DomainError("conflict", _l("与当前状态冲突。"), 409) from None
+    their values: sign-up answers from them after the commit."""
+    commit(keep_loaded=True, conflicts=CONFLICTS, otherwise=Conflict)
 
 
 def _require_organizer(actor: User | None) -> None:
@@ -156,10 +150,9 @@ def sign_up_enterprise(*, name: str, uscc: str, district: str, industry: str, co
                         pilot_unit_requested=pilot_unit_requested, password=password, locale=locale, now=now)
 
 
+@use_case
 def _sign_up(*, name, uscc, district, industry, contact_name, contact_phone, contact_email, pilot_unit_requested,
              password, locale, now) -> User:
-    from trainhub.accounts import services as accounts
-
     begin_write()
     data = {"name": name, "uscc": uscc, "district": district, "industry": industry, "contact_name": contact_name,
             "contact_phone": contact_phone, "contact_email": contact_email}
@@ -186,10 +179,11 @@ def _sign_up(*, name, uscc, district, industry, contact_name, contact_phone, con
                   role="enterprise", organization=organization, password_hash=accounts.hash_password(password),
                   locale=locale, created_at=now, last_login_at=now)
     db.session.add_all([organization, member])
-    commit_or_conflict()
+    _commit()
     return member
 
 
+@use_case
 def create_organization(data: dict, *, actor: User | None, now: datetime) -> Organization:
     """An organizer registers an enterprise; `is_pilot_unit` given here is in force at once."""
     _require_organizer(actor)
@@ -206,7 +200,7 @@ def create_organization(data: dict, *, actor: User | None, now: datetime) -> Org
     requested = cleaned.pop("pilot_unit_requested", flag)
     organization = Organization(**cleaned, is_pilot_unit=flag, pilot_unit_requested=requested, created_at=now)
     db.session.add(organization)
-    commit_or_conflict()
+    _commit()
     return organization
 
 
@@ -214,6 +208,7 @@ def _locked(organization: Organization) -> Organization:
     return db.session.scalars(sa.select(Organization).where(Organization.id == organization.id).with_for_update()).one()
 
 
+@use_case
 def update_organization(organization: Organization, data: dict, *, actor: User | None) -> Organization:
     """An organizer edits an enterprise: any field, the pilot flag in force, active or not."""
     _require_organizer(actor)
@@ -230,7 +225,7 @@ def update_organization(organization: Organization, data: dict, *, actor: User |
         raise uscc_taken_error()
     for field, value in cleaned.items():
         setattr(organization, field, value)
-    commit_or_conflict()
+    _commit()
     return organization
 
 

@@ -10,7 +10,7 @@ from trainhub.access import load_organization
 from trainhub.accounts import services as account_services
 from trainhub.accounts.forms import EmptyForm, show_errors
 from trainhub.errors import DomainError, ValidationError
-from trainhub.models import db
+from trainhub.extensions import db
 from trainhub.organizations import bp, services
 from trainhub.organizations.forms import MemberForm
 from trainhub.security import organizer_required, roles_required

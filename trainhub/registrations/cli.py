@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 
 from trainhub.errors import DomainError
-from trainhub.models import Event, Organization, db
+from trainhub.extensions import db
+from trainhub.models import Event, Organization
 from trainhub.registrations import services
 from trainhub.timeutil import now
 

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from trainhub.models import Certificate, Registration, db
+from trainhub.extensions import db
+from trainhub.models import Certificate, Registration
 from trainhub.registrations.services import waitlist_positions
 from trainhub.timeutil import iso
 

@@ -25,9 +25,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
+from trainhub.db import begin_write, use_case, violated_constraint
 from trainhub.errors import DomainError, ValidationError
 from trainhub.events.queries import lock_event, window_state  # the window has one rule; views use it from here
-from trainhub.models import ACTIVE_STATUSES, Event, Organization, Registration, begin_write, db, use_case
+from trainhub.extensions import db
+from trainhub.models import ACTIVE_STATUSES, Event, Organization, Registration
 from trainhub.notifications import notify
 from trainhub.security import new_token
 
@@ -291,9 +293,11 @@ def register_attendees(event: Event, organization: Organization, attendees: list
             notify.registration_changed(registration, registration.status)
         answer = present(created) if present is not None else created
         db.session.commit()
-    except IntegrityError:
-        # The partial unique index (event_id, phone) backs the duplicate check.
+    except IntegrityError as error:
         db.session.rollback()
+        if violated_constraint(error) != "uq_registrations_event_phone_active":
+            raise
+        # The partial unique index (event_id, phone) backs the duplicate check.
         raise _duplicate_phone_error(phones) from None
     return answer
 
@@ -321,6 +325,7 @@ def _insert_rows(event, organization, rows, counts, *, actor, locale, now) -> li
     return created
 
 
+@use_case
 def promote_waitlist(event: Event, *, now: datetime, commit: bool = False) -> list[Registration]:
     """Fill free seats from the waitlist: repeatedly the FIRST waitlisted attendee (by id) for whom
     the rules hold gets the seat, a ticket and a "promoted" message.

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from trainhub import access
 from trainhub.errors import DomainError, ValidationError
-from trainhub.models import Event, Organization, Registration, db
+from trainhub.extensions import db
+from trainhub.models import Event, Organization, Registration
 from trainhub.registrations import bp, services
 from trainhub.registrations.forms import ActionForm, FilterForm, RegisterForm, RejectForm
 from trainhub.security import roles_required, safe_next

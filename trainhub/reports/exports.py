@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import send_file
 from flask_babel import gettext as _
 
+from trainhub.db import use_case
 from trainhub.exports.services import neutralize
 from trainhub.reports import services
 from trainhub.reports.files import stored_path
@@ -18,9 +19,12 @@ def _require_commission(actor) -> None:
     services._require_reviewer(actor)
 
 
+@use_case
 def _audit(actor, action: str, campaign, now: datetime) -> None:
     """Bulk downloads are logged (who, what, when) before the file is built."""
-    from trainhub.models import AuditLog, begin_write, db
+    from trainhub.db import begin_write
+    from trainhub.extensions import db
+    from trainhub.models import AuditLog
 
     begin_write()
     db.session.add(AuditLog(actor_id=actor.id, action=action, object_type="campaign", object_id=campaign.id,

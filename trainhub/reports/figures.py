@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from trainhub.models import Certificate, CheckIn, Event, Registration, db
+from trainhub.extensions import db
+from trainhub.models import Certificate, CheckIn, Event, Registration
 
 FIGURE_KEYS = ("events", "enterprises", "attendees_registered", "attendees_checked_in", "certificates")
 

@@ -10,8 +10,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission
+from trainhub.db import begin_write, use_case
 from trainhub.errors import Forbidden, NotFound, ValidationError
-from trainhub.models import Campaign, NewsItem, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import Campaign, NewsItem, User
 from trainhub.reports.services import is_reporting_unit
 
 PHOTO_TYPES = {"jpg", "png"}
@@ -42,6 +44,7 @@ def published_news(campaign: Campaign, limit: int | None = None) -> list[NewsIte
     return list(db.session.scalars(query))
 
 
+@use_case
 def post_news(campaign: Campaign, data: dict, photo=None, *, actor: User, now: datetime) -> NewsItem:
     """{title, body} and an optional photo (jpg/png). Pending until published; the commission's is published."""
     if not can_post(campaign, actor):
@@ -91,6 +94,7 @@ def can_see(item: NewsItem, actor: User | None) -> bool:
     return is_commission(actor) or actor.unit_id == item.unit_id
 
 
+@use_case
 def publish(news_id: int, *, actor: User, now: datetime) -> NewsItem:
     """The commission publishes a unit's news item (publishing twice changes nothing)."""
     if not is_commission(actor):

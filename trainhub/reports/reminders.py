@@ -8,11 +8,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from trainhub.models import Campaign, CampaignReport, begin_write, db
+from trainhub.db import begin_write, use_case, violated_constraint
+from trainhub.extensions import db
+from trainhub.models import Campaign, CampaignReport
 from trainhub.reports.services import UNSUBMITTED, email_unit_organizers
 from trainhub.timeutil import to_local
 
 
+@use_case
 def send_report_reminders(now: datetime) -> int:
     """Email the organizers of units whose reports are not submitted, 3 days and 1 day before the due
     time. Each (campaign, unit, organizer, stage) is sent at most once (outbox dedupe_key). Returns the count."""
@@ -48,7 +51,9 @@ def send_report_reminders(now: datetime) -> int:
             )
     try:
         db.session.commit()
-    except IntegrityError:  # a concurrent run queued the same keys first: they are sent by it
+    except IntegrityError as error:
         db.session.rollback()
-        return 0
+        if violated_constraint(error) != "uq_outbox_messages_dedupe_key":
+            raise
+        return 0  # a concurrent run queued the same keys first: they are sent by it
     return sent

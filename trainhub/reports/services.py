@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from trainhub.access import is_commission
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, NotFound, ValidationError
+from trainhub.extensions import db
 from trainhub.models import (
     Campaign,
     CampaignReport,
@@ -21,9 +23,7 @@ from trainhub.models import (
     ReportAttachment,
     Unit,
     User,
-    begin_write,
     campaign_reporting_units,
-    db,
 )
 from trainhub.notifications import notify
 from trainhub.reports.figures import FIGURE_KEYS, live_figures, live_figures_for_units  # noqa: F401
@@ -260,6 +260,7 @@ def _editable_report(campaign: Campaign, unit: Unit, now: datetime) -> CampaignR
     return report
 
 
+@use_case
 def save_draft(campaign: Campaign, unit: Unit, data: dict, *, actor: User, now: datetime) -> ReportView:
     """Save {summary, outcomes} (either may be empty). A returned report stays `returned` until resubmitted."""
     _require_author(unit, actor)
@@ -273,6 +274,7 @@ def save_draft(campaign: Campaign, unit: Unit, data: dict, *, actor: User, now: 
     return report_for(campaign, unit, now=now)
 
 
+@use_case
 def submit(campaign: Campaign, unit: Unit, data: dict | None = None, *, actor: User, now: datetime) -> ReportView:
     """Submit (optionally saving {summary, outcomes} first): a blank summary is 422; figures freeze;
     `late` is fixed now (after the due time)."""
@@ -283,7 +285,6 @@ def submit(campaign: Campaign, unit: Unit, data: dict | None = None, *, actor: U
     for key, value in values.items():
         setattr(report, key, value)
     if not (report.summary or "").strip():
-        db.session.rollback()
         raise ValidationError({"summary": [_l("提交前请填写活动基本情况。")]}, code="summary_required")
     report.frozen_figures = live_figures(campaign.id, unit.id)
     report.status = "submitted"
@@ -302,6 +303,7 @@ def _submitted_report(campaign: Campaign, unit: Unit) -> CampaignReport:
     return report
 
 
+@use_case
 def return_report(campaign: Campaign, unit: Unit, comment: str | None = None, *, actor: User, now: datetime) -> ReportView:
     """The commission returns a submitted report with a comment: editable again, figures live, the unit emailed."""
     _require_reviewer(actor)
@@ -323,6 +325,7 @@ def return_report(campaign: Campaign, unit: Unit, comment: str | None = None, *,
     return report_for(campaign, unit, now=now)
 
 
+@use_case
 def accept(campaign: Campaign, unit: Unit, *, actor: User, now: datetime) -> ReportView:
     _require_reviewer(actor)
     begin_write()
@@ -333,6 +336,7 @@ def accept(campaign: Campaign, unit: Unit, *, actor: User, now: datetime) -> Rep
     return report_for(campaign, unit, now=now)
 
 
+@use_case
 def add_attachment(campaign: Campaign, unit: Unit, file_storage, *, actor: User, now: datetime) -> ReportAttachment:
     """A photo, the scanned paper copy… (pdf, jpg, png, docx, xlsx, zip; size-checked: 413 / type: 422)."""
     from flask import current_app
@@ -360,6 +364,7 @@ def add_attachment(campaign: Campaign, unit: Unit, file_storage, *, actor: User,
     return attachment
 
 
+@use_case
 def delete_attachment(campaign: Campaign, unit: Unit, attachment_id: int, *, actor: User, now: datetime) -> None:
     _require_author(unit, actor)
     begin_write()

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from trainhub.access import is_commission
 from trainhub.errors import DomainError
-from trainhub.models import Campaign, campaign_reporting_units, db
+from trainhub.extensions import db
+from trainhub.models import Campaign, campaign_reporting_units
 from trainhub.reports import bp, news, services
 from trainhub.reports.forms import AttachmentForm, NewsForm, ReportForm, ReturnForm
 from trainhub.security import roles_required

@@ -22,8 +22,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError
-from trainhub.models import AuditLog, Registration, RetiredTicket, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import AuditLog, Registration, RetiredTicket
 from trainhub.security import hash_token, new_token
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -89,6 +91,7 @@ def _remember_retired_token(target: Registration, value, oldvalue, _initiator):
             session.add(RetiredTicket(token_hash=hash_token(oldvalue), registration_id=target.id))
 
 
+@use_case
 def reissue_ticket(registration: Registration, *, actor, now: datetime) -> Registration:
     """A new token for a confirmed registration; the old QR code stops working at once."""
     begin_write()

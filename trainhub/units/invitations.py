@@ -9,8 +9,10 @@ from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from trainhub.access import can_manage_event, is_commission, organization_clause
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
-from trainhub.models import Event, EventInvitation, Organization, Registration, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import Event, EventInvitation, Organization, Registration, User
 from trainhub.notifications import notify
 
 
@@ -39,6 +41,7 @@ def _require_inviter(event: Event, actor: User) -> None:
         raise Forbidden(_l("只有主办单位可以邀请企业参加该活动。"), code="invite_not_allowed")
 
 
+@use_case
 def invite_organizations(event: Event, organization_ids, *, actor: User, now: datetime) -> int:
     """Invite enterprises to an event by email (a registration link). Returns how many were newly invited.
 

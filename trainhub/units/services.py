@@ -8,8 +8,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission
+from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
-from trainhub.models import UNIT_KINDS, Unit, User, begin_write, db
+from trainhub.extensions import db
+from trainhub.models import UNIT_KINDS, Unit, User
 
 KIND_LABELS = {
     "commission": _l("市场监管委"),
@@ -46,6 +48,7 @@ def _name_taken(name: str, exclude_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
+@use_case
 def create_unit(values: dict, *, actor: User) -> Unit:
     """Commission only: a new organizing unit {name, kind, district} (values as UnitSchema loads them)."""
     _require_commission(actor)
@@ -59,6 +62,7 @@ def create_unit(values: dict, *, actor: User) -> Unit:
     return unit
 
 
+@use_case
 def update_unit(unit_id: int, values: dict, *, actor: User) -> Unit:
     """Commission only: change what `values` holds (UnitSchema, partial) of a unit."""
     _require_commission(actor)

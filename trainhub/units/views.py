@@ -10,11 +10,11 @@ from flask_login import current_user
 
 from trainhub.access import is_commission, load_event
 from trainhub.errors import DomainError
-from trainhub.models import User, db
+from trainhub.extensions import db
+from trainhub.models import User
 from trainhub.security import roles_required
 from trainhub.timeutil import now
-from trainhub.units import bp, services
-from trainhub.units import invitations as invites
+from trainhub.units import bp, invitations as invites, services
 from trainhub.units.forms import UnitForm
 
 
