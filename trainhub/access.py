@@ -15,6 +15,10 @@ Scope rules (API.md "Organizing units"):
   registrations, and administering an enterprise (pilot flag, members, disabling) is the platform's
   or its district's business. Outside the scope is 404.
 Pattern in a view: `event = load_event(event_id, user, need="manage")` → 404 / 403 / the event.
+Every loader here raises the same errors (trainhub.errors): `NotFound` for what is unknown *or not
+yours*, `Forbidden` for what the actor may see but never change; 401 without a signed-in user. The
+objects that belong to a loaded parent (a registration or a check-in of an event, an attachment of a
+campaign) are loaded here too, so "of another event" is a 404 in one place.
 """
 from __future__ import annotations
 
@@ -23,7 +27,19 @@ from typing import Literal
 import sqlalchemy as sa
 from flask import abort
 
-from trainhub.models import Event, Organization, Registration, User, db, event_co_units, event_trainers
+from trainhub.errors import Forbidden, NotFound
+from trainhub.models import (
+    Campaign,
+    CampaignAttachment,
+    CheckIn,
+    Event,
+    Organization,
+    Registration,
+    User,
+    db,
+    event_co_units,
+    event_trainers,
+)
 
 Need = Literal["view", "manage", "checkin", "public"]
 
@@ -95,22 +111,22 @@ def load_event(event_id: int, user: User | None, need: Need = "view") -> Event:
     """
     event = db.session.get(Event, event_id)
     if event is None:
-        abort(404)
+        raise NotFound()
     if need == "public":
         if event.status != "draft":
             return event
         if can_read_event_admin(user, event) or is_event_trainer(user, event):
             return event
-        abort(404)
+        raise NotFound()
     readable = can_read_event_admin(user, event) or is_event_trainer(user, event)
     if not readable:
         if user is not None and user.is_authenticated and user.is_enterprise:
-            abort(403 if event.status != "draft" else 404)
-        abort(404)
+            raise Forbidden() if event.status != "draft" else NotFound()
+        raise NotFound()
     if need == "manage" and not can_manage_event(user, event):
-        abort(403)
+        raise Forbidden()
     if need == "checkin" and not can_check_in(user, event):
-        abort(403)
+        raise Forbidden()
     return event
 
 
@@ -136,17 +152,17 @@ def load_registration(registration_id: int, user: User | None, need: Literal["vi
         abort(401)
     registration = db.session.get(Registration, registration_id)
     if registration is None:
-        abort(404)
+        raise NotFound()
     event = registration.event
     if user.is_enterprise:
         if registration.organization_id != user.organization_id:
-            abort(404)
+            raise NotFound()
         return registration
     readable = can_read_event_admin(user, event) or is_event_trainer(user, event)
     if not readable:
-        abort(404)
+        raise NotFound()
     if need == "manage" and not can_manage_event(user, event):
-        abort(403)
+        raise Forbidden()
     return registration
 
 
@@ -176,7 +192,7 @@ def load_user(user_id: int, actor: User) -> User:
     user = db.session.scalar(sa.select(User).where(User.id == user_id, user_clause(actor))) \
         if actor is not None and actor.is_authenticated else None
     if user is None:
-        abort(404)
+        raise NotFound()
     return user
 
 
@@ -208,14 +224,14 @@ def load_organization(organization_id: int, actor: User) -> Organization:
     if actor is None or not actor.is_authenticated:
         abort(401)
     if actor.is_trainer:
-        abort(403)
+        raise Forbidden()
     if actor.is_enterprise:
         clause = Organization.id == actor.organization_id
     else:
         clause = organization_clause(actor)
     organization = db.session.scalar(sa.select(Organization).where(Organization.id == organization_id, clause))
     if organization is None:
-        abort(404)
+        raise NotFound()
     return organization
 
 
@@ -223,3 +239,46 @@ def may_place_organization_in(actor: User | None, district: str) -> bool:
     """Whether an organizer may register (or move) an enterprise into this district: the commission any,
     a district bureau its own — what it writes stays in its scope."""
     return is_commission(actor) or (actor is not None and district_of(actor) == district)
+
+
+# -- campaigns ----------------------------------------------------------------------------------------
+
+def can_read_campaign(campaign: Campaign, user: User | None) -> bool:
+    """Published campaigns are public; drafts are seen by organizers only."""
+    if campaign.status == "published":
+        return True
+    return bool(user is not None and user.is_authenticated and user.is_organizer)
+
+
+def load_campaign(campaign_id: int, user: User | None) -> Campaign:
+    """The campaign, or 404 (unknown, or a draft for anyone but organizers)."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or not can_read_campaign(campaign, user):
+        raise NotFound()
+    return campaign
+
+
+# -- what belongs to an object already loaded (and authorised) ---------------------------------------
+
+def load_campaign_attachment(campaign: Campaign, attachment_id: int) -> CampaignAttachment:
+    """An attachment of this campaign; another campaign's (or none) is 404."""
+    item = db.session.get(CampaignAttachment, attachment_id)
+    if item is None or item.campaign_id != campaign.id:
+        raise NotFound()
+    return item
+
+
+def load_event_registration(event: Event, registration_id: int) -> Registration:
+    """A registration of this event; another event's (or none) is 404."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise NotFound()
+    return registration
+
+
+def load_event_checkin(event: Event, checkin_id: int) -> CheckIn:
+    """A check-in row of this event; another event's (or none) is 404."""
+    row = db.session.scalar(sa.select(CheckIn).where(CheckIn.id == checkin_id, CheckIn.event_id == event.id))
+    if row is None:
+        raise NotFound()
+    return row

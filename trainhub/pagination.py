@@ -51,6 +51,12 @@ def paginate(statement: sa.Select, page: int = 1, per_page: int = DEFAULT_PER_PA
     return Page(items, page, per_page, total)
 
 
+def page_number(args) -> int:
+    """A page's `?page=` (request.args): a positive integer, else the first page."""
+    raw = str(args.get("page") or "1").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
 def like_pattern(text: str) -> str:
     """`%text%` for `column.ilike(pattern, escape="\\")`, with the user's % _ and \\ taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import functools
-import math
 
-import sqlalchemy as sa
 from flask import abort, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from trainhub import pagination
 from trainhub.errors import ValidationError
 from trainhub.inputs import read_json_object
-from trainhub.models import db
-
-MAX_PER_PAGE = 500
+from trainhub.pagination import MAX_PER_PAGE, Page
 
 
 def json_body() -> dict:
@@ -64,20 +61,19 @@ def page_args() -> tuple[int, int]:
     return as_int("page", 1), min(as_int("per_page", 50), MAX_PER_PAGE)
 
 
-def paginate(statement, serialize, *, scalars: bool = True):
-    """`{"items", "page", "pages", "total"}` for a select; counts with one extra query."""
+def paginate(statement, serialize=None, *, many=None, scalars: bool = True):
+    """`{"items", "page", "pages", "total"}` for a select (trainhub.pagination: a count and a page query).
+
+    `serialize` converts one item; `many` the whole page at once (a serializer that loads relations once).
+    """
     page, per_page = page_args()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
-    rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page))
-    items = rows.scalars().all() if scalars else rows.all()
-    return jsonify(
-        {
-            "items": [serialize(item) for item in items],
-            "page": page,
-            "pages": max(1, math.ceil(total / per_page)) if total else 1,
-            "total": total,
-        }
-    )
+    return page_json(pagination.paginate(statement, page, per_page, scalars=scalars), serialize, many=many)
+
+
+def page_json(page: Page, serialize=None, *, many=None):
+    """The API list shape (API.md "Lists") of a page already read."""
+    items = many(page.items) if many is not None else [serialize(item) for item in page.items]
+    return jsonify({"items": items, "page": page.page, "pages": page.pages, "total": page.total})
 
 
 def created(payload: dict):

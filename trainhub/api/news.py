@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import request, send_file, url_for
 from flask_login import current_user
 
+from trainhub.access import load_campaign
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, created, json_body, paginate
-from trainhub.campaigns import services as campaign_rules
 from trainhub.errors import NotFound
 from trainhub.reports import news, services
 from trainhub.reports.files import stored_path
@@ -25,9 +25,7 @@ def news_json(item) -> dict:
 @bp.get("/campaigns/<int:campaign_id>/news")
 def campaign_news(campaign_id: int):
     """A campaign's news (日常动态), newest first: published ones (organizers also see pending ones in scope)."""
-    campaign = services.load_campaign(campaign_id)
-    if not campaign_rules.can_read(campaign, current_user):
-        raise NotFound()  # an unpublished campaign is not public yet
+    campaign = load_campaign(campaign_id, current_user)  # an unpublished campaign is not public yet: 404
     return paginate(news.news_query(campaign, current_user), news_json)
 
 

@@ -1,7 +1,6 @@
 """Event pages: thin. Load (404) → authorise (403) → one service call → respond."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +11,11 @@ from trainhub.errors import ValidationError
 from trainhub.events import bp, queries, services
 from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, EventForm
 from trainhub.forms import show_service_errors
-from trainhub.models import Campaign, Event, Unit, User, db
+from trainhub.accounts import queries as account_queries
+from trainhub.campaigns import queries as campaign_queries
+from trainhub.models import Event
+from trainhub.pagination import page_number, paginate
+from trainhub.units import queries as unit_queries
 from trainhub.security import organizer_required
 from trainhub.timeutil import now, to_local
 
@@ -34,18 +37,16 @@ def catalogue():
     except ValidationError:
         flash(_("筛选条件有误，已忽略。"), "warning")
         filters = {}
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = page_number(request.args)
     moment = now()
     statement = queries.catalogue_query(filters, now=moment)
-    events, total, pages = queries.page_of(statement, page, CATALOGUE_PER_PAGE)
+    listing = paginate(statement, page, CATALOGUE_PER_PAGE)
+    events = listing.items
     counts = queries.registration_counts(e.id for e in events)
-    campaigns = db.session.scalars(
-        sa.select(Campaign).where(Campaign.status == "published").order_by(Campaign.starts_on.desc())
-    ).all()
     return render_template(
-        "events/catalogue.html", events=events, counts=counts, total=total, page=page, pages=pages,
-        filters=filters, past=bool(filters.get("past")), campaigns=campaigns, topics=queries.topics(),
+        "events/catalogue.html", events=events, counts=counts, total=listing.total, page=page, pages=listing.pages,
+        filters=filters, past=bool(filters.get("past")), campaigns=campaign_queries.published_campaigns(),
+        topics=queries.topics(),
         window_state=queries.window_state, now=moment, **_labels(),
     )
 
@@ -74,18 +75,18 @@ def manage_list():
         filters["q"] = request.args["q"].strip()[:100]
     statement = queries.catalogue_query(filters, now=now(), user=current_user)
     statement = statement.order_by(None).order_by(Event.starts_at.desc(), Event.id.desc())
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
-    events, total, pages = queries.page_of(statement, page, 30)
+    page = page_number(request.args)
+    listing = paginate(statement, page, 30)
+    events = listing.items
     counts = queries.registration_counts(e.id for e in events)
-    return render_template("events/manage_list.html", events=events, counts=counts, total=total, page=page,
-                           pages=pages, status=filters["status"], **_labels())
+    return render_template("events/manage_list.html", events=events, counts=counts, total=listing.total, page=page,
+                           pages=listing.pages, status=filters["status"], **_labels())
 
 
 def _form_choices(form: EventForm) -> None:
-    trainers = db.session.scalars(sa.select(User).where(User.role == "trainer").order_by(User.name)).all()
-    units = db.session.scalars(sa.select(Unit).order_by(Unit.id)).all()
-    campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc())).all()
+    trainers = account_queries.trainers()
+    units = unit_queries.list_units()
+    campaigns = campaign_queries.all_campaigns()
     form.trainer_ids.choices = [SelectChoice(str(t.id), t.name) for t in trainers]
     form.co_unit_ids.choices = [SelectChoice(str(u.id), u.name) for u in units]
     host_units = units if is_commission(current_user) else [u for u in units if u.id == current_user.unit_id]

@@ -25,10 +25,6 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
-def list_units() -> list[Unit]:
-    return list(db.session.scalars(sa.select(Unit).order_by(Unit.id)))
-
-
 def _require_commission(actor: User) -> None:
     if not is_commission(actor):
         raise Forbidden(_l("只有市场监管委的组织者可以管理单位。"), code="commission_only")
