@@ -7,9 +7,8 @@ from flask_login import current_user
 from trainhub.access import load_event
 from trainhub.api import bp
 from trainhub.api._helpers import api_login_required, api_roles, json_body
-from trainhub.certificates import services
+from trainhub.certificates import queries, services
 from trainhub.certificates.views import pdf_response, zip_response
-from trainhub.models import db
 from trainhub.timeutil import iso, now
 
 
@@ -43,7 +42,7 @@ def issue_event_certificates(event_id: int):
 def list_event_certificates(event_id: int):
     """The certificates of an event (revoked ones too)."""
     event = load_event(event_id, current_user, need="view")
-    items = db.session.scalars(services.certificates_query(event=event, live_only=False))
+    items = queries.event_certificates(event)
     return jsonify({"items": [_certificate_json(c) for c in items]})
 
 

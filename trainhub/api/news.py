@@ -8,7 +8,7 @@ from trainhub.access import load_campaign
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, created, json_body, paginate
 from trainhub.errors import NotFound
-from trainhub.reports import news, services
+from trainhub.reports import news, queries, services
 from trainhub.reports.files import stored_path
 from trainhub.timeutil import iso, now
 
@@ -26,7 +26,7 @@ def news_json(item) -> dict:
 def campaign_news(campaign_id: int):
     """A campaign's news (日常动态), newest first: published ones (organizers also see pending ones in scope)."""
     campaign = load_campaign(campaign_id, current_user)  # an unpublished campaign is not public yet: 404
-    return paginate(news.news_query(campaign, current_user), news_json)
+    return paginate(queries.news_query(campaign, current_user), news_json)
 
 
 @bp.post("/campaigns/<int:campaign_id>/news")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from trainhub.access import load_event
 from trainhub.certificates.attendance import attended_minutes, minutes_until_end, self_checkin_exists
 from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
+from trainhub.certificates.queries import certificates_query
 from trainhub.errors import DomainError, NotFound, ValidationError
 from trainhub.models import AuditLog, Certificate, Event, Registration, User, begin_write, db
 from trainhub.timeutil import to_local
@@ -335,22 +336,6 @@ def verification(certificate: Certificate) -> dict:
         "issued_at": iso(certificate.issued_at),
         "revoked_at": iso(certificate.revoked_at),
     }
-
-
-def certificates_query(*, event: Event | None = None, organization_id: int | None = None, live_only: bool = True):
-    statement = (
-        sa.select(Certificate).join(Certificate.registration)
-        .options(selectinload(Certificate.registration).selectinload(Registration.organization),
-                 selectinload(Certificate.registration).selectinload(Registration.event).selectinload(Event.host_unit))
-        .order_by(Certificate.serial)
-    )
-    if event is not None:
-        statement = statement.where(Registration.event_id == event.id)
-    if organization_id is not None:
-        statement = statement.where(Registration.organization_id == organization_id)
-    if live_only:
-        statement = statement.where(Certificate.revoked_at.is_(None))
-    return statement
 
 
 def log_download(actor: User, action: str, *, object_type: str | None, object_id: int | None,

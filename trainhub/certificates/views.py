@@ -6,10 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from trainhub.access import load_event
-from trainhub.certificates import bp, services
+from trainhub.certificates import bp, queries, services
 from trainhub.certificates.services import SKIP_REASONS
 from trainhub.errors import streamed
-from trainhub.models import db
 from trainhub.security import roles_required
 from trainhub.timeutil import now
 
@@ -31,7 +30,7 @@ def zip_response(items, filename: str) -> Response:
 def event_admin(event_id: int):
     event = load_event(event_id, current_user, need="view")
     rows = services.candidates(event)
-    history = list(db.session.scalars(services.certificates_query(event=event, live_only=False)))
+    history = queries.event_certificates(event)
     from trainhub.access import can_manage_event
 
     return render_template("certificates/event_admin.html", event=event, rows=rows, history=history,

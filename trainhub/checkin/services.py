@@ -46,6 +46,7 @@ from trainhub.models import (
     db,
     event_trainers,
 )
+from trainhub.pagination import contains
 from trainhub.security import (
     RememberedTrainer,
     StaleBearer,
@@ -706,8 +707,7 @@ def search_attendees(event: Event, q: str, limit: int = 20) -> list[Registration
     q = (q or "").strip()
     if not q:
         return []
-    like = f"%{q.replace('%', '').replace('_', '')}%"
-    conditions = [Registration.name.ilike(like), Organization.name.ilike(like)]
+    conditions = [contains(Registration.name, q), contains(Organization.name, q)]
     if q.isdigit() and len(q) <= 4:
         conditions.append(Registration.phone.like(f"%{q}"))
     return list(db.session.scalars(

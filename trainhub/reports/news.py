@@ -23,25 +23,6 @@ def can_post(campaign: Campaign, actor: User | None) -> bool:
     return is_commission(actor) or is_reporting_unit(campaign, actor.unit_id)
 
 
-def news_query(campaign: Campaign, actor: User | None = None):
-    """Published items for everyone; the commission also sees pending ones, a unit its own pending ones."""
-    query = sa.select(NewsItem).where(NewsItem.campaign_id == campaign.id).options(sa.orm.selectinload(NewsItem.unit))
-    published = NewsItem.status == "published"
-    if actor is not None and actor.is_authenticated and actor.is_organizer:
-        if not is_commission(actor):
-            query = query.where(sa.or_(published, NewsItem.unit_id == actor.unit_id))
-    else:
-        query = query.where(published)
-    return query.order_by(sa.func.coalesce(NewsItem.published_at, NewsItem.created_at).desc(), NewsItem.id.desc())
-
-
-def published_news(campaign: Campaign, limit: int | None = None) -> list[NewsItem]:
-    query = news_query(campaign)
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
-
-
 def post_news(campaign: Campaign, data: dict, photo=None, *, actor: User, now: datetime) -> NewsItem:
     """{title, body} and an optional photo (jpg/png). Pending until published; the commission's is published."""
     if not can_post(campaign, actor):

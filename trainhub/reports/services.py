@@ -212,15 +212,6 @@ def unit_events(campaign: Campaign, unit: Unit) -> list:
     ))
 
 
-def campaigns_reported_by(unit_id: int | None) -> list[Campaign]:
-    if unit_id is None:
-        return []
-    return list(db.session.scalars(
-        sa.select(Campaign).join(campaign_reporting_units, campaign_reporting_units.c.campaign_id == Campaign.id)
-        .where(campaign_reporting_units.c.unit_id == unit_id).order_by(Campaign.starts_on.desc(), Campaign.id.desc())
-    ))
-
-
 # -- use cases -----------------------------------------------------------------------------------------
 
 def _clean_text(data: dict) -> dict:

@@ -1,15 +1,14 @@
 """Report pages: the unit's campaigns, the report editor, the commission's tracker, news."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainhub.access import is_commission
+from trainhub.access import is_commission, load_campaign
 from trainhub.errors import DomainError
-from trainhub.models import Campaign, campaign_reporting_units, db
-from trainhub.reports import bp, news, services
+from trainhub.models import Campaign
+from trainhub.reports import bp, news, queries, services
 from trainhub.reports.forms import AttachmentForm, NewsForm, ReportForm, ReturnForm
 from trainhub.security import roles_required
 from trainhub.timeutil import now
@@ -32,10 +31,8 @@ def _scope(campaign_id: int, unit_id: int):
 
 
 def _campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
-    return campaign
+    """Any campaign (organizers only reach these pages, and they see drafts too)."""
+    return load_campaign(campaign_id, current_user)
 
 
 @bp.get("/manage/reports")
@@ -44,13 +41,10 @@ def index():
     """The campaigns the unit reports on (the commission: every campaign with reporting units)."""
     moment = now()
     if is_commission(current_user):
-        campaigns = list(db.session.scalars(
-            sa.select(Campaign).where(Campaign.id.in_(sa.select(campaign_reporting_units.c.campaign_id)))
-            .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
-        ))
+        campaigns = queries.campaigns_with_reporting_units()
         rows = [{"campaign": c, "views": services.reports_for(c, actor=current_user, now=moment)} for c in campaigns]
     else:
-        campaigns = services.campaigns_reported_by(current_user.unit_id)
+        campaigns = queries.campaigns_reported_by(current_user.unit_id)
         rows = [{"campaign": c, "views": services.reports_for(c, actor=current_user, now=moment)} for c in campaigns]
     return render_template("reports/index.html", rows=rows, commission=is_commission(current_user))
 
@@ -168,7 +162,7 @@ def news_admin(campaign_id: int):
                 return redirect(url_for("reports.news_admin", campaign_id=campaign.id))
     if not may_post and not is_commission(current_user):
         abort(404)
-    items = list(db.session.scalars(news.news_query(campaign, current_user)))
+    items = queries.news_items(campaign, current_user)
     return render_template("reports/news.html", campaign=campaign, items=items, form=form, may_post=may_post,
                            commission=is_commission(current_user))
 
