@@ -130,6 +130,15 @@ def load_event(event_id: int, user: User | None, need: Need = "view") -> Event:
     return event
 
 
+def may_reissue_ticket(user: User | None, registration: Registration) -> bool:
+    """A new QR ticket (the old one stops working): the attendee's enterprise, or the event's managers."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_enterprise:
+        return user.organization_id == registration.organization_id
+    return can_manage_event(user, registration.event)
+
+
 def registration_clause(user: User):
     """SQL condition on Registration: the rows this user may read."""
     if user.is_enterprise:
@@ -282,3 +291,14 @@ def load_event_checkin(event: Event, checkin_id: int) -> CheckIn:
     if row is None:
         raise NotFound()
     return row
+
+
+def load_ticket(token: str) -> Registration:
+    """The confirmed registration a ticket link (/t/<token>) stands for; the link is the credential, so
+    anything else — unknown, retired, not (or no longer) confirmed — is 404."""
+    from trainhub.tickets.services import find_by_token, parse_token
+
+    registration = find_by_token(parse_token(token))
+    if registration is None or registration.status != "confirmed":
+        raise NotFound()
+    return registration

@@ -6,7 +6,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
-from trainhub.access import can_set_user_active, load_user
+from trainhub.access import load_user
 from trainhub.accounts import bp, queries, services
 from trainhub.accounts.forms import (
     EmptyForm,
@@ -200,8 +200,7 @@ def admin_users():
     per_page = 50
     listing = paginate(queries.users_query(actor=current_user, role=role, q=q), page, per_page)
     return render_template("accounts/admin_users.html", users=listing.items, role=role, q=q or "", page=page,
-                           pages=listing.pages, total=listing.total, toggle_form=EmptyForm(),
-                           can_set_active=lambda user: can_set_user_active(current_user, user))
+                           pages=listing.pages, total=listing.total, toggle_form=EmptyForm())
 
 
 @bp.route("/manage/users/new", methods=["GET", "POST"])

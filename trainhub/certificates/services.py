@@ -20,6 +20,7 @@ from trainhub.certificates.attendance import attended_minutes, minutes_until_end
 from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
 from trainhub.certificates.queries import certificates_query
 from trainhub.errors import DomainError, NotFound, ValidationError
+from trainhub.events.rules import supports_self_checkin
 from trainhub.models import AuditLog, Certificate, Event, Registration, User, begin_write, db
 from trainhub.timeutil import to_local
 
@@ -58,7 +59,7 @@ def candidates(event: Event) -> list[Candidate]:
     live = _live_certificates([r.id for r, _ in rows])
     result = []
     for registration, self_in in rows:
-        self_in = bool(self_in) and event.mode in ("online", "hybrid")
+        self_in = bool(self_in) and supports_self_checkin(event)
         minutes = attended_minutes(event.starts_at, event.ends_at, registration.checked_in_at,
                                    registration.checked_out_at, self_in)
         reason = None

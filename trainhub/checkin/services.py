@@ -46,6 +46,7 @@ from trainhub.models import (
     db,
     event_trainers,
 )
+from trainhub.events.rules import supports_self_checkin
 from trainhub.pagination import contains
 from trainhub.security import (
     RememberedTrainer,
@@ -568,6 +569,11 @@ def check_in_registration(registration: Registration, event: Event, *, actor: Us
                     device=device, now=now, direction=direction, method="manual")
 
 
+def can_undo(row: CheckIn) -> bool:
+    """Only an accepted check-in that is not undone yet may be undone (the row stays, marked)."""
+    return row.result == "ok" and row.undone_at is None
+
+
 def undo_check_in(checkin: CheckIn, *, actor: User, now: datetime) -> CheckIn:
     """Undo a wrong check-in: the row stays, marked undone; the attendee is expected again."""
     begin_write()
@@ -575,7 +581,7 @@ def undo_check_in(checkin: CheckIn, *, actor: User, now: datetime) -> CheckIn:
                             .execution_options(populate_existing=True))
     if row is None:
         raise DomainError("not_found", _l("未找到该对象。"), 404)
-    if row.result != "ok" or row.undone_at is not None:
+    if not can_undo(row):
         raise DomainError("not_undoable", _l("只能撤销一次有效的签到。"), 409)
     registration = db.session.scalar(sa.select(Registration).where(Registration.id == row.registration_id)
                                      .with_for_update().execution_options(populate_existing=True))
@@ -641,7 +647,7 @@ def self_check_in(ticket_token: str, code: str, *, now: datetime, ip: str = "") 
     if registration is None:
         raise DomainError("invalid_token", MESSAGES["invalid_token"], 404)
     event = registration.event
-    if event.mode not in ("online", "hybrid"):
+    if not supports_self_checkin(event):
         raise DomainError("self_checkin_unavailable", _l("本场活动不支持自助签到。"), 409)
     limit = current_app.config.get("SELF_CHECKIN_RATE_LIMIT", 10)
     keys = [f"selfcheckin:reg:{registration.id}"] + ([f"selfcheckin:ip:{ip}"] if ip else [])

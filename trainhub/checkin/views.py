@@ -9,6 +9,7 @@ from trainhub import access
 from trainhub.checkin import bp, queries, services
 from trainhub.checkin.serializers import result_to_dict
 from trainhub.errors import DomainError
+from trainhub.events.rules import supports_self_checkin
 from trainhub.tickets.services import qr_svg
 from trainhub.timeutil import iso, now
 
@@ -68,7 +69,7 @@ def manual(event_id: int):
 def presenter(event_id: int):
     """The rotating self check-in code (QR + 6 digits) for the presenter's screen."""
     event = access.load_event(event_id, current_user, need="checkin")
-    if event.mode not in ("online", "hybrid"):
+    if not supports_self_checkin(event):
         return render_template("checkin/presenter.html", event=event, unavailable=True), 409
     event = services.ensure_self_checkin_secret(event)
     return render_template("checkin/presenter.html", event=event, unavailable=False, **_presenter_state(event))
@@ -87,7 +88,7 @@ def _presenter_state(event) -> dict:
 @login_required
 def presenter_state(event_id: int):
     event = access.load_event(event_id, current_user, need="checkin")
-    if event.mode not in ("online", "hybrid"):
+    if not supports_self_checkin(event):
         abort(409)
     event = services.ensure_self_checkin_secret(event)
     return _no_store(jsonify({**_presenter_state(event), **services.counters(event)}))

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from trainhub.access import can_manage_event, is_commission
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.events.queries import lock_event
+from trainhub.events.rules import supports_self_checkin
 from trainhub.models import (
     ACTIVE_STATUSES,
     EVENT_KINDS,
@@ -327,7 +328,7 @@ def create_event(data: dict, *, actor: User, now: datetime) -> Event:
     )
     event.trainers = found.get("trainers", [])
     event.co_units = [u for u in found.get("co_units", []) if u.id != host.id]
-    if event.mode in ("online", "hybrid"):
+    if supports_self_checkin(event):
         event.self_checkin_secret = new_token()
     db.session.add(event)
     db.session.commit()
@@ -386,7 +387,7 @@ def update_event(event: Event, data: dict, *, actor: User, now: datetime) -> Eve
         event.trainers = found["trainers"]
     if "co_unit_ids" in values:
         event.co_units = [u for u in found["co_units"] if u.id != event.host_unit_id]
-    if event.mode in ("online", "hybrid") and not event.self_checkin_secret:
+    if supports_self_checkin(event) and not event.self_checkin_secret:
         event.self_checkin_secret = new_token()
     event.updated_at = now
 

@@ -7,17 +7,18 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from trainhub.access import can_manage_event, can_see_online_url, is_commission, load_event
+from trainhub.accounts import queries as account_queries
+from trainhub.campaigns import queries as campaign_queries
 from trainhub.errors import ValidationError
 from trainhub.events import bp, queries, services
 from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, EventForm
+from trainhub.events.rules import seats_left
 from trainhub.forms import show_service_errors
-from trainhub.accounts import queries as account_queries
-from trainhub.campaigns import queries as campaign_queries
 from trainhub.models import Event
 from trainhub.pagination import page_number, paginate
-from trainhub.units import queries as unit_queries
 from trainhub.security import organizer_required
 from trainhub.timeutil import now, to_local
+from trainhub.units import queries as unit_queries
 
 CATALOGUE_PER_PAGE = 12
 LIST_FIELDS = ("trainer_ids", "co_unit_ids")
@@ -58,7 +59,7 @@ def detail(event_id: int):
     counts = queries.registration_counts([event.id])[event.id]
     moment = now()
     return render_template(
-        "events/detail.html", event=event, counts=counts, seats_left=max(0, event.capacity - counts["confirmed"]),
+        "events/detail.html", event=event, counts=counts, seats_left=seats_left(event.capacity, counts["confirmed"]),
         state=queries.window_state(event, moment), can_manage=can_manage_event(current_user, event),
         online_url_visible=can_see_online_url(current_user, event), **_labels(),
     )
@@ -229,6 +230,6 @@ def manage(event_id: int):
         abort(403)
     counts = queries.registration_counts([event.id])[event.id]
     return render_template(
-        "events/manage.html", event=event, counts=counts, seats_left=max(0, event.capacity - counts["confirmed"]),
+        "events/manage.html", event=event, counts=counts, seats_left=seats_left(event.capacity, counts["confirmed"]),
         can_manage=can_manage_event(current_user, event), state=queries.window_state(event, now()), **_labels(),
     )

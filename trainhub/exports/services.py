@@ -20,6 +20,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from trainhub.access import organizer_event_clause
 from trainhub.certificates.attendance import attended_minutes, self_checkin_exists
 from trainhub.errors import ValidationError
+from trainhub.events.rules import mode_supports_self_checkin
 from trainhub.models import AuditLog, Campaign, Certificate, Event, Organization, Registration, User, begin_write, db
 from trainhub.templating import mask_phone
 from trainhub.timeutil import local_day_bounds, local_zone, parse_date, to_local
@@ -190,7 +191,7 @@ def rows(result, *, labels: Labels, full_phone: bool) -> Iterator[list]:
         (title, starts_at, ends_at, mode, org_name, uscc, district, pilot, name, phone, email, job, status,
          created_at, checked_in_at, checked_out_at, self_in, serial) = row
         minutes = attended_minutes(starts_at, ends_at, checked_in_at, checked_out_at,
-                                   bool(self_in) and mode in ("online", "hybrid"))
+                                   bool(self_in) and mode_supports_self_checkin(mode))
         yield [title, local(starts_at).date(), org_name, uscc, district, labels.yes if pilot else labels.no, name,
                phone if full_phone else mask_phone(phone), email, job, labels.statuses.get(status, status),
                local(created_at), local(checked_in_at), local(checked_out_at), minutes, serial or ""]

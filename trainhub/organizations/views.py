@@ -10,8 +10,8 @@ from trainhub.accounts import services as account_services
 from trainhub.accounts.forms import EmptyForm, show_errors
 from trainhub.errors import DomainError, ValidationError
 from trainhub.organizations import bp, queries, services
-from trainhub.pagination import page_number, paginate
 from trainhub.organizations.forms import MemberForm
+from trainhub.pagination import page_number, paginate
 from trainhub.security import organizer_required, roles_required
 from trainhub.timeutil import now
 

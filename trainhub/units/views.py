@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainhub.access import is_commission, load_event
-from trainhub.errors import DomainError
 from trainhub.accounts import queries as account_queries
+from trainhub.errors import DomainError
 from trainhub.security import roles_required
 from trainhub.timeutil import now
 from trainhub.units import bp, queries, services
