@@ -69,13 +69,15 @@ def rule_helpers() -> dict:
     templates call them instead of restating the rule in Jinja."""
     from trainhub import access
     from trainhub.checkin.services import can_undo
-    from trainhub.events.rules import seats_left, supports_self_checkin
+    from trainhub.events.rules import is_changeable, is_draft, seats_left, supports_self_checkin
     from trainhub.registrations.rules import awaits_approval, can_cancel, has_ticket
     from trainhub.units.invitations import can_invite
 
     return {
         "seats_left": seats_left,
         "supports_self_checkin": supports_self_checkin,
+        "is_changeable": is_changeable,
+        "is_draft": is_draft,
         "can_cancel": can_cancel,
         "awaits_approval": awaits_approval,
         "has_ticket": has_ticket,

@@ -19,3 +19,13 @@ def supports_self_checkin(event: Event) -> bool:
 def mode_supports_self_checkin(mode: str) -> bool:
     """supports_self_checkin for a mode read without its event (exports' rows)."""
     return mode in SELF_CHECKIN_MODES
+
+
+def is_changeable(event: Event) -> bool:
+    """An event may be edited, published or cancelled until it is cancelled (取消后不能再修改)."""
+    return event.status != "cancelled"
+
+
+def is_draft(event: Event) -> bool:
+    """A draft is seen only by its organizers and trainers, and may be published (发布)."""
+    return event.status == "draft"

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from trainhub.access import can_manage_event, is_commission
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.events.queries import lock_event
-from trainhub.events.rules import supports_self_checkin
+from trainhub.events.rules import is_changeable, supports_self_checkin
 from trainhub.models import (
     ACTIVE_STATUSES,
     EVENT_KINDS,
@@ -342,7 +342,7 @@ def update_event(event: Event, data: dict, *, actor: User, now: datetime) -> Eve
         raise Forbidden()
     begin_write()
     event = lock_event(event.id)
-    if event.status == "cancelled":
+    if not is_changeable(event):
         raise DomainError("event_cancelled", _l("活动已取消，不能再修改。"), 409)
     values, errors = _clean(dict(data), creating=False)
     found = _check_references(values, errors)
@@ -416,7 +416,7 @@ def cancel_event(event: Event, *, actor: User, now: datetime) -> Event:
         raise Forbidden()
     begin_write()
     event = lock_event(event.id)
-    if event.status == "cancelled":
+    if not is_changeable(event):
         raise DomainError("already_cancelled", _l("活动已经取消。"), 409)
     event.status = "cancelled"
     event.cancelled_at = now

@@ -12,7 +12,7 @@ from trainhub.campaigns import queries as campaign_queries
 from trainhub.errors import ValidationError
 from trainhub.events import bp, queries, services
 from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, EventForm
-from trainhub.events.rules import seats_left
+from trainhub.events.rules import is_changeable, seats_left
 from trainhub.forms import show_service_errors
 from trainhub.models import Event
 from trainhub.pagination import page_number, paginate
@@ -180,7 +180,7 @@ def edit(event_id: int):
     initial = _initial(event)
     form = EventForm(data=initial) if request.method == "GET" else EventForm()
     _form_choices(form)
-    if event.status == "cancelled":
+    if not is_changeable(event):
         flash(_("活动已取消，不能再修改。"), "warning")
         return redirect(url_for("events.manage", event_id=event.id))
     if request.method == "POST" and form.validate_on_submit():
