@@ -34,6 +34,7 @@ from trainhub.models import (
     CheckIn,
     Event,
     Organization,
+    OutboxMessage,
     Registration,
     User,
     db,
@@ -248,6 +249,20 @@ def may_place_organization_in(actor: User | None, district: str) -> bool:
     """Whether an organizer may register (or move) an enterprise into this district: the commission any,
     a district bureau its own — what it writes stays in its scope."""
     return is_commission(actor) or (actor is not None and district_of(actor) == district)
+
+
+# -- the outbox ------------------------------------------------------------------------------------
+
+def outbox_clause(user: User):
+    """SQL condition on OutboxMessage (the outbox page, retries): commission organizers see every
+    message; another unit's organizers only the messages about the events their unit hosts
+    (OutboxMessage.event_id) — not another unit's mail to the same address, and not platform mail
+    (account links, report reminders: no event)."""
+    if is_commission(user):
+        return sa.true()
+    if not user.is_organizer or user.unit_id is None:
+        return sa.false()
+    return OutboxMessage.event_id.in_(sa.select(Event.id).where(Event.host_unit_id == user.unit_id))
 
 
 # -- campaigns ----------------------------------------------------------------------------------------

@@ -51,10 +51,15 @@ def paginate(statement: sa.Select, page: int = 1, per_page: int = DEFAULT_PER_PA
     return Page(items, page, per_page, total)
 
 
+MAX_PAGE = 1_000_000  # beyond any list, and an OFFSET every database takes
+
+
 def page_number(args) -> int:
-    """A page's `?page=` (request.args): a positive integer, else the first page."""
+    """A page's `?page=` (request.args): a positive integer (ASCII digits), else the first page."""
     raw = str(args.get("page") or "1").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        return 1
+    return min(int(raw), MAX_PAGE)
 
 
 def like_pattern(text: str) -> str:

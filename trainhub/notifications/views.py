@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from trainhub.errors import DomainError
 from trainhub.models import OUTBOX_STATUSES
-from trainhub.notifications import bp, services
+from trainhub.notifications import bp, queries, services
 from trainhub.pagination import page_number, paginate
 from trainhub.security import roles_required
 from trainhub.timeutil import now
@@ -21,10 +21,10 @@ def outbox():
     status = request.args.get("status") or None
     if status not in OUTBOX_STATUSES:
         status = None
-    page = paginate(services.outbox_query(current_user, status), page_number(request.args), 50)
+    page = paginate(queries.outbox_query(current_user, status), page_number(request.args), 50)
     return render_template(
         "notifications/outbox.html", messages=page.items, page=page, status=status,
-        counts=services.status_counts(current_user), labels=STATUS_LABELS,
+        counts=queries.status_counts(current_user), labels=STATUS_LABELS,
         max_attempts=int(current_app.config.get("MAIL_MAX_ATTEMPTS") or 8),
     )
 

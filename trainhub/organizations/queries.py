@@ -25,7 +25,8 @@ def organizations_query(actor: User, *, district: str | None = None, pilot: str 
     if active in ("yes", "no"):
         statement = statement.where(Organization.is_active.is_(active == "yes"))
     if q:
-        statement = statement.where(sa.or_(contains(Organization.name, q.strip()), contains(Organization.uscc, q.strip())))
+        text = q.strip()
+        statement = statement.where(sa.or_(contains(Organization.name, text), contains(Organization.uscc, text)))
     return statement
 
 

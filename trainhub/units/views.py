@@ -25,7 +25,8 @@ def _flash_error(error: DomainError) -> None:
 @bp.get("/manage/units")
 @roles_required("organizer")
 def index():
-    return render_template("units/index.html", units=queries.list_units(), organizers=account_queries.organizers_by_unit(), form=UnitForm(formdata=None),
+    return render_template("units/index.html", units=queries.list_units(),
+                           organizers=account_queries.organizers_by_unit(), form=UnitForm(formdata=None),
                            can_edit=is_commission(current_user), kind_label=services.kind_label)
 
 
