@@ -26,11 +26,13 @@ from typing import Literal
 
 import sqlalchemy as sa
 from flask import abort
+from flask_babel import lazy_gettext as _l
 
 from trainhub.errors import Forbidden, NotFound
 from trainhub.models import (
     Campaign,
     CampaignAttachment,
+    Certificate,
     CheckIn,
     Event,
     Organization,
@@ -249,6 +251,34 @@ def may_place_organization_in(actor: User | None, district: str) -> bool:
     """Whether an organizer may register (or move) an enterprise into this district: the commission any,
     a district bureau its own — what it writes stays in its scope."""
     return is_commission(actor) or (actor is not None and district_of(actor) == district)
+
+
+# -- certificates ------------------------------------------------------------------------------------
+
+def may_download_certificate(user: User | None, certificate: Certificate) -> bool:
+    """The attendee's enterprise, or organizers/trainers who may read the event's attendance."""
+    if user is None or not user.is_authenticated:
+        return False
+    registration = certificate.registration
+    if user.is_enterprise:
+        return registration.organization_id == user.organization_id
+    return can_read_event_admin(user, registration.event)
+
+
+def load_certificate(serial: str, user: User | None, need: Literal["download", "manage"] = "download") -> Certificate:
+    """The certificate by its serial, or 404 — unknown and "not yours" look the same (pages and API alike).
+
+    need="manage" (revoke, reissue): the managers of its event; an organizer who may see the event but
+    not change it gets 403, as load_event answers.
+    """
+    from trainhub.certificates.queries import get_by_serial
+
+    certificate = get_by_serial(serial)
+    if not may_download_certificate(user, certificate):
+        raise NotFound(_l("未找到该证书编号。"))
+    if need == "manage":
+        load_event(certificate.registration.event_id, user, need="manage")
+    return certificate
 
 
 # -- the outbox ------------------------------------------------------------------------------------
