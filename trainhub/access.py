@@ -38,7 +38,9 @@ from trainhub.models import (
     Organization,
     OutboxMessage,
     Registration,
+    Unit,
     User,
+    campaign_reporting_units,
     db,
     event_co_units,
     event_trainers,
@@ -310,6 +312,34 @@ def load_campaign(campaign_id: int, user: User | None) -> Campaign:
     if campaign is None or not can_read_campaign(campaign, user):
         raise NotFound()
     return campaign
+
+
+def is_reporting_unit(campaign: Campaign, unit_id: int | None) -> bool:
+    """Whether the unit is asked to report on the campaign (活动总结)."""
+    if unit_id is None:
+        return False
+    return db.session.scalar(
+        sa.select(campaign_reporting_units.c.unit_id).where(
+            campaign_reporting_units.c.campaign_id == campaign.id, campaign_reporting_units.c.unit_id == unit_id
+        )
+    ) is not None
+
+
+def load_report_scope(campaign_id: int, unit_id: int, actor: User | None) -> tuple[Campaign, Unit]:
+    """(campaign, unit) for a report the actor may read: the commission any reporting unit's, a unit
+    its own; unknown campaigns, units that do not report on it, and other units' reports are 404.
+    Organizers only (403 for the other roles)."""
+    if actor is None or not actor.is_authenticated:
+        abort(401)
+    if not actor.is_organizer:
+        raise Forbidden()
+    campaign = load_campaign(campaign_id, actor)
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not is_reporting_unit(campaign, unit.id):
+        raise NotFound()
+    if not is_commission(actor) and actor.unit_id != unit.id:
+        raise NotFound()
+    return campaign, unit
 
 
 # -- what belongs to an object already loaded (and authorised) ---------------------------------------

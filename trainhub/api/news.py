@@ -8,7 +8,7 @@ from trainhub.access import load_campaign
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, created, json_body, paginate
 from trainhub.errors import NotFound
-from trainhub.reports import news, queries, services
+from trainhub.reports import news, queries
 from trainhub.reports.files import stored_path
 from trainhub.timeutil import iso, now
 
@@ -33,7 +33,7 @@ def campaign_news(campaign_id: int):
 @api_roles("organizer")
 def campaign_news_post(campaign_id: int):
     """Post a news item {title, body} (JSON, or multipart with an optional `photo`)."""
-    campaign = services.load_campaign(campaign_id)
+    campaign = load_campaign(campaign_id, current_user)
     if request.mimetype == "multipart/form-data":
         data, photo = request.form.to_dict(), request.files.get("photo")
     else:

@@ -9,10 +9,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from trainhub.access import is_commission
+from trainhub.access import is_commission, is_reporting_unit
 from trainhub.errors import Forbidden, NotFound, ValidationError
 from trainhub.models import Campaign, NewsItem, User, begin_write, db
-from trainhub.reports.services import is_reporting_unit
 
 PHOTO_TYPES = {"jpg", "png"}
 

@@ -22,7 +22,6 @@ from trainhub.models import (
     Unit,
     User,
     begin_write,
-    campaign_reporting_units,
     db,
 )
 from trainhub.notifications import notify
@@ -90,41 +89,11 @@ class ReportView:
 
 # -- scope ---------------------------------------------------------------------------------------------
 
-def is_reporting_unit(campaign: Campaign, unit_id: int | None) -> bool:
-    if unit_id is None:
-        return False
-    return db.session.scalar(
-        sa.select(campaign_reporting_units.c.unit_id).where(
-            campaign_reporting_units.c.campaign_id == campaign.id, campaign_reporting_units.c.unit_id == unit_id
-        )
-    ) is not None
-
-
-def load_campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound()
-    return campaign
-
-
 def require_organizer(actor: User | None) -> None:
     if actor is None or not actor.is_authenticated:
         raise DomainError("unauthorized", _l("请先登录或提供有效的令牌。"), 401)
     if not actor.is_organizer:
         raise Forbidden()
-
-
-def load_report_scope(campaign_id: int, unit_id: int, actor: User | None) -> tuple[Campaign, Unit]:
-    """(campaign, unit) for a report the actor may read: the commission any reporting unit's, a unit
-    its own; unknown campaigns, units that do not report on it, and other units' reports are 404."""
-    require_organizer(actor)
-    campaign = load_campaign(campaign_id)
-    unit = db.session.get(Unit, unit_id)
-    if unit is None or not is_reporting_unit(campaign, unit.id):
-        raise NotFound()
-    if not is_commission(actor) and actor.unit_id != unit.id:
-        raise NotFound()
-    return campaign, unit
 
 
 def _require_author(unit: Unit, actor: User) -> None:

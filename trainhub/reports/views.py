@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainhub.access import is_commission, load_campaign
+from trainhub.access import is_commission, is_reporting_unit, load_campaign, load_report_scope
 from trainhub.errors import DomainError
 from trainhub.models import Campaign
 from trainhub.reports import bp, news, queries, services
@@ -25,7 +25,7 @@ def _flash_error(error: DomainError) -> None:
 
 def _scope(campaign_id: int, unit_id: int):
     try:
-        return services.load_report_scope(campaign_id, unit_id, current_user)
+        return load_report_scope(campaign_id, unit_id, current_user)
     except DomainError as error:
         abort(error.status)
 
@@ -55,7 +55,7 @@ def tracker(campaign_id: int):
     """The commission's tracker; a unit goes straight to its own report."""
     campaign = _campaign(campaign_id)
     if not is_commission(current_user):
-        if not services.is_reporting_unit(campaign, current_user.unit_id):
+        if not is_reporting_unit(campaign, current_user.unit_id):
             abort(404)
         return redirect(url_for("reports.edit", campaign_id=campaign.id, unit_id=current_user.unit_id))
     views = services.reports_for(campaign, actor=current_user, now=now())
