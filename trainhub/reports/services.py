@@ -254,10 +254,15 @@ def submit(campaign: Campaign, unit: Unit, data: dict | None = None, *, actor: U
     return report_for(campaign, unit, now=now)
 
 
+def awaits_review(report) -> bool:
+    """A submitted report (a CampaignReport or its ReportView) is what the commission accepts or returns."""
+    return report is not None and report.status == "submitted"
+
+
 def _submitted_report(campaign: Campaign, unit: Unit) -> CampaignReport:
     _lock_campaign(campaign)
     report = _find_report(campaign.id, unit.id, lock=True)
-    if report is None or report.status != "submitted":
+    if not awaits_review(report):
         raise DomainError("report_not_submitted", _l("只能审核已提交的活动总结。"), 409)
     return report
 
