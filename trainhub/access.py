@@ -15,6 +15,10 @@ Scope rules (API.md "Organizing units"):
   registrations, and administering an enterprise (pilot flag, members, disabling) is the platform's
   or its district's business. Outside the scope is 404.
 Pattern in a view: `event = load_event(event_id, user, need="manage")` → 404 / 403 / the event.
+Every loader here raises the same errors (trainhub.errors): `NotFound` for what is unknown *or not
+yours*, `Forbidden` for what the actor may see but never change; 401 without a signed-in user. The
+objects that belong to a loaded parent (a registration or a check-in of an event, an attachment of a
+campaign) are loaded here too, so "of another event" is a 404 in one place.
 """
 from __future__ import annotations
 
@@ -22,9 +26,25 @@ from typing import Literal
 
 import sqlalchemy as sa
 from flask import abort
+from flask_babel import lazy_gettext as _l
 
+from trainhub.errors import Forbidden, NotFound
 from trainhub.extensions import db
-from trainhub.models import Event, Organization, Registration, User, event_co_units, event_trainers
+from trainhub.models import (
+    Campaign,
+    CampaignAttachment,
+    Certificate,
+    CheckIn,
+    Event,
+    Organization,
+    OutboxMessage,
+    Registration,
+    Unit,
+    User,
+    campaign_reporting_units,
+    event_co_units,
+    event_trainers,
+)
 
 Need = Literal["view", "manage", "checkin", "public"]
 
@@ -96,23 +116,32 @@ def load_event(event_id: int, user: User | None, need: Need = "view") -> Event:
     """
     event = db.session.get(Event, event_id)
     if event is None:
-        abort(404)
+        raise NotFound()
     if need == "public":
         if event.status != "draft":
             return event
         if can_read_event_admin(user, event) or is_event_trainer(user, event):
             return event
-        abort(404)
+        raise NotFound()
     readable = can_read_event_admin(user, event) or is_event_trainer(user, event)
     if not readable:
         if user is not None and user.is_authenticated and user.is_enterprise:
-            abort(403 if event.status != "draft" else 404)
-        abort(404)
+            raise Forbidden() if event.status != "draft" else NotFound()
+        raise NotFound()
     if need == "manage" and not can_manage_event(user, event):
-        abort(403)
+        raise Forbidden()
     if need == "checkin" and not can_check_in(user, event):
-        abort(403)
+        raise Forbidden()
     return event
+
+
+def may_reissue_ticket(user: User | None, registration: Registration) -> bool:
+    """A new QR ticket (the old one stops working): the attendee's enterprise, or the event's managers."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_enterprise:
+        return user.organization_id == registration.organization_id
+    return can_manage_event(user, registration.event)
 
 
 def registration_clause(user: User):
@@ -137,17 +166,17 @@ def load_registration(registration_id: int, user: User | None, need: Literal["vi
         abort(401)
     registration = db.session.get(Registration, registration_id)
     if registration is None:
-        abort(404)
+        raise NotFound()
     event = registration.event
     if user.is_enterprise:
         if registration.organization_id != user.organization_id:
-            abort(404)
+            raise NotFound()
         return registration
     readable = can_read_event_admin(user, event) or is_event_trainer(user, event)
     if not readable:
-        abort(404)
+        raise NotFound()
     if need == "manage" and not can_manage_event(user, event):
-        abort(403)
+        raise Forbidden()
     return registration
 
 
@@ -177,7 +206,7 @@ def load_user(user_id: int, actor: User) -> User:
     user = db.session.scalar(sa.select(User).where(User.id == user_id, user_clause(actor))) \
         if actor is not None and actor.is_authenticated else None
     if user is None:
-        abort(404)
+        raise NotFound()
     return user
 
 
@@ -209,14 +238,14 @@ def load_organization(organization_id: int, actor: User) -> Organization:
     if actor is None or not actor.is_authenticated:
         abort(401)
     if actor.is_trainer:
-        abort(403)
+        raise Forbidden()
     if actor.is_enterprise:
         clause = Organization.id == actor.organization_id
     else:
         clause = organization_clause(actor)
     organization = db.session.scalar(sa.select(Organization).where(Organization.id == organization_id, clause))
     if organization is None:
-        abort(404)
+        raise NotFound()
     return organization
 
 
@@ -224,3 +253,127 @@ def may_place_organization_in(actor: User | None, district: str) -> bool:
     """Whether an organizer may register (or move) an enterprise into this district: the commission any,
     a district bureau its own — what it writes stays in its scope."""
     return is_commission(actor) or (actor is not None and district_of(actor) == district)
+
+
+# -- certificates ------------------------------------------------------------------------------------
+
+def may_download_certificate(user: User | None, certificate: Certificate) -> bool:
+    """The attendee's enterprise, or organizers/trainers who may read the event's attendance."""
+    if user is None or not user.is_authenticated:
+        return False
+    registration = certificate.registration
+    if user.is_enterprise:
+        return registration.organization_id == user.organization_id
+    return can_read_event_admin(user, registration.event)
+
+
+def load_certificate(serial: str, user: User | None, need: Literal["download", "manage"] = "download") -> Certificate:
+    """The certificate by its serial, or 404 — unknown and "not yours" look the same (pages and API alike).
+
+    need="manage" (revoke, reissue): the managers of its event; an organizer who may see the event but
+    not change it gets 403, as load_event answers.
+    """
+    from trainhub.certificates.queries import get_by_serial
+
+    certificate = get_by_serial(serial)
+    if not may_download_certificate(user, certificate):
+        raise NotFound(_l("未找到该证书编号。"))
+    if need == "manage":
+        load_event(certificate.registration.event_id, user, need="manage")
+    return certificate
+
+
+# -- the outbox ------------------------------------------------------------------------------------
+
+def outbox_clause(user: User):
+    """SQL condition on OutboxMessage (the outbox page, retries): commission organizers see every
+    message; another unit's organizers only the messages about the events their unit hosts
+    (OutboxMessage.event_id) — not another unit's mail to the same address, and not platform mail
+    (account links, report reminders: no event)."""
+    if is_commission(user):
+        return sa.true()
+    if not user.is_organizer or user.unit_id is None:
+        return sa.false()
+    return OutboxMessage.event_id.in_(sa.select(Event.id).where(Event.host_unit_id == user.unit_id))
+
+
+# -- campaigns ----------------------------------------------------------------------------------------
+
+def can_read_campaign(campaign: Campaign, user: User | None) -> bool:
+    """Published campaigns are public; drafts are seen by organizers only."""
+    if campaign.status == "published":
+        return True
+    return bool(user is not None and user.is_authenticated and user.is_organizer)
+
+
+def load_campaign(campaign_id: int, user: User | None) -> Campaign:
+    """The campaign, or 404 (unknown, or a draft for anyone but organizers)."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or not can_read_campaign(campaign, user):
+        raise NotFound()
+    return campaign
+
+
+def is_reporting_unit(campaign: Campaign, unit_id: int | None) -> bool:
+    """Whether the unit is asked to report on the campaign (活动总结)."""
+    if unit_id is None:
+        return False
+    return db.session.scalar(
+        sa.select(campaign_reporting_units.c.unit_id).where(
+            campaign_reporting_units.c.campaign_id == campaign.id, campaign_reporting_units.c.unit_id == unit_id
+        )
+    ) is not None
+
+
+def load_report_scope(campaign_id: int, unit_id: int, actor: User | None) -> tuple[Campaign, Unit]:
+    """(campaign, unit) for a report the actor may read: the commission any reporting unit's, a unit
+    its own; unknown campaigns, units that do not report on it, and other units' reports are 404.
+    Organizers only (403 for the other roles)."""
+    if actor is None or not actor.is_authenticated:
+        abort(401)
+    if not actor.is_organizer:
+        raise Forbidden()
+    campaign = load_campaign(campaign_id, actor)
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not is_reporting_unit(campaign, unit.id):
+        raise NotFound()
+    if not is_commission(actor) and actor.unit_id != unit.id:
+        raise NotFound()
+    return campaign, unit
+
+
+# -- what belongs to an object already loaded (and authorised) ---------------------------------------
+
+def load_campaign_attachment(campaign: Campaign, attachment_id: int) -> CampaignAttachment:
+    """An attachment of this campaign; another campaign's (or none) is 404."""
+    item = db.session.get(CampaignAttachment, attachment_id)
+    if item is None or item.campaign_id != campaign.id:
+        raise NotFound()
+    return item
+
+
+def load_event_registration(event: Event, registration_id: int) -> Registration:
+    """A registration of this event; another event's (or none) is 404."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise NotFound()
+    return registration
+
+
+def load_event_checkin(event: Event, checkin_id: int) -> CheckIn:
+    """A check-in row of this event; another event's (or none) is 404."""
+    row = db.session.scalar(sa.select(CheckIn).where(CheckIn.id == checkin_id, CheckIn.event_id == event.id))
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def load_ticket(token: str) -> Registration:
+    """The confirmed registration a ticket link (/t/<token>) stands for; the link is the credential, so
+    anything else — unknown, retired, not (or no longer) confirmed — is 404."""
+    from trainhub.tickets.services import find_by_token, parse_token
+
+    registration = find_by_token(parse_token(token))
+    if registration is None or registration.status != "confirmed":
+        raise NotFound()
+    return registration

@@ -51,6 +51,17 @@ def paginate(statement: sa.Select, page: int = 1, per_page: int = DEFAULT_PER_PA
     return Page(items, page, per_page, total)
 
 
+MAX_PAGE = 1_000_000  # beyond any list, and an OFFSET every database takes
+
+
+def page_number(args) -> int:
+    """A page's `?page=` (request.args): a positive integer (ASCII digits), else the first page."""
+    raw = str(args.get("page") or "1").strip()
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        return 1
+    return min(int(raw), MAX_PAGE)
+
+
 def like_pattern(text: str) -> str:
     """`%text%` for `column.ilike(pattern, escape="\\")`, with the user's % _ and \\ taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -64,9 +64,35 @@ def nav_items() -> list[dict]:
     return items
 
 
+def rule_helpers() -> dict:
+    """The rules a page also needs, as the one Python function the view, the API and the service use:
+    templates call them instead of restating the rule in Jinja."""
+    from trainhub import access
+    from trainhub.checkin.services import can_undo
+    from trainhub.events.rules import is_changeable, is_draft, seats_left, supports_self_checkin
+    from trainhub.registrations.rules import awaits_approval, can_cancel, has_ticket
+    from trainhub.reports.services import awaits_review
+    from trainhub.units.invitations import can_invite
+
+    return {
+        "seats_left": seats_left,
+        "supports_self_checkin": supports_self_checkin,
+        "is_changeable": is_changeable,
+        "is_draft": is_draft,
+        "can_cancel": can_cancel,
+        "awaits_approval": awaits_approval,
+        "has_ticket": has_ticket,
+        "can_set_user_active": access.can_set_user_active,
+        "can_invite": can_invite,
+        "can_undo": can_undo,
+        "awaits_review": awaits_review,
+    }
+
+
 def template_helpers() -> dict:
     locale = str(get_locale() or "zh_CN")
     return {
+        **rule_helpers(),
         "nav_items": nav_items(),
         "current_locale": locale,
         "html_lang": "zh-CN" if locale.startswith("zh") else "en",

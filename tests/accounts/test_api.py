@@ -120,3 +120,13 @@ def test_district_organizer_cannot_disable_organizers(api, make):
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "commission_only"
     # An organizer of another unit is not the bureau's to see at all.
     assert caller.patch(f"/api/v1/users/{commission_organizer.id}", json={"is_active": False}).status_code == 404
+
+
+def test_user_search_takes_percent_and_underscore_literally(api, make):
+    """q is text, not a LIKE pattern: `_` matches an underscore, `%` a percent sign, nothing else."""
+    underscored = make.trainer(email="li_ming@example.cn", name="李明")
+    make.trainer(email="liaming@example.cn", name="李阿明")
+    caller = api(make.organizer())
+    found = caller.get("/api/v1/users?q=li_m").get_json()
+    assert [u["id"] for u in found["items"]] == [underscored.id]
+    assert caller.get("/api/v1/users?q=%25").get_json()["total"] == 0

@@ -13,7 +13,6 @@ import socket
 import time
 import zipfile
 from datetime import timedelta
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest

@@ -143,3 +143,14 @@ def test_member_adds_colleague_through_api(api, make):
                                 json={"email": "colleague@example.cn", "name": "同事"})
     assert response.status_code == 201
     assert db.session.scalar(db.select(User).where(User.email == "colleague@example.cn")).password_hash is None
+
+
+def test_search_takes_percent_and_underscore_literally(api, make):
+    """q is text, not a LIKE pattern: % and _ match only themselves (trainhub.pagination.contains)."""
+    plain = make.organization(name="星河科技有限公司")
+    odd = make.organization(name="百分之百_100%科技有限公司")
+    caller = api(make.organizer())
+    assert [o["id"] for o in caller.get("/api/v1/organizations?q=%25").get_json()["items"]] == [odd.id]
+    assert [o["id"] for o in caller.get("/api/v1/organizations?q=_").get_json()["items"]] == [odd.id]
+    assert caller.get("/api/v1/organizations?q=星%25科技").get_json()["total"] == 0
+    assert [o["id"] for o in caller.get("/api/v1/organizations?q=星河").get_json()["items"]] == [plain.id]

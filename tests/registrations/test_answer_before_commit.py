@@ -3,7 +3,6 @@ restart, a dropped connection) cannot turn a registration that was made into a 5
 then retries."""
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from tests.faults import database_lost_after_commit_of

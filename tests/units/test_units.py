@@ -1,7 +1,6 @@
 """Units API and pages; a district bureau's enterprises and invitations."""
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from trainhub.extensions import db

@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainhub import ratelimit
-from trainhub.access import can_set_user_active, user_clause
+from trainhub.access import can_set_user_active
 from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
 from trainhub.db import begin_write, commit, use_case
 from trainhub.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
@@ -308,21 +308,6 @@ def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
     user.is_active_flag = bool(active)
     db.session.commit()
     return user
-
-
-def users_query(*, actor: User, role: str | None = None, q: str | None = None):
-    """The accounts `actor` may see (access.user_clause), newest first."""
-    from sqlalchemy.orm import selectinload
-
-    statement = (sa.select(User).where(user_clause(actor))
-                 .options(selectinload(User.unit), selectinload(User.organization))
-                 .order_by(User.created_at.desc(), User.id.desc()))
-    if role:
-        statement = statement.where(User.role == role)
-    if q:
-        like = f"%{q.strip()}%"
-        statement = statement.where(sa.or_(User.name.ilike(like), User.email.ilike(like)))
-    return statement
 
 
 # -- API tokens ------------------------------------------------------------------------------------------

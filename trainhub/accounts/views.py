@@ -1,14 +1,13 @@
 """Account pages: thin — load, authorise, call one service, respond."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
-from trainhub.access import can_set_user_active, load_user
-from trainhub.accounts import bp, services
+from trainhub.access import load_user
+from trainhub.accounts import bp, queries, services
 from trainhub.accounts.forms import (
     EmptyForm,
     LoginForm,
@@ -21,11 +20,11 @@ from trainhub.accounts.forms import (
     show_errors,
 )
 from trainhub.errors import DomainError, ValidationError
-from trainhub.extensions import db
-from trainhub.models import Unit, User
 from trainhub.organizations import services as org_services
+from trainhub.pagination import page_number, paginate
 from trainhub.security import organizer_required, safe_next
 from trainhub.timeutil import now
+from trainhub.units import queries as unit_queries
 
 def _home_for(user) -> str:
     if user.is_organizer:
@@ -191,21 +190,18 @@ def admin_users():
     if role not in (None, "organizer", "trainer", "enterprise"):
         role = None
     q = request.args.get("q", "").strip() or None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args)
     per_page = 50
-    statement = services.users_query(actor=current_user, role=role, q=q)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())) or 0
-    users = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
-    return render_template("accounts/admin_users.html", users=users, role=role, q=q or "", page=page,
-                           pages=max(1, -(-total // per_page)), total=total, toggle_form=EmptyForm(),
-                           can_set_active=lambda user: can_set_user_active(current_user, user))
+    listing = paginate(queries.users_query(actor=current_user, role=role, q=q), page, per_page)
+    return render_template("accounts/admin_users.html", users=listing.items, role=role, q=q or "", page=page,
+                           pages=listing.pages, total=listing.total, toggle_form=EmptyForm())
 
 
 @bp.route("/manage/users/new", methods=["GET", "POST"])
 @organizer_required
 def admin_user_new():
     form = NewUserForm()
-    units = db.session.scalars(sa.select(Unit).order_by(Unit.kind != "commission", Unit.name)).all()
+    units = unit_queries.units_commission_first()
     form.unit_id.choices = [SelectChoice(str(unit.id), unit.name) for unit in units]
     if not current_user.is_commission:
         form.role.choices = [choice for choice in form.role.choices if choice.value == "trainer"]

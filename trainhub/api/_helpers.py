@@ -7,8 +7,12 @@ from flask import abort, jsonify
 from flask_login import current_user
 
 from trainhub.api import bp
-from trainhub.pagination import Page, paginate  # noqa: F401 - the one paginator, for the API modules
 from trainhub.schemas import Error
+
+from trainhub import pagination
+from trainhub.errors import ValidationError
+from trainhub.inputs import read_json_object
+from trainhub.pagination import Page
 
 
 def errors(*statuses: int):
@@ -65,6 +69,21 @@ def api_roles(*roles: str):
     return decorator
 
 
+def paginate(statement, serialize=None, *, many=None, scalars: bool = True):
+    """`{"items", "page", "pages", "total"}` for a select (trainhub.pagination: a count and a page query).
+
+    `serialize` converts one item; `many` the whole page at once (a serializer that loads relations once).
+    """
+    page, per_page = page_args()
+    return page_json(pagination.paginate(statement, page, per_page, scalars=scalars), serialize, many=many)
+
+
+def page_json(page: Page, serialize=None, *, many=None):
+    """The API list shape (API.md "Lists") of a page already read."""
+    items = many(page.items) if many is not None else [serialize(item) for item in page.items]
+    return jsonify({"items": items, "page": page.page, "pages": page.pages, "total": page.total})
+
+
 def created(payload: dict):
     return jsonify(payload), 201
 
@@ -72,7 +91,6 @@ def created(payload: dict):
 # -- until every resource declares its schema (issue 13): the hand-written readers -------------
 
 def json_body() -> dict:
-    from trainhub.inputs import read_json_object
 
     return read_json_object()
 
@@ -84,7 +102,6 @@ def page_args() -> tuple[int, int]:
 
     import marshmallow as ma
 
-    from trainhub.errors import ValidationError
 
     try:
         args = PageArgs().load({k: v for k, v in request.args.items() if k in ("page", "per_page")})
@@ -93,11 +110,7 @@ def page_args() -> tuple[int, int]:
     return args["page"], args["per_page"]
 
 
-def legacy_paginate(statement, serialize, *, scalars: bool = True):
-    page, per_page = page_args()
-    result = paginate(statement, page, per_page, scalars=scalars)
-    return jsonify({"items": [serialize(item) for item in result.items], "page": result.page,
-                    "pages": result.pages, "total": result.total})
+legacy_paginate = paginate
 
 
 def no_body(view):

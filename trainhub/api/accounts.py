@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_login import current_user
 
-from trainhub.accounts import services
+from trainhub.accounts import queries, services
 from trainhub.api import bp
 from trainhub.api._helpers import api_login_required, api_roles, created, json_body, legacy_paginate as paginate
 from trainhub.errors import ValidationError
@@ -42,7 +42,7 @@ def list_users():
     role = request.args.get("role") or None
     if role is not None and role not in ROLES:
         raise ValidationError({"role": [services.role_choice_message()]})
-    return paginate(services.users_query(actor=current_user, role=role, q=request.args.get("q") or None), user_json)
+    return paginate(queries.users_query(actor=current_user, role=role, q=request.args.get("q") or None), user_json)
 
 
 @bp.post("/users")

@@ -1,24 +1,21 @@
 """/api/v1/campaigns: campaigns (专题活动) and their attachments. Reports and news live elsewhere."""
 from __future__ import annotations
 
-from flask import abort, jsonify, request
+from flask import jsonify, request
 from flask_login import current_user
 
+from trainhub.access import load_campaign
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, created, json_body, legacy_paginate as paginate
 from trainhub.campaigns import queries, services
 from trainhub.campaigns.serializers import attachment_to_dict, campaign_to_dict
 from trainhub.events.serializers import events_to_dicts
-from trainhub.extensions import db
 from trainhub.models import Campaign
 from trainhub.timeutil import now
 
 
 def _load(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or not services.can_read(campaign, current_user):
-        abort(404)
-    return campaign
+    return load_campaign(campaign_id, current_user)
 
 
 def _detail(campaign: Campaign) -> dict:

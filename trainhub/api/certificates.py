@@ -4,12 +4,11 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_login import current_user
 
-from trainhub.access import load_event
+from trainhub.access import load_certificate, load_event
 from trainhub.api import bp
 from trainhub.api._helpers import api_login_required, api_roles, json_body
-from trainhub.certificates import services
+from trainhub.certificates import queries, services
 from trainhub.certificates.views import pdf_response, zip_response
-from trainhub.extensions import db
 from trainhub.timeutil import iso, now
 
 
@@ -43,7 +42,7 @@ def issue_event_certificates(event_id: int):
 def list_event_certificates(event_id: int):
     """The certificates of an event (revoked ones too)."""
     event = load_event(event_id, current_user, need="view")
-    items = db.session.scalars(services.certificates_query(event=event, live_only=False))
+    items = queries.event_certificates(event)
     return jsonify({"items": [_certificate_json(c) for c in items]})
 
 
@@ -77,13 +76,13 @@ def my_certificates_zip():
 @api_login_required
 def certificate_pdf(serial: str):
     """A certificate's PDF (the attendee's enterprise, or organizers in scope)."""
-    return pdf_response(services.load_for_download(serial, current_user))
+    return pdf_response(load_certificate(serial, current_user))
 
 
 @bp.get("/certificates/<serial>")
 def verify_certificate(serial: str):
     """Public verification by the printed serial or the QR's code: valid, masked name, event, dates, hours."""
-    return jsonify(services.verification(services.get_for_verification(serial)))
+    return jsonify(services.verification(queries.get_for_verification(serial)))
 
 
 def _reason() -> str:
@@ -95,7 +94,7 @@ def _reason() -> str:
 @api_roles("organizer")
 def revoke_certificate(serial: str):
     """Revoke a certificate (reason required)."""
-    certificate = services.load_for_management(serial, current_user)
+    certificate = load_certificate(serial, current_user, need="manage")
     certificate = services.revoke(certificate, _reason(), actor=current_user, now=now())
     return jsonify(_certificate_json(certificate))
 
@@ -104,6 +103,6 @@ def revoke_certificate(serial: str):
 @api_roles("organizer")
 def reissue_certificate(serial: str):
     """Reissue: a new serial for the same attendee; the live one is revoked."""
-    certificate = services.load_for_management(serial, current_user)
+    certificate = load_certificate(serial, current_user, need="manage")
     new = services.reissue(certificate, actor=current_user, now=now(), reason=_reason())
     return jsonify(_certificate_json(new)), 201

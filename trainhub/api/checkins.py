@@ -3,19 +3,17 @@ from __future__ import annotations
 
 import functools
 
-import sqlalchemy as sa
 from flask import abort, jsonify, request
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from trainhub import access
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, json_body, legacy_paginate as paginate
 from trainhub.checkin import rules, scan
 from trainhub.checkin.results import MESSAGES
+from trainhub.checkin import queries
 from trainhub.checkin.serializers import checkin_to_dict, result_to_dict
 from trainhub.errors import Forbidden, ValidationError
-from trainhub.models import CheckIn, Registration
 from trainhub.security import revalidates_bearer
 from trainhub.timeutil import now
 
@@ -65,13 +63,4 @@ def create_checkin():
 def event_checkins(event_id: int):
     """The check-in audit log of an event: who scanned what, when, the result and the device (newest first)."""
     event = access.load_event(event_id, current_user, need="view")
-    statement = (
-        sa.select(CheckIn).where(CheckIn.event_id == event.id)
-        .options(selectinload(CheckIn.registration).selectinload(Registration.organization),
-                 selectinload(CheckIn.actor))
-        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
-    )
-    result = request.args.get("result")
-    if result:
-        statement = statement.where(CheckIn.result == result)
-    return paginate(statement, checkin_to_dict)
+    return paginate(queries.audit_log_query(event, result=request.args.get("result") or None), checkin_to_dict)

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from trainhub.access import load_event
 from trainhub.api import bp
-from trainhub.api._helpers import api_roles, created, json_body, page_args
+from trainhub.api._helpers import api_roles, created, json_body, paginate
 from trainhub.events import queries, services
 from trainhub.events.serializers import event_to_dict, events_to_dicts
 from trainhub.timeutil import now
@@ -24,10 +24,7 @@ def events_list():
     """
     filters = queries.parse_filters(request.args)
     statement = queries.catalogue_query(filters, now=now(), user=current_user)
-
-    page, per_page = page_args()
-    items, total, pages = queries.page_of(statement, page, per_page)
-    return jsonify({"items": events_to_dicts(items, viewer=current_user), "page": page, "pages": pages, "total": total})
+    return paginate(statement, many=lambda events: events_to_dicts(events, viewer=current_user))
 
 
 @bp.post("/events")

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import request, send_file, url_for
 from flask_login import current_user
 
+from trainhub.access import load_campaign
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, created, json_body, legacy_paginate as paginate
-from trainhub.campaigns import services as campaign_rules
 from trainhub.errors import NotFound
-from trainhub.reports import news, services
+from trainhub.reports import news, queries
 from trainhub.reports.files import stored_path
 from trainhub.timeutil import iso, now
 
@@ -25,17 +25,15 @@ def news_json(item) -> dict:
 @bp.get("/campaigns/<int:campaign_id>/news")
 def campaign_news(campaign_id: int):
     """A campaign's news (日常动态), newest first: published ones (organizers also see pending ones in scope)."""
-    campaign = services.load_campaign(campaign_id)
-    if not campaign_rules.can_read(campaign, current_user):
-        raise NotFound()  # an unpublished campaign is not public yet
-    return paginate(news.news_query(campaign, current_user), news_json)
+    campaign = load_campaign(campaign_id, current_user)  # an unpublished campaign is not public yet: 404
+    return paginate(queries.news_query(campaign, current_user), news_json)
 
 
 @bp.post("/campaigns/<int:campaign_id>/news")
 @api_roles("organizer")
 def campaign_news_post(campaign_id: int):
     """Post a news item {title, body} (JSON, or multipart with an optional `photo`)."""
-    campaign = services.load_campaign(campaign_id)
+    campaign = load_campaign(campaign_id, current_user)
     if request.mimetype == "multipart/form-data":
         data, photo = request.form.to_dict(), request.files.get("photo")
     else:

@@ -10,7 +10,7 @@ from trainhub.api import bp
 from trainhub.api._helpers import api_login_required, api_roles, created, json_body, legacy_paginate as paginate
 from trainhub.api.accounts import user_json
 from trainhub.models import Organization
-from trainhub.organizations import services
+from trainhub.organizations import queries, services
 from trainhub.timeutil import iso, now
 
 ORGANIZATION_SCHEMA = {
@@ -46,9 +46,9 @@ def organization_json(organization: Organization) -> dict:
 def list_organizations():
     """List the enterprises in the organizer's scope (commission: all; a district bureau: its district's;
     other units: none); filters district, pilot (requested|yes|no), active (yes|no), q."""
-    statement = services.organizations_query(current_user, district=request.args.get("district") or None,
-                                             pilot=request.args.get("pilot") or None,
-                                             q=request.args.get("q") or None, active=request.args.get("active"))
+    statement = queries.organizations_query(current_user, district=request.args.get("district") or None,
+                                            pilot=request.args.get("pilot") or None,
+                                            q=request.args.get("q") or None, active=request.args.get("active"))
     return paginate(statement, organization_json)
 
 

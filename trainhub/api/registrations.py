@@ -1,40 +1,22 @@
 """/api/v1 registrations: thin adapters over trainhub.registrations.services."""
 from __future__ import annotations
 
-import math
-
-import sqlalchemy as sa
 from flask import abort, jsonify, request
 from flask_login import current_user
 
 from trainhub import access
 from trainhub.api import bp
-from trainhub.api._helpers import api_login_required, api_roles, created, json_body, page_args
-from trainhub.extensions import db
-from trainhub.models import Registration
+from trainhub.api._helpers import api_login_required, api_roles, created, json_body
 from trainhub.registrations import services
-from trainhub.registrations.serializers import registration_to_dict, registrations_to_dicts, with_organization
+from trainhub.registrations.serializers import registration_to_dict, registrations_to_dicts
+from trainhub.api._helpers import paginate
+from trainhub.registrations import queries
 from trainhub.timeutil import now
 
 
 def _page(statement):
     """The API list shape, serializing the page in a fixed number of queries."""
-    page, per_page = page_args()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
-    rows = db.session.scalars(with_organization(statement).limit(per_page).offset((page - 1) * per_page)).all()
-    return jsonify({
-        "items": registrations_to_dicts(rows),
-        "page": page,
-        "pages": max(1, math.ceil(total / per_page)) if total else 1,
-        "total": total,
-    })
-
-
-def _filtered(statement):
-    status = request.args.get("status")
-    if status:
-        statement = statement.where(Registration.status == status)
-    return statement
+    return paginate(statement, many=registrations_to_dicts)
 
 
 @bp.post("/events/<int:event_id>/registrations")
@@ -70,25 +52,18 @@ def event_registrations(event_id: int):
         event = access.load_event(event_id, current_user, need="public")
     else:
         event = access.load_event(event_id, current_user, need="view")
-    statement = (
-        sa.select(Registration)
-        .where(Registration.event_id == event.id, access.registration_clause(current_user))
-        .order_by(Registration.id)
-    )
-    return _page(_filtered(statement))
+    return _page(queries.readable_query(current_user, event_id=event.id, status=request.args.get("status") or None))
 
 
 @bp.get("/registrations")
 @api_login_required
 def list_registrations():
     """Registrations the caller may read (an enterprise: its own across events); filters status, event_id."""
-    statement = sa.select(Registration).where(access.registration_clause(current_user)).order_by(Registration.id)
     event_id = request.args.get("event_id")
-    if event_id:
-        if not event_id.isdigit():
-            abort(400)
-        statement = statement.where(Registration.event_id == int(event_id))
-    return _page(_filtered(statement))
+    if event_id and not event_id.isdigit():
+        abort(400)
+    return _page(queries.readable_query(current_user, event_id=int(event_id) if event_id else None,
+                                        status=request.args.get("status") or None))
 
 
 @bp.get("/registrations/<int:registration_id>")

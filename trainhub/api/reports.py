@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import request, send_file, url_for
 from flask_login import current_user
 
+from trainhub import access
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, created, json_body
 from trainhub.reports import exports, services
@@ -42,7 +43,7 @@ def report_json(view) -> dict:
 @api_roles("organizer")
 def campaign_reports(campaign_id: int):
     """The report tracker: one item per reporting unit (commission: all; a unit: its own)."""
-    campaign = services.load_campaign(campaign_id)
+    campaign = access.load_campaign(campaign_id, current_user)
     views = services.reports_for(campaign, actor=current_user, now=now())
     return {"items": [report_item_json(v) for v in views], "page": 1, "pages": 1, "total": len(views)}
 
@@ -51,7 +52,7 @@ def campaign_reports(campaign_id: int):
 @api_roles("organizer")
 def campaign_report(campaign_id: int, unit_id: int):
     """One unit's report with its figures (live until submitted, then frozen)."""
-    campaign, unit = services.load_report_scope(campaign_id, unit_id, current_user)
+    campaign, unit = access.load_report_scope(campaign_id, unit_id, current_user)
     return report_json(services.report_for(campaign, unit, now=now()))
 
 
@@ -59,7 +60,7 @@ def campaign_report(campaign_id: int, unit_id: int):
 @api_roles("organizer")
 def campaign_report_save(campaign_id: int, unit_id: int):
     """Save the report as a draft {summary, outcomes} (the unit's organizers)."""
-    campaign, unit = services.load_report_scope(campaign_id, unit_id, current_user)
+    campaign, unit = access.load_report_scope(campaign_id, unit_id, current_user)
     return report_json(services.save_draft(campaign, unit, json_body(), actor=current_user, now=now()))
 
 
@@ -67,7 +68,7 @@ def campaign_report_save(campaign_id: int, unit_id: int):
 @api_roles("organizer")
 def campaign_report_submit(campaign_id: int, unit_id: int):
     """Submit the report: locked, figures frozen, late if past the due time."""
-    campaign, unit = services.load_report_scope(campaign_id, unit_id, current_user)
+    campaign, unit = access.load_report_scope(campaign_id, unit_id, current_user)
     return report_json(services.submit(campaign, unit, json_body(), actor=current_user, now=now()))
 
 
@@ -75,7 +76,7 @@ def campaign_report_submit(campaign_id: int, unit_id: int):
 @api_roles("organizer")
 def campaign_report_return(campaign_id: int, unit_id: int):
     """Return a submitted report with a comment (commission); the unit is emailed."""
-    campaign, unit = services.load_report_scope(campaign_id, unit_id, current_user)
+    campaign, unit = access.load_report_scope(campaign_id, unit_id, current_user)
     comment = json_body().get("comment")
     return report_json(services.return_report(campaign, unit, comment, actor=current_user, now=now()))
 
@@ -84,7 +85,7 @@ def campaign_report_return(campaign_id: int, unit_id: int):
 @api_roles("organizer")
 def campaign_report_accept(campaign_id: int, unit_id: int):
     """Accept a submitted report (commission)."""
-    campaign, unit = services.load_report_scope(campaign_id, unit_id, current_user)
+    campaign, unit = access.load_report_scope(campaign_id, unit_id, current_user)
     return report_json(services.accept(campaign, unit, actor=current_user, now=now()))
 
 
@@ -92,7 +93,7 @@ def campaign_report_accept(campaign_id: int, unit_id: int):
 @api_roles("organizer")
 def campaign_report_attach(campaign_id: int, unit_id: int):
     """Attach a file to the report (multipart `file`: pdf, jpg, png, docx, xlsx, zip)."""
-    campaign, unit = services.load_report_scope(campaign_id, unit_id, current_user)
+    campaign, unit = access.load_report_scope(campaign_id, unit_id, current_user)
     attachment = services.add_attachment(campaign, unit, request.files.get("file"), actor=current_user, now=now())
     return created(attachment_json(campaign.id, unit.id, attachment))
 
@@ -101,7 +102,7 @@ def campaign_report_attach(campaign_id: int, unit_id: int):
 @api_roles("organizer")
 def report_attachment_file(campaign_id: int, unit_id: int, attachment_id: int):
     """Download one attachment of a report."""
-    campaign, unit = services.load_report_scope(campaign_id, unit_id, current_user)
+    campaign, unit = access.load_report_scope(campaign_id, unit_id, current_user)
     attachment = services.find_attachment(campaign, unit, attachment_id)
     return send_file(stored_path(attachment.stored_name), mimetype=attachment.content_type,
                      as_attachment=True, download_name=attachment.filename)
@@ -111,7 +112,7 @@ def report_attachment_file(campaign_id: int, unit_id: int, attachment_id: int):
 @api_roles("organizer")
 def report_attachment_delete(campaign_id: int, unit_id: int, attachment_id: int):
     """Remove an attachment from a report that is still editable."""
-    campaign, unit = services.load_report_scope(campaign_id, unit_id, current_user)
+    campaign, unit = access.load_report_scope(campaign_id, unit_id, current_user)
     services.delete_attachment(campaign, unit, attachment_id, actor=current_user, now=now())
     return report_json(services.report_for(campaign, unit, now=now()))
 
@@ -120,7 +121,7 @@ def report_attachment_delete(campaign_id: int, unit_id: int, attachment_id: int)
 @api_roles("organizer")
 def campaign_reports_xlsx(campaign_id: int):
     """All reports of a campaign as one XLSX (commission)."""
-    campaign = services.load_campaign(campaign_id)
+    campaign = access.load_campaign(campaign_id, current_user)
     return exports.xlsx_response(campaign, actor=current_user, now=now())
 
 
@@ -128,5 +129,5 @@ def campaign_reports_xlsx(campaign_id: int):
 @api_roles("organizer")
 def campaign_reports_zip(campaign_id: int):
     """Submitted and accepted reports as PDFs with their attachments, in one ZIP (commission)."""
-    campaign = services.load_campaign(campaign_id)
+    campaign = access.load_campaign(campaign_id, current_user)
     return exports.zip_response(campaign, actor=current_user, now=now())

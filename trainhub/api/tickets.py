@@ -2,12 +2,13 @@
 trainers of the event); a registration without a ticket is 404."""
 from __future__ import annotations
 
-from flask import abort
 from flask_login import current_user
 
 from trainhub import access
 from trainhub.api import bp
 from trainhub.api._helpers import api_login_required
+from trainhub.errors import NotFound
+from trainhub.registrations.rules import has_ticket
 
 
 @bp.get("/registrations/<int:registration_id>/ticket.<any(png, svg):kind>")
@@ -17,6 +18,6 @@ def registration_ticket(registration_id: int, kind: str):
     from trainhub.tickets.views import image_response
 
     registration = access.load_registration(registration_id, current_user)
-    if registration.status != "confirmed" or not registration.ticket_token:
-        abort(404)
+    if not has_ticket(registration):
+        raise NotFound()
     return image_response(registration, kind)

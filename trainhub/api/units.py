@@ -6,7 +6,7 @@ from flask_login import current_user
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, errors
 from trainhub.pagination import Page
-from trainhub.units import services
+from trainhub.units import queries, services
 from trainhub.units.schemas import UnitSchema
 from trainhub.schemas import page_of
 
@@ -16,7 +16,7 @@ from trainhub.schemas import page_of
 @bp.response(200, page_of(UnitSchema))
 def units_list():
     """List organizing units (any organizer)."""
-    units = services.list_units()
+    units = queries.list_units()
     return Page(units, 1, max(1, len(units)), len(units))
 
 

@@ -126,11 +126,8 @@ def _calendar_helpers():
 def ticket_invite(token: str):
     """The ticket holder's own invite (the ticket link is the credential, as for the ticket page)."""
     from trainhub.calendar import ics
-    from trainhub.tickets.services import find_by_token, parse_token
 
-    registration = find_by_token(parse_token(token))
-    if registration is None or registration.status != "confirmed":
-        abort(404)
+    registration = access.load_ticket(token)
     response = calendar_response(ics.registration_invite(registration), "invite.ics", inline=False)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -22,3 +22,19 @@ def campaign_events(campaign: Campaign) -> list[Event]:
         .options(selectinload(Event.trainers), selectinload(Event.co_units), selectinload(Event.host_unit))
         .order_by(Event.starts_at, Event.id)
     ))
+
+
+def published_campaigns() -> list[Campaign]:
+    """Published campaigns, newest first (the catalogue's filter)."""
+    return list(db.session.scalars(
+        sa.select(Campaign).where(Campaign.status == "published").order_by(Campaign.starts_on.desc())))
+
+
+def all_campaigns() -> list[Campaign]:
+    """Every campaign, newest first (the event form's choice)."""
+    return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc())))
+
+
+def campaigns(*, include_drafts: bool = False) -> list[Campaign]:
+    """The campaigns page's list (campaigns_query, read)."""
+    return list(db.session.scalars(campaigns_query(include_drafts=include_drafts)))

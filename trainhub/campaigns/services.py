@@ -180,8 +180,3 @@ def delete_attachment(attachment: CampaignAttachment, *, actor: User, now: datet
     delete_upload(stored_name)
 
 
-def can_read(campaign: Campaign, user: User | None) -> bool:
-    """Published campaigns are public; drafts are seen by organizers only."""
-    if campaign.status == "published":
-        return True
-    return bool(user is not None and user.is_authenticated and user.is_organizer)

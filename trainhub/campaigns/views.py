@@ -3,44 +3,35 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from trainhub.access import is_commission
+from trainhub.access import is_commission, load_campaign, load_campaign_attachment
 from trainhub.campaigns import bp, queries, services
 from trainhub.campaigns.forms import STATUS_LABELS, AttachmentForm, CampaignForm
 from trainhub.errors import ValidationError
 from trainhub.events.forms import KIND_LABELS, MODE_LABELS
 from trainhub.events.queries import registration_counts
-from trainhub.extensions import db
 from trainhub.forms import show_service_errors
-from trainhub.models import Campaign, CampaignAttachment, Unit
 from trainhub.security import commission_required
 from trainhub.timeutil import now, to_local
+from trainhub.units import queries as unit_queries
 from trainhub.uploads import upload_path
-
-
-def _load(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or not services.can_read(campaign, current_user):
-        abort(404)
-    return campaign
 
 
 @bp.get("/campaigns")
 def index():
     """Published campaigns, newest first (the commission sees drafts too)."""
-    campaigns = db.session.scalars(queries.campaigns_query(include_drafts=is_commission(current_user))).all()
+    campaigns = queries.campaigns(include_drafts=is_commission(current_user))
     return render_template("campaigns/index.html", campaigns=campaigns, statuses=STATUS_LABELS)
 
 
 @bp.get("/campaigns/<int:campaign_id>")
 def detail(campaign_id: int):
     """The campaign: theme, notice, attachments, its events (and its news when that feature exists)."""
-    campaign = _load(campaign_id)
+    campaign = load_campaign(campaign_id, current_user)
     events = queries.campaign_events(campaign)
     return render_template(
         "campaigns/detail.html", campaign=campaign, events=events,
@@ -52,10 +43,8 @@ def detail(campaign_id: int):
 @bp.get("/campaigns/<int:campaign_id>/attachments/<int:attachment_id>/<path:filename>")
 def attachment(campaign_id: int, attachment_id: int, filename: str):
     """Download an attachment (its own name in the URL, for people and browsers)."""
-    campaign = _load(campaign_id)
-    item = db.session.get(CampaignAttachment, attachment_id)
-    if item is None or item.campaign_id != campaign.id:
-        abort(404)
+    campaign = load_campaign(campaign_id, current_user)
+    item = load_campaign_attachment(campaign, attachment_id)
     path = upload_path(item.stored_name)
     if not path.exists():
         abort(404)
@@ -68,7 +57,7 @@ def attachment(campaign_id: int, attachment_id: int, filename: str):
 
 def _choices(form: CampaignForm) -> None:
     form.reporting_unit_ids.choices = [
-        SelectChoice(str(u.id), u.name) for u in db.session.scalars(sa.select(Unit).where(Unit.kind != "commission").order_by(Unit.id))
+        SelectChoice(str(u.id), u.name) for u in unit_queries.reporting_units()
     ]
 
 
@@ -100,7 +89,7 @@ def new():
 @commission_required
 def edit(campaign_id: int):
     """Edit a campaign (commission)."""
-    campaign = _load(campaign_id)
+    campaign = load_campaign(campaign_id, current_user)
     if request.method == "GET":
         form = CampaignForm(data={
             "title": campaign.title, "theme": campaign.theme, "description": campaign.description,
@@ -126,7 +115,7 @@ def edit(campaign_id: int):
 @commission_required
 def upload(campaign_id: int):
     """Upload an attachment from the campaign page (commission)."""
-    campaign = _load(campaign_id)
+    campaign = load_campaign(campaign_id, current_user)
     form = AttachmentForm()
     if form.validate_on_submit():
         try:
@@ -142,10 +131,8 @@ def upload(campaign_id: int):
 @commission_required
 def delete_attachment(campaign_id: int, attachment_id: int):
     """Remove an attachment (commission)."""
-    campaign = _load(campaign_id)
-    item = db.session.get(CampaignAttachment, attachment_id)
-    if item is None or item.campaign_id != campaign.id:
-        abort(404)
+    campaign = load_campaign(campaign_id, current_user)
+    item = load_campaign_attachment(campaign, attachment_id)
     services.delete_attachment(item, actor=current_user, now=now())
     flash(_("附件已删除。"), "success")
     return redirect(url_for("campaigns.detail", campaign_id=campaign.id))

@@ -33,7 +33,8 @@ def register_cli(app) -> None:
         except DomainError as error:
             raise click.ClickException(str(error.message)) from None
         click.echo(f"issued: {result['issued']}")
-        from trainhub.certificates.services import certificates_query, prerender
+        from trainhub.certificates.queries import certificates_query
+        from trainhub.certificates.services import prerender
 
         certificates = list(db.session.scalars(certificates_query(event=event)))
         with click.progressbar(length=len(certificates), label="Rendering PDFs", show_pos=True) as pdf_bar:

@@ -15,11 +15,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from trainhub.access import load_event
 from trainhub.certificates.attendance import attended_minutes, minutes_until_end, self_checkin_exists
 from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
+from trainhub.certificates.queries import certificates_query
 from trainhub.db import begin_write, use_case
-from trainhub.errors import DomainError, NotFound, ValidationError
+from trainhub.errors import DomainError, ValidationError
+from trainhub.events.rules import supports_self_checkin
 from trainhub.extensions import db
 from trainhub.models import AuditLog, Certificate, Event, Registration, User
 from trainhub.timeutil import to_local
@@ -59,7 +60,7 @@ def candidates(event: Event) -> list[Candidate]:
     live = _live_certificates([r.id for r, _ in rows])
     result = []
     for registration, self_in in rows:
-        self_in = bool(self_in) and event.mode in ("online", "hybrid")
+        self_in = bool(self_in) and supports_self_checkin(event)
         minutes = attended_minutes(event.starts_at, event.ends_at, registration.checked_in_at,
                                    registration.checked_out_at, self_in)
         reason = None
@@ -143,27 +144,6 @@ def _who(registration: Registration) -> dict:
             "organization": registration.organization.name}
 
 
-def _certificate_where(condition) -> Certificate:
-    certificate = db.session.scalar(
-        sa.select(Certificate).where(condition)
-        .options(selectinload(Certificate.registration).selectinload(Registration.event),
-                 selectinload(Certificate.registration).selectinload(Registration.organization))
-    )
-    if certificate is None:
-        raise NotFound(_l("未找到该证书编号。"))
-    return certificate
-
-
-def get_by_serial(serial: str) -> Certificate:
-    return _certificate_where(Certificate.serial == serial)
-
-
-def get_for_verification(key: str) -> Certificate:
-    """Public verification: by the random code the QR carries, or by the printed serial (API.md keeps
-    `/certificates/{serial}`). Either way the answer holds only what `verification` shows."""
-    return _certificate_where(sa.or_(Certificate.verify_code == key, Certificate.serial == key))
-
-
 @use_case
 def revoke(certificate: Certificate, reason: str, *, actor: User, now: datetime) -> Certificate:
     reason = (reason or "").strip()
@@ -206,34 +186,6 @@ def reissue(certificate: Certificate, *, actor: User, now: datetime, reason: str
 
 
 # -- reading and downloading -----------------------------------------------------------------
-
-def may_download(user: User | None, certificate: Certificate) -> bool:
-    """The attendee's enterprise, or organizers/trainers who may read the event's attendance."""
-    from trainhub.access import can_read_event_admin
-
-    if user is None or not user.is_authenticated:
-        return False
-    registration = certificate.registration
-    if user.is_enterprise:
-        return registration.organization_id == user.organization_id
-    return can_read_event_admin(user, registration.event)
-
-
-def load_for_download(serial: str, user: User | None) -> Certificate:
-    """The certificate, or 404 — unknown and "not yours" look the same (pages and API alike)."""
-    certificate = get_by_serial(serial)
-    if not may_download(user, certificate):
-        raise NotFound(_l("未找到该证书编号。"))
-    return certificate
-
-
-def load_for_management(serial: str, user: User | None) -> Certificate:
-    """The certificate, when the user manages its event (revoke, reissue): else 404, or 403 for an
-    organizer who may see the event but not change it — as access.load_event answers."""
-    certificate = load_for_download(serial, user)
-    load_event(certificate.registration.event_id, user, need="manage")
-    return certificate
-
 
 def verify_url(certificate: Certificate) -> str:
     """What the certificate's QR code and link carry: its random code, never the sequential serial."""
@@ -340,22 +292,6 @@ def verification(certificate: Certificate) -> dict:
         "issued_at": iso(certificate.issued_at),
         "revoked_at": iso(certificate.revoked_at),
     }
-
-
-def certificates_query(*, event: Event | None = None, organization_id: int | None = None, live_only: bool = True):
-    statement = (
-        sa.select(Certificate).join(Certificate.registration)
-        .options(selectinload(Certificate.registration).selectinload(Registration.organization),
-                 selectinload(Certificate.registration).selectinload(Registration.event).selectinload(Event.host_unit))
-        .order_by(Certificate.serial)
-    )
-    if event is not None:
-        statement = statement.where(Registration.event_id == event.id)
-    if organization_id is not None:
-        statement = statement.where(Registration.organization_id == organization_id)
-    if live_only:
-        statement = statement.where(Certificate.revoked_at.is_(None))
-    return statement
 
 
 @use_case

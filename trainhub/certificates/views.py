@@ -5,11 +5,11 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from trainhub.access import load_event
-from trainhub.certificates import bp, services
+from trainhub.access import load_certificate, load_event
+from trainhub.certificates import bp, queries, services
 from trainhub.certificates.services import SKIP_REASONS
 from trainhub.errors import streamed
-from trainhub.extensions import db
+from trainhub.errors import NotFound
 from trainhub.security import roles_required
 from trainhub.timeutil import now
 
@@ -31,7 +31,7 @@ def zip_response(items, filename: str) -> Response:
 def event_admin(event_id: int):
     event = load_event(event_id, current_user, need="view")
     rows = services.candidates(event)
-    history = list(db.session.scalars(services.certificates_query(event=event, live_only=False)))
+    history = queries.event_certificates(event)
     from trainhub.access import can_manage_event
 
     return render_template("certificates/event_admin.html", event=event, rows=rows, history=history,
@@ -52,7 +52,7 @@ def issue(event_id: int):
 @bp.post("/manage/certificates/<serial>/revoke")
 @roles_required("organizer")
 def revoke(serial: str):
-    certificate = services.load_for_management(serial, current_user)
+    certificate = load_certificate(serial, current_user, need="manage")
     services.revoke(certificate, request.form.get("reason", ""), actor=current_user, now=now())
     flash(_("证书 %(serial)s 已撤销。", serial=serial), "success")
     return redirect(url_for("certificates.event_admin", event_id=certificate.registration.event_id))
@@ -61,7 +61,7 @@ def revoke(serial: str):
 @bp.post("/manage/certificates/<serial>/reissue")
 @roles_required("organizer")
 def reissue(serial: str):
-    certificate = services.load_for_management(serial, current_user)
+    certificate = load_certificate(serial, current_user, need="manage")
     event_id = certificate.registration.event_id
     new = services.reissue(certificate, actor=current_user, now=now(), reason=request.form.get("reason", ""))
     flash(_("已补发新证书 %(serial)s。", serial=new.serial), "success")
@@ -82,7 +82,7 @@ def event_zip(event_id: int):
 @bp.get("/certificates/<serial>.pdf")
 @login_required
 def download(serial: str):
-    return pdf_response(services.load_for_download(serial, current_user))
+    return pdf_response(load_certificate(serial, current_user))
 
 
 @bp.get("/my/certificates")
@@ -108,8 +108,8 @@ def mine_zip():
 def verify(code: str):
     """The page a certificate's QR code opens (by its random code; a typed serial works too)."""
     try:
-        certificate = services.get_for_verification(code)
-    except services.NotFound:
+        certificate = queries.get_for_verification(code)
+    except NotFound:
         return render_template("certificates/verify.html", info=None), 404
     return render_template("certificates/verify.html", info=services.verification(certificate),
                            certificate=certificate)

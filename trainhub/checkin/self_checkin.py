@@ -18,6 +18,7 @@ from trainhub.checkin import rules, scan  # the module (tickets.views imports bo
 from trainhub.checkin.results import MESSAGES, CheckInResult, render_message
 from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError
+from trainhub.events.rules import supports_self_checkin
 from trainhub.extensions import db
 from trainhub.models import CheckIn, Event
 from trainhub.tickets.services import find_by_token, parse_token
@@ -68,7 +69,7 @@ def self_check_in(ticket_token: str, code: str, *, now: datetime, ip: str = "") 
     if registration is None:
         raise DomainError("invalid_token", MESSAGES["invalid_token"], 404)
     event = registration.event
-    if event.mode not in ("online", "hybrid"):
+    if not supports_self_checkin(event):
         raise DomainError("self_checkin_unavailable", _l("本场活动不支持自助签到。"), 409)
     limit = current_app.config.get("SELF_CHECKIN_RATE_LIMIT", 10)
     keys = [f"selfcheckin:reg:{registration.id}"] + ([f"selfcheckin:ip:{ip}"] if ip else [])

@@ -12,6 +12,11 @@ from trainhub.extensions import db
 from trainhub.models import AuditLog, CheckIn, Registration, User
 
 
+def can_undo(row: CheckIn) -> bool:
+    """Only an accepted check-in that is not undone yet may be undone (the row stays, marked)."""
+    return row.result == "ok" and row.undone_at is None
+
+
 @use_case
 def undo_check_in(checkin: CheckIn, *, actor: User, now: datetime) -> CheckIn:
     """Undo a wrong check-in: the row stays, marked undone; the attendee is expected again."""

@@ -1,7 +1,6 @@
 """Check-in pages: the console (camera + manual), counters, presenter code, attendance, undo."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,8 +9,7 @@ from trainhub import access
 from trainhub.checkin import bp, queries, scan, self_checkin, services
 from trainhub.checkin.serializers import result_to_dict
 from trainhub.errors import DomainError
-from trainhub.extensions import db
-from trainhub.models import CheckIn, Registration
+from trainhub.events.rules import supports_self_checkin
 from trainhub.tickets.services import qr_svg
 from trainhub.timeutil import iso, now
 
@@ -60,9 +58,7 @@ def manual(event_id: int):
         registration_id = int(data.get("registration_id"))  # type: ignore[arg-type]  # None → TypeError, caught
     except (TypeError, ValueError):
         abort(400)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+    registration = access.load_event_registration(event, registration_id)
     result = scan.check_in_registration(registration, event, actor=current_user,
                                         device=request.user_agent.string[:200], now=now())
     return jsonify(result_to_dict(result))
@@ -73,7 +69,7 @@ def manual(event_id: int):
 def presenter(event_id: int):
     """The rotating self check-in code (QR + 6 digits) for the presenter's screen."""
     event = access.load_event(event_id, current_user, need="checkin")
-    if event.mode not in ("online", "hybrid"):
+    if not supports_self_checkin(event):
         return render_template("checkin/presenter.html", event=event, unavailable=True), 409
     event = self_checkin.ensure_self_checkin_secret(event)
     return render_template("checkin/presenter.html", event=event, unavailable=False, **_presenter_state(event))
@@ -92,7 +88,7 @@ def _presenter_state(event) -> dict:
 @login_required
 def presenter_state(event_id: int):
     event = access.load_event(event_id, current_user, need="checkin")
-    if event.mode not in ("online", "hybrid"):
+    if not supports_self_checkin(event):
         abort(409)
     event = self_checkin.ensure_self_checkin_secret(event)
     return _no_store(jsonify({**_presenter_state(event), **queries.counters(event)}))
@@ -125,9 +121,7 @@ def attendance(event_id: int):
 @login_required
 def undo(event_id: int, checkin_id: int):
     event = access.load_event(event_id, current_user, need="manage")
-    row = db.session.scalar(sa.select(CheckIn).where(CheckIn.id == checkin_id, CheckIn.event_id == event.id))
-    if row is None:
-        abort(404)
+    row = access.load_event_checkin(event, checkin_id)
     try:
         services.undo_check_in(row, actor=current_user, now=now())
         flash(_("已撤销该签到（记录保留）。"), "success")
@@ -140,18 +134,6 @@ def undo(event_id: int, checkin_id: int):
 @login_required
 def index():
     """The events this trainer (or organizer) checks in today and next: one tap to the console."""
-    from datetime import timedelta
-
-    from trainhub.models import Event
-
     if not (current_user.is_trainer or current_user.is_organizer):
         abort(403)
-    moment = now()
-    statement = sa.select(Event).where(Event.status == "published", Event.ends_at >= moment - timedelta(hours=12),
-                                       Event.starts_at <= moment + timedelta(days=14))
-    if current_user.is_trainer:
-        statement = statement.where(access.trainer_event_clause(current_user))
-    elif not access.is_commission(current_user):
-        statement = statement.where(Event.host_unit_id == current_user.unit_id)
-    events = db.session.scalars(statement.order_by(Event.starts_at).limit(50)).all()
-    return render_template("checkin/index.html", events=events)
+    return render_template("checkin/index.html", events=queries.console_events(current_user, now()))

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
-from flask import Response, abort, render_template, request
+from flask import Response, render_template, request
 from flask_login import current_user
 
-from trainhub.access import is_commission, organizer_event_clause
-from trainhub.dashboard import bp, figures, summary_files
+from trainhub.access import is_commission, load_campaign, organizer_event_clause
+from trainhub.campaigns import queries as campaign_queries
+from trainhub.dashboard import bp, figures, queries, summary_files
 from trainhub.dashboard.labels import KIND_LABELS, MODE_LABELS
-from trainhub.extensions import db
-from trainhub.models import Campaign, Event
+from trainhub.models import Campaign
 from trainhub.security import roles_required
 from trainhub.timeutil import now, parse_date
 
@@ -32,17 +31,13 @@ def index():
                           campaign_id=request.args.get("campaign_id", type=int),
                           date_from=_day("from"), date_to=_day("to"))
     data = figures.dashboard(scope, now=now())
-    events = db.session.scalars(sa.select(Event).where(clause, Event.status != "draft")
-                                .order_by(Event.starts_at.desc()).limit(300)).all()
-    campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc())).all()
-    return render_template("dashboard/index.html", data=data, scope=scope, events=events, campaigns=campaigns,
+    return render_template("dashboard/index.html", data=data, scope=scope, events=queries.filter_events(current_user),
+                           campaigns=campaign_queries.all_campaigns(),
                            kind_labels=KIND_LABELS, mode_labels=MODE_LABELS)
 
 
 def _summary_for(campaign_id: int) -> tuple[Campaign, dict]:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
+    campaign = load_campaign(campaign_id, current_user)
     unit = None if is_commission(current_user) else current_user.unit
     return campaign, figures.campaign_summary(campaign, unit=unit, now=now())
 

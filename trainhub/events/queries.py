@@ -1,7 +1,6 @@
 """Reading events: the catalogue's filters, one grouped count query for a page of events."""
 from __future__ import annotations
 
-import math
 import re
 from datetime import datetime
 
@@ -13,6 +12,7 @@ from trainhub.access import is_commission, organizer_event_clause
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.extensions import db
 from trainhub.models import ACTIVE_STATUSES, EVENT_KINDS, EVENT_MODES, Event, Registration
+from trainhub.pagination import contains
 from trainhub.timeutil import local_day_bounds, parse_date, parse_datetime
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -118,10 +118,6 @@ def parse_filters(args) -> dict:
     return filters
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def catalogue_query(filters: dict, *, now: datetime, user=None):
     """A select of events for the filters, relations loaded up front (a constant number of queries).
 
@@ -152,13 +148,9 @@ def catalogue_query(filters: dict, *, now: datetime, user=None):
             statement = statement.where(Event.ends_at >= now)
         statement = statement.order_by(Event.starts_at, Event.id)
     if "q" in filters:
-        pattern = f"%{_escape_like(filters['q'])}%"
+        text = filters["q"]
         statement = statement.where(
-            sa.or_(
-                Event.title.ilike(pattern, escape="\\"),
-                Event.description.ilike(pattern, escape="\\"),
-                Event.topic.ilike(pattern, escape="\\"),
-            )
+            sa.or_(contains(Event.title, text), contains(Event.description, text), contains(Event.topic, text))
         )
     for name in ("kind", "mode", "topic", "campaign_id"):
         if name in filters:
@@ -181,14 +173,6 @@ def topics() -> list[str]:
     return list(db.session.scalars(
         sa.select(Event.topic).where(Event.status == "published", Event.topic != "").distinct().order_by(Event.topic)
     ))
-
-
-def page_of(statement, page: int, per_page: int) -> tuple[list, int, int]:
-    """(items, total, pages) of a select: one count query and one page query."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
-    pages = max(1, math.ceil(total / per_page)) if total else 1
-    return items, total, pages
 
 
 def lock_event(event_id: int) -> Event:

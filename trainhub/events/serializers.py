@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from trainhub.access import can_see_online_url
+from trainhub.events.rules import seats_left
 from trainhub.timeutil import iso
 
 
@@ -24,7 +25,7 @@ def event_to_dict(event, counts: dict | None, *, viewer=None) -> dict:
         "starts_at": iso(event.starts_at),
         "ends_at": iso(event.ends_at),
         "capacity": event.capacity,
-        "seats_left": max(0, event.capacity - confirmed),
+        "seats_left": seats_left(event.capacity, confirmed),
         "waitlist_length": counts.get("waitlisted", 0),
         "registration_opens_at": iso(event.registration_opens_at),
         "registration_closes_at": iso(event.registration_closes_at),

@@ -23,6 +23,7 @@ from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.events.queries import lock_event
 from trainhub.extensions import db
+from trainhub.events.rules import is_changeable, supports_self_checkin
 from trainhub.models import (
     ACTIVE_STATUSES,
     EVENT_KINDS,
@@ -326,7 +327,7 @@ def create_event(data: dict, *, actor: User, now: datetime) -> Event:
     )
     event.trainers = found.get("trainers", [])
     event.co_units = [u for u in found.get("co_units", []) if u.id != host.id]
-    if event.mode in ("online", "hybrid"):
+    if supports_self_checkin(event):
         event.self_checkin_secret = new_token()
     db.session.add(event)
     db.session.commit()
@@ -340,7 +341,7 @@ def update_event(event: Event, data: dict, *, actor: User, now: datetime) -> Eve
         raise Forbidden()
     begin_write()
     event = lock_event(event.id)
-    if event.status == "cancelled":
+    if not is_changeable(event):
         raise DomainError("event_cancelled", _l("活动已取消，不能再修改。"), 409)
     values, errors = _clean(dict(data), creating=False)
     found = _check_references(values, errors)
@@ -385,7 +386,7 @@ def update_event(event: Event, data: dict, *, actor: User, now: datetime) -> Eve
         event.trainers = found["trainers"]
     if "co_unit_ids" in values:
         event.co_units = [u for u in found["co_units"] if u.id != event.host_unit_id]
-    if event.mode in ("online", "hybrid") and not event.self_checkin_secret:
+    if supports_self_checkin(event) and not event.self_checkin_secret:
         event.self_checkin_secret = new_token()
     event.updated_at = now
 
@@ -414,7 +415,7 @@ def cancel_event(event: Event, *, actor: User, now: datetime) -> Event:
         raise Forbidden()
     begin_write()
     event = lock_event(event.id)
-    if event.status == "cancelled":
+    if not is_changeable(event):
         raise DomainError("already_cancelled", _l("活动已经取消。"), 409)
     event.status = "cancelled"
     event.cancelled_at = now

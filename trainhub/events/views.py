@@ -3,21 +3,24 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from trainhub.access import can_manage_event, can_see_online_url, is_commission, load_event
+from trainhub.accounts import queries as account_queries
+from trainhub.campaigns import queries as campaign_queries
 from trainhub.errors import ValidationError
 from trainhub.events import bp, queries, services
 from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, EventForm
-from trainhub.extensions import db
 from trainhub.forms import show_service_errors
-from trainhub.models import Campaign, Event, Unit, User
+from trainhub.models import Event
+from trainhub.events.rules import is_changeable, seats_left
+from trainhub.pagination import page_number, paginate
 from trainhub.security import organizer_required
 from trainhub.timeutil import now, to_local
+from trainhub.units import queries as unit_queries
 
 CATALOGUE_PER_PAGE = 12
 LIST_FIELDS = ("trainer_ids", "co_unit_ids")
@@ -37,18 +40,16 @@ def catalogue():
     except ValidationError:
         flash(_("筛选条件有误，已忽略。"), "warning")
         filters = {}
-    raw_page = request.args.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    page = page_number(request.args)
     moment = now()
     statement = queries.catalogue_query(filters, now=moment)
-    events, total, pages = queries.page_of(statement, page, CATALOGUE_PER_PAGE)
+    listing = paginate(statement, page, CATALOGUE_PER_PAGE)
+    events = listing.items
     counts = queries.registration_counts(e.id for e in events)
-    campaigns = db.session.scalars(
-        sa.select(Campaign).where(Campaign.status == "published").order_by(Campaign.starts_on.desc())
-    ).all()
     return render_template(
-        "events/catalogue.html", events=events, counts=counts, total=total, page=page, pages=pages,
-        filters=filters, past=bool(filters.get("past")), campaigns=campaigns, topics=queries.topics(),
+        "events/catalogue.html", events=events, counts=counts, total=listing.total, page=page, pages=listing.pages,
+        filters=filters, past=bool(filters.get("past")), campaigns=campaign_queries.published_campaigns(),
+        topics=queries.topics(),
         window_state=queries.window_state, now=moment, **_labels(),
     )
 
@@ -60,7 +61,7 @@ def detail(event_id: int):
     counts = queries.registration_counts([event.id])[event.id]
     moment = now()
     return render_template(
-        "events/detail.html", event=event, counts=counts, seats_left=max(0, event.capacity - counts["confirmed"]),
+        "events/detail.html", event=event, counts=counts, seats_left=seats_left(event.capacity, counts["confirmed"]),
         state=queries.window_state(event, moment), can_manage=can_manage_event(current_user, event),
         online_url_visible=can_see_online_url(current_user, event), **_labels(),
     )
@@ -77,18 +78,18 @@ def manage_list():
         filters["q"] = request.args["q"].strip()[:100]
     statement = queries.catalogue_query(filters, now=now(), user=current_user)
     statement = statement.order_by(None).order_by(Event.starts_at.desc(), Event.id.desc())
-    raw_page = request.args.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
-    events, total, pages = queries.page_of(statement, page, 30)
+    page = page_number(request.args)
+    listing = paginate(statement, page, 30)
+    events = listing.items
     counts = queries.registration_counts(e.id for e in events)
-    return render_template("events/manage_list.html", events=events, counts=counts, total=total, page=page,
-                           pages=pages, status=filters["status"], **_labels())
+    return render_template("events/manage_list.html", events=events, counts=counts, total=listing.total, page=page,
+                           pages=listing.pages, status=filters["status"], **_labels())
 
 
 def _form_choices(form: EventForm) -> None:
-    trainers = db.session.scalars(sa.select(User).where(User.role == "trainer").order_by(User.name)).all()
-    units = db.session.scalars(sa.select(Unit).order_by(Unit.id)).all()
-    campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc())).all()
+    trainers = account_queries.trainers()
+    units = unit_queries.list_units()
+    campaigns = campaign_queries.all_campaigns()
     form.trainer_ids.choices = [SelectChoice(str(t.id), t.name) for t in trainers]
     form.co_unit_ids.choices = [SelectChoice(str(u.id), u.name) for u in units]
     host_units = units if is_commission(current_user) else [u for u in units if u.id == current_user.unit_id]
@@ -181,7 +182,7 @@ def edit(event_id: int):
     initial = _initial(event)
     form = EventForm(data=initial) if request.method == "GET" else EventForm()
     _form_choices(form)
-    if event.status == "cancelled":
+    if not is_changeable(event):
         flash(_("活动已取消，不能再修改。"), "warning")
         return redirect(url_for("events.manage", event_id=event.id))
     if request.method == "POST" and form.validate_on_submit():
@@ -231,6 +232,6 @@ def manage(event_id: int):
         abort(403)
     counts = queries.registration_counts([event.id])[event.id]
     return render_template(
-        "events/manage.html", event=event, counts=counts, seats_left=max(0, event.capacity - counts["confirmed"]),
+        "events/manage.html", event=event, counts=counts, seats_left=seats_left(event.capacity, counts["confirmed"]),
         can_manage=can_manage_event(current_user, event), state=queries.window_state(event, now()), **_labels(),
     )

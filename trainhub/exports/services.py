@@ -21,6 +21,7 @@ from trainhub.access import organizer_event_clause
 from trainhub.certificates.attendance import attended_minutes, self_checkin_exists
 from trainhub.db import begin_write, use_case
 from trainhub.errors import ValidationError
+from trainhub.events.rules import mode_supports_self_checkin
 from trainhub.extensions import db
 from trainhub.models import AuditLog, Campaign, Certificate, Event, Organization, Registration, User
 from trainhub.templating import mask_phone
@@ -192,7 +193,7 @@ def rows(result, *, labels: Labels, full_phone: bool) -> Iterator[list]:
         (title, starts_at, ends_at, mode, org_name, uscc, district, pilot, name, phone, email, job, status,
          created_at, checked_in_at, checked_out_at, self_in, serial) = row
         minutes = attended_minutes(starts_at, ends_at, checked_in_at, checked_out_at,
-                                   bool(self_in) and mode in ("online", "hybrid"))
+                                   bool(self_in) and mode_supports_self_checkin(mode))
         yield [title, local(starts_at).date(), org_name, uscc, district, labels.yes if pilot else labels.no, name,
                phone if full_phone else mask_phone(phone), email, job, labels.statuses.get(status, status),
                local(created_at), local(checked_in_at), local(checked_out_at), minutes, serial or ""]

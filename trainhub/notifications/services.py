@@ -21,11 +21,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from trainhub.access import is_commission
+from trainhub.access import outbox_clause
 from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden
 from trainhub.extensions import db
-from trainhub.models import Event, OutboxMessage, User
+from trainhub.models import OutboxMessage, User
 from trainhub.notifications.channels import DeliveryError, channel_class
 
 log = logging.getLogger("trainhub.mail")
@@ -176,33 +176,6 @@ def _send(message, channels: dict, config, broken: dict) -> str | None:
 
 # -- organizers' outbox page --------------------------------------------------------------------------
 
-def visible_clause(user: User):
-    """Commission organizers see every message; another unit's organizers only the messages about the
-    events their unit hosts (OutboxMessage.event_id) — not another unit's mail to the same address,
-    and not platform mail (account links, report reminders: no event)."""
-    if is_commission(user):
-        return sa.true()
-    if not user.is_organizer or user.unit_id is None:
-        return sa.false()
-    return OutboxMessage.event_id.in_(sa.select(Event.id).where(Event.host_unit_id == user.unit_id))
-
-
-def outbox_query(user: User, status: str | None = None):
-    statement = sa.select(OutboxMessage).where(visible_clause(user)).order_by(OutboxMessage.id.desc())
-    if status:
-        statement = statement.where(OutboxMessage.status == status)
-    return statement
-
-
-def status_counts(user: User) -> dict[str, int]:
-    rows = db.session.execute(
-        sa.select(OutboxMessage.status, sa.func.count()).where(visible_clause(user)).group_by(OutboxMessage.status)
-    ).all()
-    counts = {"queued": 0, "sent": 0, "failed": 0}
-    counts.update(dict(rows))
-    return counts
-
-
 @use_case
 def retry_message(message_id: int, *, actor: User, now: datetime) -> OutboxMessage:
     """A failed message goes back to the queue, due now, with its attempts counted afresh."""
@@ -210,7 +183,7 @@ def retry_message(message_id: int, *, actor: User, now: datetime) -> OutboxMessa
         raise Forbidden()
     begin_write()
     message = db.session.scalar(
-        sa.select(OutboxMessage).where(OutboxMessage.id == message_id, visible_clause(actor)).with_for_update()
+        sa.select(OutboxMessage).where(OutboxMessage.id == message_id, outbox_clause(actor)).with_for_update()
     )
     if message is None:
         raise DomainError("not_found", _l("未找到该消息。"), 404)
@@ -230,7 +203,7 @@ def retry_all_failed(*, actor: User, now: datetime) -> int:
     begin_write()
     result = db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.status == "failed", visible_clause(actor))
+        .where(OutboxMessage.status == "failed", outbox_clause(actor))
         .values(status="queued", attempts=0, next_attempt_at=now)
         .execution_options(synchronize_session=False)
     )

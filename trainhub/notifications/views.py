@@ -6,9 +6,10 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from trainhub.errors import DomainError
-from trainhub.extensions import db
 from trainhub.models import OUTBOX_STATUSES
 from trainhub.notifications import bp, services
+from trainhub.notifications import queries
+from trainhub.pagination import page_number, paginate
 from trainhub.security import roles_required
 from trainhub.timeutil import now
 
@@ -21,10 +22,10 @@ def outbox():
     status = request.args.get("status") or None
     if status not in OUTBOX_STATUSES:
         status = None
-    page = db.paginate(services.outbox_query(current_user, status), per_page=50, max_per_page=50, error_out=False)
+    page = paginate(queries.outbox_query(current_user, status), page_number(request.args), 50)
     return render_template(
-        "notifications/outbox.html", messages=list(page.items), page=page, status=status,
-        counts=services.status_counts(current_user), labels=STATUS_LABELS,
+        "notifications/outbox.html", messages=page.items, page=page, status=status,
+        counts=queries.status_counts(current_user), labels=STATUS_LABELS,
         max_attempts=int(current_app.config.get("MAIL_MAX_ATTEMPTS") or 8),
     )
 

@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from trainhub import ratelimit
-from trainhub.access import district_of, is_commission, may_place_organization_in, organization_clause
+from trainhub.access import district_of, is_commission, may_place_organization_in
 from trainhub.accounts import services as accounts
 from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
 from trainhub.db import begin_write, commit, use_case
@@ -240,36 +240,3 @@ def set_organization_active(organization: Organization, active: bool, *, actor: 
 
 
 # -- reading ---------------------------------------------------------------------------------------
-
-def organizations_query(actor: User, *, district: str | None = None, pilot: str | None = None,
-                        q: str | None = None, active: str | None = None):
-    """The organizer's list, in its scope (access.organization_clause), with its filters: district,
-    pilot ('requested' awaiting confirmation, 'yes', 'no'), active ('yes', 'no'), q (name or code)."""
-    statement = (sa.select(Organization).where(organization_clause(actor))
-                 .order_by(Organization.created_at.desc(), Organization.id.desc()))
-    if district:
-        statement = statement.where(Organization.district == district)
-    if pilot == "requested":
-        statement = statement.where(Organization.pilot_unit_requested.is_(True), Organization.is_pilot_unit.is_(False))
-    elif pilot == "yes":
-        statement = statement.where(Organization.is_pilot_unit.is_(True))
-    elif pilot == "no":
-        statement = statement.where(Organization.is_pilot_unit.is_(False))
-    if active in ("yes", "no"):
-        statement = statement.where(Organization.is_active.is_(active == "yes"))
-    if q:
-        like = f"%{q.strip()}%"
-        statement = statement.where(sa.or_(Organization.name.ilike(like), Organization.uscc.ilike(like)))
-    return statement
-
-
-def districts(actor: User) -> list[str]:
-    """The districts of the enterprises in the organizer's scope (the list's filter)."""
-    return [d for d in db.session.scalars(
-        sa.select(Organization.district).where(organization_clause(actor)).distinct()
-        .order_by(Organization.district)) if d]
-
-
-def members_of(organization: Organization) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).where(User.organization_id == organization.id).order_by(User.created_at, User.id)))

@@ -1,7 +1,6 @@
 """Organization pages: the organizers' list and detail, and an enterprise's own page."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,9 +9,10 @@ from trainhub.access import load_organization
 from trainhub.accounts import services as account_services
 from trainhub.accounts.forms import EmptyForm, show_errors
 from trainhub.errors import DomainError, ValidationError
-from trainhub.extensions import db
 from trainhub.organizations import bp, services
+from trainhub.organizations import queries
 from trainhub.organizations.forms import MemberForm
+from trainhub.pagination import page_number, paginate
 from trainhub.security import organizer_required, roles_required
 from trainhub.timeutil import now
 
@@ -25,13 +25,13 @@ def admin_list():
     district = request.args.get("district") or None
     pilot = request.args.get("pilot") or None
     q = request.args.get("q", "").strip() or None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    statement = services.organizations_query(current_user, district=district, pilot=pilot, q=q, active=request.args.get("active"))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())) or 0
-    organizations = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return render_template("organizations/admin_list.html", organizations=organizations, total=total, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), district=district, pilot=pilot, q=q or "",
-                           districts=services.districts(current_user), action_form=EmptyForm())
+    page = page_number(request.args)
+    statement = queries.organizations_query(current_user, district=district, pilot=pilot, q=q,
+                                            active=request.args.get("active"))
+    listing = paginate(statement, page, PER_PAGE)
+    return render_template("organizations/admin_list.html", organizations=listing.items, total=listing.total,
+                           page=page, pages=listing.pages, district=district, pilot=pilot, q=q or "",
+                           districts=queries.districts(current_user), action_form=EmptyForm())
 
 
 def _invite(organization, form, redirect_to):
@@ -60,7 +60,7 @@ def admin_detail(organization_id: int):
         if response is not None:
             return response
     return render_template("organizations/admin_detail.html", organization=organization, form=form,
-                           members=services.members_of(organization), action_form=EmptyForm()), \
+                           members=queries.members_of(organization), action_form=EmptyForm()), \
         422 if form.errors else 200
 
 
@@ -101,4 +101,4 @@ def mine():
         if response is not None:
             return response
     return render_template("organizations/mine.html", organization=organization, form=form,
-                           members=services.members_of(organization)), 422 if form.errors else 200
+                           members=queries.members_of(organization)), 422 if form.errors else 200

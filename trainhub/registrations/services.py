@@ -28,9 +28,11 @@ from trainhub.contact import email_problem, normalize_email, normalize_phone, ph
 from trainhub.db import begin_write, use_case, violated_constraint
 from trainhub.errors import DomainError, ValidationError
 from trainhub.events.queries import lock_event, window_state  # the window has one rule; views use it from here
+from trainhub.events.rules import seats_left
 from trainhub.extensions import db
 from trainhub.models import ACTIVE_STATUSES, Event, Organization, Registration
 from trainhub.notifications import notify
+from trainhub.registrations import rules
 from trainhub.security import new_token
 
 PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits: Python's \d matches ६ (a Devanagari 6) too
@@ -57,7 +59,7 @@ class SeatCounts:
 
     @property
     def seats_left(self) -> int:
-        return max(0, self.capacity - self.confirmed)
+        return seats_left(self.capacity, self.confirmed)
 
     def seat_free_for(self, is_pilot: bool) -> bool:
         """A seat is free for this organization under the capacity and reserved-seat rules."""
@@ -372,7 +374,7 @@ def cancel_registration(registration: Registration, *, actor, now: datetime) -> 
     begin_write()
     event = lock_event(registration.event_id)
     registration = _lock_registration(registration.id)
-    if registration.status not in ACTIVE_STATUSES:
+    if not rules.can_cancel(registration):
         raise DomainError("not_active", _l("该报名已取消或未通过审核。"), 409)
     _deactivate(registration, "cancelled", now)
     notify.registration_changed(registration, "cancelled")
@@ -387,7 +389,7 @@ def approve_registration(registration: Registration, *, actor, now: datetime) ->
     begin_write()
     event = lock_event(registration.event_id)
     registration = _lock_registration(registration.id)
-    if registration.status != "pending":
+    if not rules.awaits_approval(registration):
         raise DomainError("not_pending", _l("只能审核待审核的报名。"), 409)
     if event.status != "published":
         raise DomainError("event_not_open", _l("该活动已取消，不能报名。"), 409)
@@ -416,7 +418,7 @@ def reject_registration(registration: Registration, reason: str, *, actor, now: 
     begin_write()
     event = lock_event(registration.event_id)
     registration = _lock_registration(registration.id)
-    if registration.status not in ACTIVE_STATUSES:
+    if not rules.can_cancel(registration):
         raise DomainError("not_active", _l("该报名已取消或未通过审核。"), 409)
     held_seat = _deactivate(registration, "rejected", now)
     registration.rejection_reason = reason

@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from trainhub import access
 from trainhub.errors import DomainError, ValidationError
-from trainhub.extensions import db
-from trainhub.models import Event, Organization, Registration
 from trainhub.registrations import bp, services
+from trainhub.pagination import page_number, paginate
+from trainhub.registrations import queries
 from trainhub.registrations.forms import ActionForm, FilterForm, RegisterForm, RejectForm
 from trainhub.security import roles_required, safe_next
 from trainhub.timeutil import now
@@ -71,11 +69,7 @@ def register(event_id: int):
             return redirect(url_for("registrations.register", event_id=event_id))
     elif form.is_submitted():
         status = 422
-    existing = db.session.scalars(
-        sa.select(Registration)
-        .where(Registration.event_id == event.id, Registration.organization_id == organization.id)
-        .order_by(Registration.id)
-    ).all()
+    existing = queries.of_organization(event, organization)
     positions = services.waitlist_positions([event.id])
     return render_template(
         "registrations/register.html", event=event, form=form, existing=existing, positions=positions,
@@ -87,17 +81,9 @@ def register(event_id: int):
 @bp.get("/my/registrations")
 @roles_required("enterprise")
 def mine():
-    statement = (
-        sa.select(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .where(access.registration_clause(current_user))
-        .options(selectinload(Registration.event))
-        .order_by(Event.starts_at.desc(), Registration.id)
-    )
     status = request.args.get("status")
-    if status in services.STATUS_LABELS:
-        statement = statement.where(Registration.status == status)
-    page = db.paginate(statement, per_page=50, max_per_page=50, error_out=False)
+    statement = queries.mine_query(current_user, status=status if status in services.STATUS_LABELS else None)
+    page = paginate(statement, page_number(request.args), 50)
     registrations = list(page.items)
     positions = services.waitlist_positions({r.event_id for r in registrations if r.status == "waitlisted"})
     return render_template(
@@ -131,22 +117,10 @@ def event_admin(event_id: int):
     event = access.load_event(event_id, current_user, need="view")
     filters = FilterForm(request.args)
     filters.status.choices = [("", _("全部状态"))] + [(k, str(v)) for k, v in services.STATUS_LABELS.items()]
-    statement = (
-        sa.select(Registration)
-        .join(Organization, Organization.id == Registration.organization_id)
-        .where(Registration.event_id == event.id)
-        .options(selectinload(Registration.organization))
-        .order_by(Registration.id)
-    )
-    if filters.status.data in services.STATUS_LABELS:
-        statement = statement.where(Registration.status == filters.status.data)
-    for field, column in ((filters.organization, Organization.name), (filters.name, Registration.name),
-                          (filters.phone, Registration.phone)):
-        value = (field.data or "").strip()[:200]
-        if value:
-            escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            statement = statement.where(column.like(f"%{escaped}%", escape="\\"))
-    page = db.paginate(statement, per_page=100, max_per_page=100, error_out=False)
+    statement = queries.event_admin_query(
+        event, status=filters.status.data if filters.status.data in services.STATUS_LABELS else None,
+        **{name: (getattr(filters, name).data or "").strip()[:200] for name in ("organization", "name", "phone")})
+    page = paginate(statement, page_number(request.args), 100)
     registrations = list(page.items)
     return render_template(
         "registrations/event_admin.html", event=event, registrations=registrations, page=page, filters=filters,

@@ -12,7 +12,7 @@ register_nav("reports.index", _l("活动总结"), roles=("organizer",), order=85
 @bp.app_template_global()
 def campaign_news(campaign, limit=None):
     """Published news of a campaign, newest first (used by templates/reports/_campaign_news.html)."""
-    from trainhub.reports.news import published_news
+    from trainhub.reports.queries import published_news
 
     return published_news(campaign, limit)
 

@@ -9,12 +9,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from trainhub.access import is_commission
+from trainhub.access import is_commission, is_reporting_unit
 from trainhub.db import begin_write, use_case
 from trainhub.errors import Forbidden, NotFound, ValidationError
 from trainhub.extensions import db
 from trainhub.models import Campaign, NewsItem, User
-from trainhub.reports.services import is_reporting_unit
 
 PHOTO_TYPES = {"jpg", "png"}
 
@@ -23,25 +22,6 @@ def can_post(campaign: Campaign, actor: User | None) -> bool:
     if actor is None or not actor.is_authenticated or not actor.is_organizer:
         return False
     return is_commission(actor) or is_reporting_unit(campaign, actor.unit_id)
-
-
-def news_query(campaign: Campaign, actor: User | None = None):
-    """Published items for everyone; the commission also sees pending ones, a unit its own pending ones."""
-    query = sa.select(NewsItem).where(NewsItem.campaign_id == campaign.id).options(sa.orm.selectinload(NewsItem.unit))
-    published = NewsItem.status == "published"
-    if actor is not None and actor.is_authenticated and actor.is_organizer:
-        if not is_commission(actor):
-            query = query.where(sa.or_(published, NewsItem.unit_id == actor.unit_id))
-    else:
-        query = query.where(published)
-    return query.order_by(sa.func.coalesce(NewsItem.published_at, NewsItem.created_at).desc(), NewsItem.id.desc())
-
-
-def published_news(campaign: Campaign, limit: int | None = None) -> list[NewsItem]:
-    query = news_query(campaign)
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
 
 
 @use_case

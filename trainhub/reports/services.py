@@ -23,7 +23,6 @@ from trainhub.models import (
     ReportAttachment,
     Unit,
     User,
-    campaign_reporting_units,
 )
 from trainhub.notifications import notify
 from trainhub.reports.figures import FIGURE_KEYS, live_figures, live_figures_for_units  # noqa: F401
@@ -90,41 +89,11 @@ class ReportView:
 
 # -- scope ---------------------------------------------------------------------------------------------
 
-def is_reporting_unit(campaign: Campaign, unit_id: int | None) -> bool:
-    if unit_id is None:
-        return False
-    return db.session.scalar(
-        sa.select(campaign_reporting_units.c.unit_id).where(
-            campaign_reporting_units.c.campaign_id == campaign.id, campaign_reporting_units.c.unit_id == unit_id
-        )
-    ) is not None
-
-
-def load_campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound()
-    return campaign
-
-
 def require_organizer(actor: User | None) -> None:
     if actor is None or not actor.is_authenticated:
         raise DomainError("unauthorized", _l("请先登录或提供有效的令牌。"), 401)
     if not actor.is_organizer:
         raise Forbidden()
-
-
-def load_report_scope(campaign_id: int, unit_id: int, actor: User | None) -> tuple[Campaign, Unit]:
-    """(campaign, unit) for a report the actor may read: the commission any reporting unit's, a unit
-    its own; unknown campaigns, units that do not report on it, and other units' reports are 404."""
-    require_organizer(actor)
-    campaign = load_campaign(campaign_id)
-    unit = db.session.get(Unit, unit_id)
-    if unit is None or not is_reporting_unit(campaign, unit.id):
-        raise NotFound()
-    if not is_commission(actor) and actor.unit_id != unit.id:  # type: ignore[union-attr]  # require_organizer refused None
-        raise NotFound()
-    return campaign, unit
 
 
 def _require_author(unit: Unit, actor: User) -> None:
@@ -212,15 +181,6 @@ def unit_events(campaign: Campaign, unit: Unit) -> list:
     ))
 
 
-def campaigns_reported_by(unit_id: int | None) -> list[Campaign]:
-    if unit_id is None:
-        return []
-    return list(db.session.scalars(
-        sa.select(Campaign).join(campaign_reporting_units, campaign_reporting_units.c.campaign_id == Campaign.id)
-        .where(campaign_reporting_units.c.unit_id == unit_id).order_by(Campaign.starts_on.desc(), Campaign.id.desc())
-    ))
-
-
 # -- use cases -----------------------------------------------------------------------------------------
 
 def _clean_text(data: dict) -> dict:
@@ -295,10 +255,15 @@ def submit(campaign: Campaign, unit: Unit, data: dict | None = None, *, actor: U
     return report_for(campaign, unit, now=now)
 
 
+def awaits_review(report) -> bool:
+    """A submitted report (a CampaignReport or its ReportView) is what the commission accepts or returns."""
+    return report is not None and report.status == "submitted"
+
+
 def _submitted_report(campaign: Campaign, unit: Unit) -> CampaignReport:
     _lock_campaign(campaign)
     report = _find_report(campaign.id, unit.id, lock=True)
-    if report is None or report.status != "submitted":
+    if not awaits_review(report):
         raise DomainError("report_not_submitted", _l("只能审核已提交的活动总结。"), 409)
     return report
 

@@ -1,16 +1,15 @@
 """Report pages: the unit's campaigns, the report editor, the commission's tracker, news."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainhub.access import is_commission
+from trainhub.access import is_commission, is_reporting_unit, load_campaign, load_report_scope
 from trainhub.errors import DomainError
-from trainhub.extensions import db
-from trainhub.models import Campaign, campaign_reporting_units
+from trainhub.models import Campaign
 from trainhub.reports import bp, news, services
+from trainhub.reports import queries
 from trainhub.reports.forms import AttachmentForm, NewsForm, ReportForm, ReturnForm
 from trainhub.security import roles_required
 from trainhub.timeutil import now
@@ -27,16 +26,14 @@ def _flash_error(error: DomainError) -> None:
 
 def _scope(campaign_id: int, unit_id: int):
     try:
-        return services.load_report_scope(campaign_id, unit_id, current_user)
+        return load_report_scope(campaign_id, unit_id, current_user)
     except DomainError as error:
         abort(error.status)
 
 
 def _campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
-    return campaign
+    """Any campaign (organizers only reach these pages, and they see drafts too)."""
+    return load_campaign(campaign_id, current_user)
 
 
 @bp.get("/manage/reports")
@@ -45,13 +42,10 @@ def index():
     """The campaigns the unit reports on (the commission: every campaign with reporting units)."""
     moment = now()
     if is_commission(current_user):
-        campaigns = list(db.session.scalars(
-            sa.select(Campaign).where(Campaign.id.in_(sa.select(campaign_reporting_units.c.campaign_id)))
-            .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
-        ))
+        campaigns = queries.campaigns_with_reporting_units()
         rows = [{"campaign": c, "views": services.reports_for(c, actor=current_user, now=moment)} for c in campaigns]
     else:
-        campaigns = services.campaigns_reported_by(current_user.unit_id)
+        campaigns = queries.campaigns_reported_by(current_user.unit_id)
         rows = [{"campaign": c, "views": services.reports_for(c, actor=current_user, now=moment)} for c in campaigns]
     return render_template("reports/index.html", rows=rows, commission=is_commission(current_user))
 
@@ -62,7 +56,7 @@ def tracker(campaign_id: int):
     """The commission's tracker; a unit goes straight to its own report."""
     campaign = _campaign(campaign_id)
     if not is_commission(current_user):
-        if not services.is_reporting_unit(campaign, current_user.unit_id):
+        if not is_reporting_unit(campaign, current_user.unit_id):
             abort(404)
         return redirect(url_for("reports.edit", campaign_id=campaign.id, unit_id=current_user.unit_id))
     views = services.reports_for(campaign, actor=current_user, now=now())
@@ -169,7 +163,7 @@ def news_admin(campaign_id: int):
                 return redirect(url_for("reports.news_admin", campaign_id=campaign.id))
     if not may_post and not is_commission(current_user):
         abort(404)
-    items = list(db.session.scalars(news.news_query(campaign, current_user)))
+    items = queries.news_items(campaign, current_user)
     return render_template("reports/news.html", campaign=campaign, items=items, form=form, may_post=may_post,
                            commission=is_commission(current_user))
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from trainhub import access
 from trainhub.checkin import scan as checkin_scan, self_checkin as checkin_self
 from trainhub.errors import DomainError
+from trainhub.events.rules import supports_self_checkin
 from trainhub.tickets import bp, services
 from trainhub.timeutil import now
 
@@ -15,18 +16,11 @@ COOKIE_PREFIX = "th_ticket_"
 
 
 def _load(token: str):
-    registration = services.find_by_token(services.parse_token(token))
-    if registration is None or registration.status != "confirmed":
-        abort(404)
-    return registration
+    return access.load_ticket(token)
 
 
 def _may_reissue(registration) -> bool:
-    if not current_user.is_authenticated:
-        return False
-    if current_user.is_enterprise:
-        return current_user.organization_id == registration.organization_id
-    return access.can_manage_event(current_user, registration.event)
+    return access.may_reissue_ticket(current_user, registration)
 
 
 @bp.get("/t/<token>")
@@ -39,7 +33,7 @@ def show(token: str):
         "tickets/show.html", registration=registration, event=event, qr_svg=services.qr_svg(url), ticket_url=url,
         can_scan=can_scan, may_reissue=_may_reissue(registration),
         online_url=event.online_url if access.registration_sees_online_url(registration) else "",
-        self_checkin=event.mode in ("online", "hybrid") and event.status == "published",
+        self_checkin=supports_self_checkin(event) and event.status == "published",
         code=request.args.get("code", "")[:6],
     ))
     # Remember the ticket on this phone: the presenter's QR (/checkin/<id>/self) then finds it.

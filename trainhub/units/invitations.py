@@ -8,12 +8,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
-from trainhub.access import can_manage_event, is_commission, organization_clause
+from trainhub.access import can_manage_event, is_commission
 from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.extensions import db
 from trainhub.models import Event, EventInvitation, Organization, Registration, User
 from trainhub.notifications import notify
+from trainhub.units.queries import district_enterprises_query
 
 
 def can_invite(actor: User | None) -> bool:
@@ -21,12 +22,6 @@ def can_invite(actor: User | None) -> bool:
     if actor is None or not actor.is_authenticated or not actor.is_organizer:
         return False
     return is_commission(actor) or (actor.unit is not None and actor.unit.kind == "district_bureau")
-
-
-def district_enterprises_query(actor: User):
-    """The enterprises a unit may see and invite: a district bureau's district; all for the commission."""
-    return (sa.select(Organization).where(organization_clause(actor), Organization.is_active.is_(True))
-            .order_by(Organization.name))
 
 
 def may_invite_to(actor: User | None, event: Event) -> bool:

@@ -11,7 +11,7 @@ from trainhub.access import is_commission
 from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.extensions import db
-from trainhub.models import UNIT_KINDS, Unit, User
+from trainhub.models import Unit, User
 
 KIND_LABELS = {
     "commission": _l("市场监管委"),
@@ -25,10 +25,6 @@ KIND_LABELS = {
 
 def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
-
-
-def list_units() -> list[Unit]:
-    return list(db.session.scalars(sa.select(Unit).order_by(Unit.id)))
 
 
 def _require_commission(actor: User) -> None:

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainhub.access import is_commission, load_event
+from trainhub.accounts import queries as account_queries
 from trainhub.errors import DomainError
-from trainhub.extensions import db
-from trainhub.models import User
 from trainhub.security import roles_required
 from trainhub.timeutil import now
 from trainhub.units import bp, invitations as invites, services
+from trainhub.units import queries
 from trainhub.units.forms import UnitForm
 
 
@@ -28,13 +27,8 @@ def _flash_error(error: DomainError) -> None:
 @bp.get("/manage/units")
 @roles_required("organizer")
 def index():
-    units = services.list_units()
-    organizers: dict[int, list[User]] = {}
-    for user in db.session.scalars(
-        sa.select(User).where(User.role == "organizer", User.unit_id.is_not(None)).order_by(User.name)
-    ):
-        organizers.setdefault(user.unit_id, []).append(user)  # type: ignore[arg-type]  # unit_id is not None
-    return render_template("units/index.html", units=units, organizers=organizers, form=UnitForm(formdata=None),
+    return render_template("units/index.html", units=queries.list_units(),
+                           organizers=account_queries.organizers_by_unit(), form=UnitForm(formdata=None),
                            can_edit=is_commission(current_user), kind_label=services.kind_label)
 
 
@@ -80,7 +74,7 @@ def enterprises():
     """A district bureau's enterprises (the commission: all)."""
     if not invites.can_invite(current_user):
         abort(403)
-    organizations = list(db.session.scalars(invites.district_enterprises_query(current_user)))
+    organizations = queries.district_enterprises(current_user)
     return render_template("units/enterprises.html", organizations=organizations,
                            events=invites.events_to_invite_to(current_user, now()))
 
@@ -105,6 +99,6 @@ def invitations(event_id: int):
     can_send = invites.may_invite_to(current_user, event)
     invited = invites.list_invitations(event)
     invited_ids = {row["organization"].id for row in invited}
-    candidates = list(db.session.scalars(invites.district_enterprises_query(current_user))) if can_send else []
+    candidates = queries.district_enterprises(current_user) if can_send else []
     return render_template("units/invitations.html", event=event, invited=invited, can_send=can_send,
                            candidates=[o for o in candidates if o.id not in invited_ids])
