@@ -1,5 +1,6 @@
-"""Registration JSON (API.md "Registration fields"). Lists use `registrations_to_dicts`: a fixed
-number of queries whatever the length (organizations, waitlist positions, live certificates)."""
+"""Registration answers through RegistrationSchema (API.md "Registration fields"). A list is presented
+with `present`: a fixed number of queries whatever its length (organizations loaded with the rows,
+waitlist positions and live certificates looked up once for all of them)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,38 +8,76 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from trainhub.models import Certificate, Registration, db
+from trainhub.registrations.schemas import RegistrationSchema
 from trainhub.registrations.services import waitlist_positions
-from trainhub.timeutil import iso
 
 _UNSET = object()
+_SCHEMA = RegistrationSchema()
 
 
-def registration_to_dict(reg: Registration, waitlist_position=_UNSET, certificate_serial=_UNSET) -> dict:
-    """One registration; position and certificate are looked up when not given."""
+class RegistrationAnswer:
+    """A registration as its answer reads it: its columns, its organization, and what is looked up
+    beside them (the waitlist position, the live certificate's serial) with the links built from them."""
+
+    __slots__ = ("registration", "waitlist_position", "certificate_serial")
+
+    def __init__(self, registration, waitlist_position=None, certificate_serial=None):
+        self.registration = registration
+        self.waitlist_position = waitlist_position if registration.status == "waitlisted" else None
+        self.certificate_serial = certificate_serial
+
+    def __getattr__(self, name):
+        return getattr(self.registration, name)
+
+    @property
+    def rejection_reason(self) -> str | None:
+        return self.registration.rejection_reason or None
+
+    @property
+    def ticket_url(self) -> str | None:
+        token = self.registration.ticket_token
+        if token and self.registration.status == "confirmed":
+            return f"{current_app.config['BASE_URL']}/t/{token}"
+        return None
+
+    @property
+    def invite_url(self) -> str:
+        return f"{current_app.config['BASE_URL']}/api/v1/registrations/{self.registration.id}/invite.ics"
+
+    @property
+    def certificate_url(self) -> str | None:
+        if not self.certificate_serial:
+            return None
+        return f"{current_app.config['BASE_URL']}/api/v1/certificates/{self.certificate_serial}.pdf"
+
+
+def present(registrations) -> list[RegistrationAnswer]:
+    """Many registrations ready for RegistrationSchema, in 2 queries at most (organizations must be
+    loaded already: `with_organization`)."""
+    registrations = list(registrations)
+    positions = waitlist_positions({r.event_id for r in registrations if r.status == "waitlisted"})
+    certificates = _live_certificates([r.id for r in registrations])
+    return [RegistrationAnswer(r, positions.get(r.id), certificates.get(r.id)) for r in registrations]
+
+
+def present_one(registration: Registration) -> RegistrationAnswer:
+    return present([registration])[0]
+
+
+def registration_to_dict(reg, waitlist_position=_UNSET, certificate_serial=_UNSET) -> dict:
+    """One registration's answer; position and certificate are looked up when not given (the door's scan
+    gives both: a scanned attendee is confirmed, the certificate link is not the door's concern)."""
+    if waitlist_position is _UNSET and certificate_serial is _UNSET:
+        return _SCHEMA.dump(present_one(reg))
     if waitlist_position is _UNSET:
         waitlist_position = waitlist_positions([reg.event_id]).get(reg.id) if reg.status == "waitlisted" else None
     if certificate_serial is _UNSET:
         certificate_serial = _live_certificates([reg.id]).get(reg.id)
-    base = current_app.config["BASE_URL"]
-    org = reg.organization
-    return {
-        "id": reg.id,
-        "event_id": reg.event_id,
-        "organization": {"id": org.id, "name": org.name, "is_pilot_unit": bool(org.is_pilot_unit)},
-        "name": reg.name,
-        "phone": reg.phone,
-        "email": reg.email,
-        "job_title": reg.job_title,
-        "status": reg.status,
-        "waitlist_position": waitlist_position if reg.status == "waitlisted" else None,
-        "rejection_reason": reg.rejection_reason or None,
-        "created_at": iso(reg.created_at),
-        "checked_in_at": iso(reg.checked_in_at),
-        "checked_out_at": iso(reg.checked_out_at),
-        "ticket_url": f"{base}/t/{reg.ticket_token}" if reg.ticket_token and reg.status == "confirmed" else None,
-        "invite_url": f"{base}/api/v1/registrations/{reg.id}/invite.ics",
-        "certificate_url": f"{base}/api/v1/certificates/{certificate_serial}.pdf" if certificate_serial else None,
-    }
+    return _SCHEMA.dump(RegistrationAnswer(reg, waitlist_position, certificate_serial))
+
+
+def registrations_to_dicts(registrations) -> list[dict]:
+    return _SCHEMA.dump(present(registrations), many=True)
 
 
 def _live_certificates(registration_ids) -> dict[int, str]:
@@ -50,14 +89,6 @@ def _live_certificates(registration_ids) -> dict[int, str]:
         .where(Certificate.registration_id.in_(ids), Certificate.revoked_at.is_(None))
     ).all()
     return {reg_id: serial for reg_id, serial in rows}
-
-
-def registrations_to_dicts(registrations) -> list[dict]:
-    """Many registrations in 3 queries at most (organizations must be loaded with selectinload)."""
-    registrations = list(registrations)
-    positions = waitlist_positions({r.event_id for r in registrations if r.status == "waitlisted"})
-    certificates = _live_certificates([r.id for r in registrations])
-    return [registration_to_dict(r, positions.get(r.id), certificates.get(r.id)) for r in registrations]
 
 
 def with_organization(statement):
