@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from trainhub.access import load_event
 from trainhub.certificates.attendance import attended_minutes, minutes_until_end, self_checkin_exists
 from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
-from trainhub.errors import DomainError, NotFound, ValidationError
+from trainhub.errors import DomainError, NotFound
 from trainhub.models import AuditLog, Certificate, Event, Registration, User, begin_write, db
 from trainhub.timeutil import to_local
 
@@ -162,17 +162,15 @@ def get_for_verification(key: str) -> Certificate:
 
 
 def revoke(certificate: Certificate, reason: str, *, actor: User, now: datetime) -> Certificate:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_l("请填写撤销原因。")]})
+    """Revoke a live certificate with a reason (as RevokeSchema loads it: required, at most 500 characters)."""
     begin_write()
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.id == certificate.id).with_for_update())
     if certificate.revoked_at is not None:
         raise DomainError("already_revoked", _l("该证书已撤销。"), 409)
     certificate.revoked_at = now
-    certificate.revoked_reason = reason[:500]
+    certificate.revoked_reason = reason
     db.session.add(AuditLog(actor_id=actor.id, action="certificates.revoke", object_type="certificate",
-                            object_id=certificate.id, details={"serial": certificate.serial, "reason": reason[:500]},
+                            object_id=certificate.id, details={"serial": certificate.serial, "reason": reason},
                             created_at=now))
     db.session.commit()
     return certificate
@@ -322,9 +320,8 @@ def prerender(certificates: list[Certificate], *, batch: int = 100,
 
 def verification(certificate: Certificate) -> dict:
     """What anyone may learn from a certificate (API.md): valid, the masked name (张*伟), the event, the
-    dates and the attended hours — not the employer, not the full name."""
+    dates and the attended hours — not the employer, not the full name (VerificationSchema in the API)."""
     from trainhub.templating import mask_name
-    from trainhub.timeutil import iso
 
     registration = certificate.registration
     return {
@@ -332,8 +329,8 @@ def verification(certificate: Certificate) -> dict:
         "name": mask_name(registration.name),
         "event": registration.event.title,
         "hours": float(hours_text(stated_minutes(certificate))),
-        "issued_at": iso(certificate.issued_at),
-        "revoked_at": iso(certificate.revoked_at),
+        "issued_at": certificate.issued_at,
+        "revoked_at": certificate.revoked_at,
     }
 
 

@@ -56,7 +56,7 @@ class Email(Text):
 
     def __init__(self, **kwargs: Any) -> None:
         metadata = kwargs.pop("metadata", {})
-        metadata.setdefault("format", "email")
+        metadata.setdefault("description", "an e-mail address (stored normalised), or empty")
         super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
