@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from tests.certificates.conftest import attend
 from tests.factories import local
 from trainhub.certificates import services
+from trainhub.certificates.schemas import RevokeSchema, load
 from trainhub.errors import DomainError, ValidationError
 from trainhub.extensions import db
 from trainhub.models import AuditLog, Certificate
@@ -88,8 +89,11 @@ def test_revoke_needs_a_reason_and_reissue_gives_a_new_serial(make, held_event):
     services.issue_certificates(event, actor=organizer, now=NOW)
     certificate = db.session.scalar(sa.select(Certificate))
 
+    with pytest.raises(ValidationError) as info:  # as the API and the page load it
+        load(RevokeSchema(), {"reason": "  "})
+    assert [str(m) for m in info.value.fields["reason"]] == ["请填写撤销原因。"]
     with pytest.raises(ValidationError) as info:
-        services.revoke(certificate, "  ", actor=organizer, now=NOW)
+        load(RevokeSchema(), {"reason": "长" * 501})
     assert "reason" in info.value.fields
     services.revoke(certificate, "姓名有误", actor=organizer, now=NOW)
     assert services.verification(certificate)["valid"] is False

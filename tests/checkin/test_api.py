@@ -140,3 +140,81 @@ def test_a_session_post_without_csrf_is_refused(client, login, event, attendee, 
     login(trainer)
     response = client.post("/api/v1/checkins", json={"token": attendee.ticket_token, "event_id": event.id})
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "csrf_failed"
+
+
+# -- the declared scan (trainhub/checkin/schemas.py): the fast path and the hand-built answer agree with it --
+
+SCAN_BODIES = [
+    {"token": "abc", "event_id": 7},
+    {"token": "  abc  ", "event_id": 7, "direction": "out", "device": " 手机 ", "method": "api"},
+    {"token": "abc", "event_id": 7, "direction": None, "device": "", "method": "scan", "extra": [1]},
+    {"token": "abc", "event_id": 7, "direction": ""},
+    {"token": "abc", "event_id": -3},
+    {"token": "abc", "event_id": 2**31},
+    {"token": "abc", "event_id": "7"},
+    {"token": "abc", "event_id": 7.0},
+    {"token": "abc", "event_id": True},
+    {"token": "   ", "event_id": 7},
+    {"token": None, "event_id": 7},
+    {"token": ["abc"], "event_id": 7},
+    {"event_id": 7},
+    {"token": "abc"},
+    {"token": "abc", "event_id": 7, "direction": "up"},
+    {"token": "abc", "event_id": 7, "direction": 1},
+    {"token": "abc", "event_id": 7, "device": None},
+    {"token": "abc", "event_id": 7, "device": 5},
+    {"token": "abc", "event_id": 7, "method": "manual"},
+    {"token": "abc", "event_id": 7, "method": None},
+    {},
+]
+
+
+@pytest.mark.parametrize("body", SCAN_BODIES, ids=[str(b) for b in SCAN_BODIES])
+def test_the_scans_fast_path_loads_what_the_schema_loads(app, body):
+    import marshmallow as ma
+
+    from trainhub.checkin.schemas import ScanSchema, load_scan
+    from trainhub.errors import ValidationError
+    from trainhub.schemas import field_errors
+
+    with app.test_request_context():
+        try:
+            expected = ScanSchema().load(body)
+        except ma.ValidationError as error:
+            with pytest.raises(ValidationError) as refused:
+                load_scan(body)
+            assert refused.value.fields == field_errors(error.messages)
+        else:
+            assert load_scan(body) == expected
+
+
+def test_scan_answers_validate_against_the_documented_schema(api, client, make, event, attendee, trainer, clock):
+    """The scan's answer is built by hand (the hot path): each kind of it is what ScanResultSchema declares."""
+    from jsonschema import Draft202012Validator
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operation = spec["paths"]["/api/v1/checkins"]["post"]
+    validator = Draft202012Validator({**operation["responses"]["200"]["content"]["application/json"]["schema"],
+                                      "components": spec["components"]})
+    answers = [scan(api, trainer, attendee.ticket_token, event.id, device="iPhone"),
+               scan(api, trainer, attendee.ticket_token, event.id),
+               scan(api, trainer, attendee.ticket_token, event.id, direction="out"),
+               scan(api, trainer, "bogus-token-1234567890", event.id),
+               scan(api, make.trainer(), attendee.ticket_token, event.id),
+               scan(api, trainer, attendee.ticket_token, event.id + 999)]
+    assert [a.get_json()["result"] for a in answers] == ["ok", "already_checked_in", "ok", "invalid_token",
+                                                         "not_allowed", "wrong_event"]
+    for answer in answers:
+        assert list(validator.iter_errors(answer.get_json())) == []
+    scan_schema = spec["components"]["schemas"]["ScanResult"]
+    assert set(answers[1].get_json()) <= set(scan_schema["properties"])
+    assert set(answers[0].get_json()["registration"]) == set(spec["components"]["schemas"]["Registration"]["properties"])
+
+
+def test_the_audit_log_filters_by_result_and_refuses_an_unknown_one(api, event, attendee, trainer, clock):
+    scan(api, trainer, attendee.ticket_token, event.id)
+    scan(api, trainer, "bogus-token-1234567890", event.id)
+    url = f"/api/v1/events/{event.id}/checkins"
+    assert [i["result"] for i in api(trainer).get(url + "?result=invalid_token").get_json()["items"]] == ["invalid_token"]
+    refused = api(trainer).get(url + "?result=maybe")
+    assert refused.status_code == 422 and list(refused.get_json()["error"]["fields"]) == ["result"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+import marshmallow as ma
 import pytest
 import sqlalchemy as sa
 
@@ -15,6 +16,8 @@ from trainhub.extensions import db
 from trainhub.models import Registration, User
 from trainhub.organizations import uscc
 from trainhub.registrations import services as registrations
+from trainhub.registrations.schemas import RegistrationRequestSchema
+from trainhub.schemas import field_errors
 from trainhub.timeutil import now
 
 DEVANAGARI_SIX = "\u096c"  # ६
@@ -63,17 +66,22 @@ def attendee(phone, name="杨帆"):
     return {"name": name, "phone": phone, "email": "", "job_title": ""}
 
 
+def attendees(*rows):
+    """As the API, the page and the CLI load them."""
+    return RegistrationRequestSchema().load({"attendees": list(rows)})["attendees"]
+
+
 def test_one_phone_registers_once_whatever_digits_it_is_typed_in(make):
     event = make.event()
     organization = make.organization()
-    registrations.register_attendees(event, organization, [attendee("13912340002")], actor=None, now=now())
+    registrations.register_attendees(event, organization, attendees(attendee("13912340002")), actor=None, now=now())
     with pytest.raises(DomainError) as duplicate:
-        registrations.register_attendees(event, organization, [attendee("139１２３４０００２", "周敏")], actor=None, now=now())
-    assert duplicate.value.code == "duplicate_phone"
-    with pytest.raises(ValidationError) as foreign:
-        registrations.register_attendees(event, organization, [attendee(f"1391234000{DEVANAGARI_SIX}", "王强")],
+        registrations.register_attendees(event, organization, attendees(attendee("139１２３４０００２", "周敏")),
                                          actor=None, now=now())
-    assert "attendees.0.phone" in foreign.value.fields
+    assert duplicate.value.code == "duplicate_phone"
+    with pytest.raises(ma.ValidationError) as foreign:
+        attendees(attendee(f"1391234000{DEVANAGARI_SIX}", "王强"))
+    assert "attendees.0.phone" in field_errors(foreign.value.messages)
     assert db.session.scalars(sa.select(Registration.phone)).all() == ["13912340002"]
 
 

@@ -205,3 +205,25 @@ def test_refusal_messages_follow_accept_language(make, api, open_event):
     error = response.get_json()["error"]
     assert error["code"] == "quota_exceeded" and error["allowed"] == 1
     assert error["message"].startswith("This exceeds the quota of 1 attendees")
+
+
+def test_the_hand_built_answer_is_the_schemas(make, api, open_event, app):
+    """registration_to_dict (the door's scan answers with it: a tenth of the schema's cost) says what
+    RegistrationSchema dumps, field by field, whatever the registration's state."""
+    from trainhub.registrations.schemas import RegistrationSchema
+    from trainhub.registrations.serializers import present, registration_to_dict
+
+    event = open_event(capacity=1)
+    org = make.organization(is_pilot_unit=True)
+    confirmed = make.registration(event, org)
+    waiting = make.registration(event, org, status="waitlisted", ticket_token=None)
+    rejected = make.registration(event, org, status="rejected", ticket_token=None, rejection_reason="不符合条件")
+    db.session.add(Certificate(serial="TH-2026-000002", registration_id=confirmed.id))
+    db.session.commit()
+    with app.test_request_context():
+        registrations = [confirmed, waiting, rejected]
+        dumped = RegistrationSchema().dump(present(registrations), many=True)
+        assert [registration_to_dict(r) for r in registrations] == dumped
+        assert dumped[0]["certificate_url"].endswith("/TH-2026-000002.pdf") and dumped[1]["waitlist_position"] == 1
+        assert dumped[2]["rejection_reason"] == "不符合条件" and dumped[0]["organization"]["is_pilot_unit"] is True
+    assert api(make.organizer()).get(f"/api/v1/registrations/{confirmed.id}").get_json() == dumped[0]

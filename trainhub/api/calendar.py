@@ -11,8 +11,10 @@ from trainhub.api._helpers import api_login_required
 
 @bp.get("/registrations/<int:registration_id>/invite.ics")
 @api_login_required
+@bp.doc(responses={"200": {"description": "The invite: METHOD:REQUEST, or METHOD:CANCEL once cancelled",
+                           "content": {"text/calendar": {"schema": {"type": "string"}}}}})
 def registration_invite(registration_id: int):
-    """The calendar invite of a registration (text/calendar)."""
+    """The calendar invite of a registration (text/calendar; 404 `no_invite` while pending or waitlisted)."""
     from trainhub.calendar import ics
     from trainhub.calendar.views import calendar_response
     from trainhub.errors import DomainError

@@ -9,12 +9,14 @@ from trainhub.api import bp
 from trainhub.api._helpers import api_login_required
 from trainhub.errors import NotFound
 from trainhub.registrations.rules import has_ticket
+from trainhub.api._helpers import file_response
 
 
 @bp.get("/registrations/<int:registration_id>/ticket.<any(png, svg):kind>")
 @api_login_required
+@file_response("image/png", "image/svg+xml", description="The QR ticket (PNG or SVG, as the URL's kind says)")
 def registration_ticket(registration_id: int, kind: str):
-    """The QR ticket of a registration as SVG or PNG."""
+    """The QR ticket of a registration as SVG or PNG (404 without a ticket: only confirmed registrations have one)."""
     from trainhub.tickets.views import image_response
 
     registration = access.load_registration(registration_id, current_user)

@@ -19,7 +19,7 @@ from trainhub.certificates.attendance import attended_minutes, minutes_until_end
 from trainhub.certificates.pdf import CertificateData, FontSubset, chinese_date, hours_text, render_certificate
 from trainhub.certificates.queries import certificates_query
 from trainhub.db import begin_write, use_case
-from trainhub.errors import DomainError, ValidationError
+from trainhub.errors import DomainError
 from trainhub.events.rules import supports_self_checkin
 from trainhub.extensions import db
 from trainhub.models import AuditLog, Certificate, Event, Registration, User
@@ -146,17 +146,15 @@ def _who(registration: Registration) -> dict:
 
 @use_case
 def revoke(certificate: Certificate, reason: str, *, actor: User, now: datetime) -> Certificate:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_l("请填写撤销原因。")]})
+    """Revoke a live certificate with a reason (as RevokeSchema loads it: required, at most 500 characters)."""
     begin_write()
     certificate = db.session.scalars(sa.select(Certificate).where(Certificate.id == certificate.id).with_for_update()).one()
     if certificate.revoked_at is not None:
         raise DomainError("already_revoked", _l("该证书已撤销。"), 409)
     certificate.revoked_at = now
-    certificate.revoked_reason = reason[:500]
+    certificate.revoked_reason = reason
     db.session.add(AuditLog(actor_id=actor.id, action="certificates.revoke", object_type="certificate",
-                            object_id=certificate.id, details={"serial": certificate.serial, "reason": reason[:500]},
+                            object_id=certificate.id, details={"serial": certificate.serial, "reason": reason},
                             created_at=now))
     db.session.commit()
     return certificate
@@ -279,9 +277,8 @@ def prerender(certificates: list[Certificate], *, batch: int = 100,
 
 def verification(certificate: Certificate) -> dict:
     """What anyone may learn from a certificate (API.md): valid, the masked name (张*伟), the event, the
-    dates and the attended hours — not the employer, not the full name."""
+    dates and the attended hours — not the employer, not the full name (VerificationSchema in the API)."""
     from trainhub.templating import mask_name
-    from trainhub.timeutil import iso
 
     registration = certificate.registration
     return {
@@ -289,8 +286,8 @@ def verification(certificate: Certificate) -> dict:
         "name": mask_name(registration.name),
         "event": registration.event.title,
         "hours": float(hours_text(stated_minutes(certificate))),
-        "issued_at": iso(certificate.issued_at),
-        "revoked_at": iso(certificate.revoked_at),
+        "issued_at": certificate.issued_at,
+        "revoked_at": certificate.revoked_at,
     }
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from trainhub.access import load_certificate, load_event
 from trainhub.certificates import bp, queries, services
+from trainhub.certificates.schemas import ReissueSchema, RevokeSchema, load
 from trainhub.certificates.services import SKIP_REASONS
 from trainhub.errors import streamed
 from trainhub.errors import NotFound
@@ -53,7 +54,8 @@ def issue(event_id: int):
 @roles_required("organizer")
 def revoke(serial: str):
     certificate = load_certificate(serial, current_user, need="manage")
-    services.revoke(certificate, request.form.get("reason", ""), actor=current_user, now=now())
+    values = load(RevokeSchema(), request.form)
+    services.revoke(certificate, values["reason"], actor=current_user, now=now())
     flash(_("证书 %(serial)s 已撤销。", serial=serial), "success")
     return redirect(url_for("certificates.event_admin", event_id=certificate.registration.event_id))
 
@@ -63,7 +65,8 @@ def revoke(serial: str):
 def reissue(serial: str):
     certificate = load_certificate(serial, current_user, need="manage")
     event_id = certificate.registration.event_id
-    new = services.reissue(certificate, actor=current_user, now=now(), reason=request.form.get("reason", ""))
+    values = load(ReissueSchema(), request.form)
+    new = services.reissue(certificate, actor=current_user, now=now(), reason=values["reason"])
     flash(_("已补发新证书 %(serial)s。", serial=new.serial), "success")
     return redirect(url_for("certificates.event_admin", event_id=event_id))
 

@@ -25,7 +25,7 @@ from trainhub.events.rules import mode_supports_self_checkin
 from trainhub.extensions import db
 from trainhub.models import AuditLog, Campaign, Certificate, Event, Organization, Registration, User
 from trainhub.templating import mask_phone
-from trainhub.timeutil import local_day_bounds, local_zone, parse_date, to_local
+from trainhub.timeutil import local_day_bounds, local_zone, to_local
 
 COLUMNS = (
     ("event", _l("活动"), 30),
@@ -74,44 +74,6 @@ class ExportFilters:
 
     def as_details(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v not in (None, False, "")}
-
-
-def parse_filters(args) -> ExportFilters:
-    """From query arguments; 422 with `fields` for what does not parse."""
-    errors: dict[str, list] = {}
-    filters = ExportFilters()
-
-    def day(name):
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            return None
-        try:
-            return parse_date(raw[:10])
-        except ValueError:
-            errors.setdefault(name, []).append(_l("日期格式应为 YYYY-MM-DD。"))
-            return None
-
-    def integer(name):
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            return None
-        if not raw.isdigit():
-            errors.setdefault(name, []).append(_l("必须是整数。"))
-            return None
-        return int(raw)
-
-    filters.date_from, filters.date_to = day("from"), day("to")
-    filters.campaign_id, filters.organization_id = integer("campaign_id"), integer("organization_id")
-    filters.district = (args.get("district") or "").strip() or None
-    pilot = (args.get("pilot_only") or "").strip().lower()
-    if pilot not in ("", "0", "1", "true", "false", "on", "yes", "no"):
-        errors.setdefault("pilot_only", []).append(_l("应为 true 或 false。"))
-    filters.pilot_only = pilot in ("1", "true", "on", "yes")
-    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
-        errors.setdefault("to", []).append(_l("结束日期不能早于开始日期。"))
-    if errors:
-        raise ValidationError(errors)
-    return filters
 
 
 def _base_statement():

@@ -7,6 +7,7 @@ from flask_login import current_user
 from trainhub.access import load_event
 from trainhub.errors import streamed
 from trainhub.exports import bp, services
+from trainhub.exports.schemas import parse_filters, parse_full_phone
 from trainhub.security import roles_required
 from trainhub.timeutil import now
 
@@ -16,10 +17,6 @@ def download_response(chunks, mimetype: str, filename: str) -> Response:
     return streamed(chunks, content_type=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store",
         "X-Content-Type-Options": "nosniff"})
-
-
-def flag(name: str) -> bool:
-    return (request.args.get(name) or "").lower() in ("1", "true", "on", "yes")
 
 
 @bp.get("/manage/exports")
@@ -37,13 +34,13 @@ def download():
     if event_id:
         event = load_event(event_id, current_user, need="view")
         result = services.export_attendance(actor=current_user, fmt=fmt, now=now(), event=event,
-                                            full_phone=flag("full_phone"))
+                                            full_phone=parse_full_phone(request.args))
     else:
         if not current_user.is_organizer:
             from flask import abort
 
             abort(403)
-        filters = services.parse_filters(request.args)
+        filters, full_phone = parse_filters(request.args)
         result = services.export_attendance(actor=current_user, fmt=fmt, now=now(), filters=filters,
-                                            full_phone=flag("full_phone"))
+                                            full_phone=full_phone)
     return download_response(*result)

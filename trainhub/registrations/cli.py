@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import click
+import marshmallow as ma
 
 from trainhub.errors import DomainError
 from trainhub.extensions import db
 from trainhub.models import Event, Organization
 from trainhub.registrations import services
+from trainhub.registrations.schemas import RegistrationRequestSchema
+from trainhub.schemas import field_errors
 from trainhub.timeutil import now
 
 
@@ -27,10 +30,13 @@ def register_cli(app) -> None:
         if organization is None:
             raise click.ClickException(f"organization {organization_id} not found")
         try:
-            created = services.register_attendees(
-                event, organization, [{"name": name, "phone": phone, "email": email, "job_title": job_title}],
-                actor=None, now=now(),
-            )
+            attendees = RegistrationRequestSchema().load(
+                {"attendees": [{"name": name, "phone": phone, "email": email, "job_title": job_title}]})["attendees"]
+        except ma.ValidationError as error:
+            detail = "; ".join(f"{k}: {', '.join(str(m) for m in v)}" for k, v in field_errors(error.messages).items())
+            raise click.ClickException(f"invalid: {detail}")
+        try:
+            created = services.register_attendees(event, organization, attendees, actor=None, now=now())
         except DomainError as error:
             detail = "; ".join(f"{k}: {', '.join(str(m) for m in v)}" for k, v in (error.fields or {}).items())
             raise click.ClickException(f"{error.code}: {error.message}" + (f" ({detail})" if detail else "")) from None

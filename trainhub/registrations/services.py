@@ -16,7 +16,6 @@ The rules (issue 2, item 9):
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,9 +23,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
 from trainhub.db import begin_write, use_case, violated_constraint
-from trainhub.errors import DomainError, ValidationError
+from trainhub.errors import DomainError
 from trainhub.events.queries import lock_event, window_state  # the window has one rule; views use it from here
 from trainhub.events.rules import seats_left
 from trainhub.extensions import db
@@ -34,11 +32,6 @@ from trainhub.models import ACTIVE_STATUSES, Event, Organization, Registration
 from trainhub.notifications import notify
 from trainhub.registrations import rules
 from trainhub.security import new_token
-
-PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits: Python's \d matches ६ (a Devanagari 6) too
-MAX_ATTENDEES_PER_REQUEST = 200
-FIELD_LIMITS = {"name": 100, "phone": 20, "email": 254, "job_title": 100}
-
 
 # -- reading the counts ----------------------------------------------------------------------
 
@@ -174,57 +167,6 @@ def _deactivate(registration: Registration, status: str, now: datetime) -> bool:
     return held_seat
 
 
-def _clean(value) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def validate_attendees(attendees) -> list[dict]:
-    """Field by field, all or nothing: ValidationError with keys like `attendees.0.phone`."""
-    if not isinstance(attendees, list) or not attendees:
-        raise ValidationError({"attendees": [_l("请至少填写一名参训人员。")]})
-    if len(attendees) > MAX_ATTENDEES_PER_REQUEST:
-        raise ValidationError({"attendees": [_l("一次最多报名 %(n)s 人。", n=MAX_ATTENDEES_PER_REQUEST)]})
-    fields: dict[str, list] = {}
-    cleaned: list[dict] = []
-    seen_phones: dict[str, int] = {}
-    for index, row in enumerate(attendees):
-        prefix = f"attendees.{index}"
-        if not isinstance(row, dict):
-            fields[prefix] = [_l("格式不正确。")]
-            cleaned.append({})
-            continue
-        item = {key: _clean(row.get(key)) for key in ("name", "phone", "email", "job_title")}
-        item["phone"] = normalize_phone(item["phone"])
-        for key in ("name", "phone", "email", "job_title"):
-            raw = row.get(key)
-            if raw is not None and not isinstance(raw, str):
-                fields.setdefault(f"{prefix}.{key}", []).append(_l("必须是文本。"))
-            elif len(item[key]) > FIELD_LIMITS[key]:
-                fields.setdefault(f"{prefix}.{key}", []).append(_l("不能超过 %(n)s 个字符。", n=FIELD_LIMITS[key]))
-        if not item["name"]:
-            fields.setdefault(f"{prefix}.name", []).append(_l("请填写姓名。"))
-        if not item["phone"]:
-            fields.setdefault(f"{prefix}.phone", []).append(_l("请填写手机号码。"))
-        elif phone_problem(item["phone"]):
-            fields.setdefault(f"{prefix}.phone", []).append(phone_problem(item["phone"]))
-        elif not PHONE_RE.match(item["phone"]):
-            fields.setdefault(f"{prefix}.phone", []).append(_l("手机号码格式不正确（11 位，以 1 开头）。"))
-        elif item["phone"] in seen_phones:
-            fields.setdefault(f"{prefix}.phone", []).append(
-                _l("与第 %(n)s 行的手机号码重复。", n=seen_phones[item["phone"]] + 1))
-        else:
-            seen_phones[item["phone"]] = index
-        if item["email"]:
-            if email_problem(item["email"]):
-                fields.setdefault(f"{prefix}.email", []).append(email_problem(item["email"]))
-            else:
-                item["email"] = normalize_email(item["email"])
-        cleaned.append(item)
-    if fields:
-        raise ValidationError(fields)
-    return cleaned
-
-
 def _check_window(event: Event, now: datetime) -> None:
     state = window_state(event, now)
     if state == "event_not_open":
@@ -252,11 +194,12 @@ def register_attendees(event: Event, organization: Organization, attendees: list
     commit, so that nothing can fail after the commit (a lost connection) and turn a registration that
     was made into an error that a client then retries.
 
-    Raises ValidationError (422, fields `attendees.N.field`), DomainError 409 `event_not_open`,
+    `attendees` as RegistrationRequestSchema loads them (trainhub/registrations/schemas.py: required
+    fields, formats, normalised phones, no phone twice). Raises DomainError 409 `event_not_open`,
     `registration_not_open`, `registration_closed`, `quota_exceeded` (with `allowed`),
-    `duplicate_phone` (with `phones`), or 404 for a draft event.
+    `duplicate_phone` (with `phones`), 403 `organization_disabled`, or 404 for a draft event.
     """
-    rows = validate_attendees(attendees)
+    rows = list(attendees)
     begin_write()
     event = lock_event(event.id)
     organization = db.session.get_one(Organization, organization.id, populate_existing=True)
@@ -309,7 +252,7 @@ def _insert_rows(event, organization, rows, counts, *, actor, locale, now) -> li
     for row in rows:
         registration = Registration(
             event_id=event.id, organization_id=organization.id, name=row["name"], phone=row["phone"],
-            email=row["email"], job_title=row["job_title"], created_by_id=getattr(actor, "id", None),
+            email=row.get("email", ""), job_title=row.get("job_title", ""), created_by_id=getattr(actor, "id", None),
             created_at=now, updated_at=now, locale=locale,
         )
         if event.requires_approval:
@@ -409,12 +352,8 @@ def approve_registration(registration: Registration, *, actor, now: datetime) ->
 
 @use_case
 def reject_registration(registration: Registration, reason: str, *, actor, now: datetime) -> Registration:
-    """An organizer rejects an attendee with a reason the enterprise sees; a freed seat is passed on."""
-    reason = _clean(reason)
-    if not reason:
-        raise ValidationError({"reason": [_l("请填写不通过的原因。")]})
-    if len(reason) > 500:
-        raise ValidationError({"reason": [_l("不能超过 %(n)s 个字符。", n=500)]})
+    """An organizer rejects an attendee with a reason the enterprise sees (as RejectSchema loads it); a
+    freed seat is passed on."""
     begin_write()
     event = lock_event(registration.event_id)
     registration = _lock_registration(registration.id)

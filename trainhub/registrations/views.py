@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainhub import access
-from trainhub.errors import DomainError, ValidationError
-from trainhub.registrations import bp, services
+from trainhub.errors import DomainError
 from trainhub.pagination import page_number, paginate
-from trainhub.registrations import queries
+from trainhub.registrations import bp, queries, services
 from trainhub.registrations.forms import ActionForm, FilterForm, RegisterForm, RejectForm
 from trainhub.security import roles_required, safe_next
 from trainhub.timeutil import now
@@ -19,18 +18,6 @@ from trainhub.timeutil import now
 
 def _safe_next(default: str) -> str:
     return safe_next(request.form.get("next") or request.args.get("next")) or default
-
-
-def _attach_errors(form: RegisterForm, fields: dict, index_map: list[int]) -> None:
-    for key, messages in (fields or {}).items():
-        parts = key.split(".")
-        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(index_map):
-            entry = form.attendees[index_map[int(parts[1])]]
-            if parts[2] in entry.form._fields:
-                entry.form[parts[2]].errors = list(entry.form[parts[2]].errors or []) + [str(m) for m in messages]
-                continue
-        for message in messages:
-            flash(str(message), "danger")
 
 
 def _success_message(created) -> str:
@@ -48,17 +35,11 @@ def register(event_id: int):
     form = RegisterForm()
     status = 200
     if form.validate_on_submit():
-        indexed = form.attendee_rows()
-        index_map = [i for i, _row in indexed]
         try:
             message = services.register_attendees(
-                event, organization, [row for _i, row in indexed], actor=current_user, now=now(),
+                event, organization, form.cleaned["attendees"], actor=current_user, now=now(),
                 present=_success_message,
             )
-        except ValidationError as error:
-            _attach_errors(form, error.fields, index_map)
-            flash(str(error.message), "danger")
-            status = 422
         except DomainError as error:
             if error.status == 404:
                 abort(404)
@@ -68,6 +49,9 @@ def register(event_id: int):
             flash(message, "success")
             return redirect(url_for("registrations.register", event_id=event_id))
     elif form.is_submitted():
+        flash(_("请检查填写的内容。"), "danger")
+        for problem in form.form_errors:  # not about one row (no attendee at all, too many)
+            flash(problem, "danger")
         status = 422
     existing = queries.of_organization(event, organization)
     positions = services.waitlist_positions([event.id])
@@ -153,15 +137,16 @@ def reject(registration_id: int):
     registration = access.load_registration(registration_id, current_user, need="manage")
     form = RejectForm()
     if not form.validate_on_submit():
-        abort(400)
+        if not form.is_submitted() or "csrf_token" in form.errors:
+            abort(400)
+        for problems in form.errors.values():
+            for problem in problems:
+                flash(str(problem), "danger")
+        return redirect(_safe_next(url_for("registrations.event_admin", event_id=registration.event_id)))
     try:
-        services.reject_registration(registration, form.reason.data or "", actor=current_user, now=now())
+        services.reject_registration(registration, form.cleaned["reason"], actor=current_user, now=now())
     except DomainError as error:
-        for messages in (error.fields or {}).values():
-            for message in messages:
-                flash(str(message), "danger")
-        if not error.fields:
-            flash(str(error.message), "danger")
+        flash(str(error.message), "danger")
     else:
         flash(_("已拒绝 %(name)s 的报名。", name=registration.name), "success")
     return redirect(_safe_next(url_for("registrations.event_admin", event_id=registration.event_id)))
