@@ -377,3 +377,15 @@ def load_ticket(token: str) -> Registration:
     if registration is None or registration.status != "confirmed":
         raise NotFound()
     return registration
+
+
+def can_invite(actor: User | None) -> bool:
+    """District bureaus' organizers (their district) and the commission (any enterprise)."""
+    if actor is None or not actor.is_authenticated or not actor.is_organizer:
+        return False
+    return is_commission(actor) or (actor.unit is not None and actor.unit.kind == "district_bureau")
+
+
+def may_invite_to(actor: User | None, event: Event) -> bool:
+    """An inviting unit's organizer who manages this event (its host unit, or the commission)."""
+    return can_invite(actor) and can_manage_event(actor, event)

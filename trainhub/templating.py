@@ -71,8 +71,8 @@ def rule_helpers() -> dict:
     from trainhub.checkin.services import can_undo
     from trainhub.events.rules import is_changeable, is_draft, seats_left, supports_self_checkin
     from trainhub.registrations.rules import awaits_approval, can_cancel, has_ticket
-    from trainhub.reports.services import awaits_review
-    from trainhub.units.invitations import can_invite
+    from trainhub.reports.rules import awaits_review
+
 
     return {
         "seats_left": seats_left,
@@ -83,7 +83,7 @@ def rule_helpers() -> dict:
         "awaits_approval": awaits_approval,
         "has_ticket": has_ticket,
         "can_set_user_active": access.can_set_user_active,
-        "can_invite": can_invite,
+        "can_invite": access.can_invite,
         "can_undo": can_undo,
         "awaits_review": awaits_review,
     }

@@ -14,7 +14,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from trainhub.checkin import services
+from trainhub.checkin.results import MESSAGES
 from trainhub.errors import ValidationError
 from trainhub.inputs import ID_MAX
 from trainhub.registrations.schemas import RegistrationSchema
@@ -49,9 +49,9 @@ class ScanSchema(Schema):
     """`POST /checkins`: what the QR code holds, for which event, which way."""
 
     token = Text(required=True, metadata={"description": "what the QR holds: the ticket URL or the bare token"},
-                 error_messages={key: services.MESSAGES["invalid_token"] for key in ("required", "null", "blank", "invalid")})
+                 error_messages={key: MESSAGES["invalid_token"] for key in ("required", "null", "blank", "invalid")})
     event_id = EventNumber(minimum=None, maximum=ID_MAX, required=True,
-                           error_messages={key: services.MESSAGES["wrong_event"]
+                           error_messages={key: MESSAGES["wrong_event"]
                                            for key in ("required", "null", "invalid")})
     direction = Direction(DIRECTIONS, load_default="in", allow_none=True)
     device = Text(load_default="", metadata={"description": "the scanner's name (default: its User-Agent); "

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission
 from trainhub.db import begin_write, use_case
@@ -26,6 +28,7 @@ from trainhub.models import (
 )
 from trainhub.notifications import notify
 from trainhub.reports.figures import FIGURE_KEYS, live_figures, live_figures_for_units  # noqa: F401
+from trainhub.reports.rules import awaits_review
 
 STATUSES = ("not_started", "draft", "submitted", "returned", "accepted")
 EDITABLE = ("not_started", "draft", "returned")
@@ -253,11 +256,6 @@ def submit(campaign: Campaign, unit: Unit, data: dict | None = None, *, actor: U
     report.updated_at = now
     db.session.commit()
     return report_for(campaign, unit, now=now)
-
-
-def awaits_review(report) -> bool:
-    """A submitted report (a CampaignReport or its ReportView) is what the commission accepts or returns."""
-    return report is not None and report.status == "submitted"
 
 
 def _submitted_report(campaign: Campaign, unit: Unit) -> CampaignReport:

@@ -8,25 +8,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
-from trainhub.access import can_manage_event, is_commission
+from trainhub.access import can_invite, can_manage_event, is_commission
 from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.extensions import db
 from trainhub.models import Event, EventInvitation, Organization, Registration, User
 from trainhub.notifications import notify
 from trainhub.units.queries import district_enterprises_query
-
-
-def can_invite(actor: User | None) -> bool:
-    """District bureaus' organizers (their district) and the commission (any enterprise)."""
-    if actor is None or not actor.is_authenticated or not actor.is_organizer:
-        return False
-    return is_commission(actor) or (actor.unit is not None and actor.unit.kind == "district_bureau")
-
-
-def may_invite_to(actor: User | None, event: Event) -> bool:
-    """An inviting unit's organizer who manages this event (its host unit, or the commission)."""
-    return can_invite(actor) and can_manage_event(actor, event)
 
 
 def _require_inviter(event: Event, actor: User) -> None:

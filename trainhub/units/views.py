@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from trainhub import access
 from trainhub.access import is_commission, load_event
 from trainhub.accounts import queries as account_queries
 from trainhub.errors import DomainError
@@ -72,7 +73,7 @@ def update(unit_id: int):
 @roles_required("organizer")
 def enterprises():
     """A district bureau's enterprises (the commission: all)."""
-    if not invites.can_invite(current_user):
+    if not access.can_invite(current_user):
         abort(403)
     organizations = queries.district_enterprises(current_user)
     return render_template("units/enterprises.html", organizations=organizations,
@@ -96,7 +97,7 @@ def invitations(event_id: int):
         else:
             flash(_("已发送 %(n)s 份邀请。", n=sent), "success")
         return redirect(url_for("units.invitations", event_id=event.id))
-    can_send = invites.may_invite_to(current_user, event)
+    can_send = access.may_invite_to(current_user, event)
     invited = invites.list_invitations(event)
     invited_ids = {row["organization"].id for row in invited}
     candidates = queries.district_enterprises(current_user) if can_send else []
