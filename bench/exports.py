@@ -152,5 +152,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("TRAINHUB_ENV_NAME", "development")
     main()

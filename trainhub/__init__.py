@@ -1,7 +1,6 @@
 """TrainHub: the city's standardization cloud classroom (标准化云课堂). create_app wires, nothing else."""
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from flask import Flask
@@ -10,29 +9,13 @@ from trainhub import config as config_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Feature packages: each may define `bp` (a blueprint) in __init__ and `register_cli(app)` in cli.py.
-FEATURES = (
-    "main",
-    "accounts",
-    "organizations",
-    "units",
-    "campaigns",
-    "events",
-    "registrations",
-    "tickets",
-    "checkin",
-    "calendar",
-    "notifications",
-    "certificates",
-    "exports",
-    "dashboard",
-    "reports",
-    "api",
-    "demo",
-)
-
 
 def create_app(config: dict | None = None) -> Flask:
+    """The app. With `config` (tests, benchmarks): the defaults and that dict, nothing else. Without it
+    (wsgi, the CLI): the defaults, then instance/config.py, then TRAINHUB_* environment variables."""
+    from trainhub import inputs, security_headers
+    from trainhub.errors import register_error_handlers
+
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -40,31 +23,35 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    _load_config(app, config)
+    _trust_proxies(app)
+    _init_extensions(app)
+    inputs.init_app(app)  # the id converter, before any route is added
+    _register_blueprints(app)
+    _register_cli(app)
+    register_error_handlers(app)
+    security_headers.init_app(app)
+    return app
+
+
+def _load_config(app: Flask, config: dict | None) -> None:
     app.config.from_object(config_module.DefaultConfig)
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.update(config_module.load_environment())
-    if config:
+    if config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(config_module.load_environment())
+    else:
         app.config.update(config)
     config_module.ensure_secret_key(app)
     config_module.finish_config(app)
 
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, the client address and scheme are the forwarded ones."""
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
-    _init_extensions(app)
-    from trainhub import inputs
-
-    inputs.init_app(app)  # the id converter, before any route is added
-    _register_features(app)
-
-    from trainhub import security_headers
-    from trainhub.errors import register_error_handlers
-
-    register_error_handlers(app)
-    security_headers.init_app(app)
-    return app
 
 
 def _init_extensions(app: Flask) -> None:
@@ -149,18 +136,56 @@ def _init_extensions(app: Flask) -> None:
     register_filters(app)
 
 
-def _register_features(app: Flask) -> None:
-    for name in FEATURES:
-        try:
-            package = importlib.import_module(f"trainhub.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"trainhub.{name}":
-                continue
-            raise
-        blueprint = getattr(package, "bp", None)
-        if name == "api":
-            package.init_app(app)
-        elif blueprint is not None:
-            app.register_blueprint(blueprint)
-        if package.__file__ and (Path(package.__file__).parent / "cli.py").exists():
-            importlib.import_module(f"trainhub.{name}.cli").register_cli(app)
+def _register_blueprints(app: Flask) -> None:
+    from trainhub import api
+    from trainhub.accounts import bp as accounts_bp
+    from trainhub.calendar import bp as calendar_bp
+    from trainhub.campaigns import bp as campaigns_bp
+    from trainhub.certificates import bp as certificates_bp
+    from trainhub.checkin import bp as checkin_bp
+    from trainhub.dashboard import bp as dashboard_bp
+    from trainhub.events import bp as events_bp
+    from trainhub.exports import bp as exports_bp
+    from trainhub.main import bp as main_bp
+    from trainhub.notifications import bp as notifications_bp
+    from trainhub.organizations import bp as organizations_bp
+    from trainhub.registrations import bp as registrations_bp
+    from trainhub.reports import bp as reports_bp
+    from trainhub.tickets import bp as tickets_bp
+    from trainhub.units import bp as units_bp
+
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        organizations_bp,
+        units_bp,
+        campaigns_bp,
+        events_bp,
+        registrations_bp,
+        tickets_bp,
+        checkin_bp,
+        calendar_bp,
+        notifications_bp,
+        certificates_bp,
+        exports_bp,
+        dashboard_bp,
+        reports_bp,
+    ):
+        app.register_blueprint(blueprint)
+    api.init_app(app)  # /api/v1: its blueprint and the generated OpenAPI document
+
+
+def _register_cli(app: Flask) -> None:
+    from trainhub.accounts import cli as accounts_cli
+    from trainhub.certificates import cli as certificates_cli
+    from trainhub.checkin import cli as checkin_cli
+    from trainhub.demo import cli as demo_cli
+    from trainhub.notifications import cli as notifications_cli
+    from trainhub.registrations import cli as registrations_cli
+
+    accounts_cli.register_cli(app)
+    registrations_cli.register_cli(app)
+    checkin_cli.register_cli(app)
+    notifications_cli.register_cli(app)
+    certificates_cli.register_cli(app)
+    demo_cli.register_cli(app)

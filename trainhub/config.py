@@ -1,4 +1,5 @@
-"""Configuration: defaults here; `instance/config.py` and TRAINHUB_* environment variables override."""
+"""Configuration: defaults here. For create_app() (the server, the CLI) `instance/config.py` and TRAINHUB_*
+environment variables override them; create_app(config) takes the defaults and that dict only."""
 from __future__ import annotations
 
 import os

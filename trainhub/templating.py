@@ -65,11 +65,8 @@ def nav_items() -> list[dict]:
 
 
 def template_helpers() -> dict:
-    from flask import current_app
-
     locale = str(get_locale() or "zh_CN")
     return {
-        "nav_endpoints": current_app.view_functions.keys(),
         "nav_items": nav_items(),
         "current_locale": locale,
         "html_lang": "zh-CN" if locale.startswith("zh") else "en",

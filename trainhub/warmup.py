@@ -19,7 +19,7 @@ def warm_up(app: Flask) -> None:
     problem, as it would have been."""
     from flask_babel import get_locale, get_translations
 
-    from trainhub.checkin import services as checkin
+    from trainhub.checkin import scan as checkin
     from trainhub.models import autocommit_engine, db
 
     with app.app_context():

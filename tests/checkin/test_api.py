@@ -1,6 +1,8 @@
 """POST /api/v1/checkins and GET /api/v1/events/{id}/checkins: codes, statuses, scope, audit."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -83,6 +85,21 @@ def test_invalid_body_is_422_with_fields(api, event, trainer):
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) == {"token", "event_id", "direction"}
     assert api(trainer).post("/api/v1/checkins", data="[", content_type="application/json").status_code == 400
+
+
+def test_the_api_takes_the_directions_the_rules_take(api, event, attendee, trainer, clock):
+    # The same table as tests/checkin/test_rules.py: what rules.direction refuses is 422 on `direction`,
+    # anything it takes is a scan (200 with a code).
+    for case in json.loads(Path(__file__).with_name("rules_cases.json").read_text(encoding="utf-8"))["directions"]:
+        response = scan(api, trainer, attendee.ticket_token, event.id, direction=case["given"])
+        if case["expect"] == "invalid":
+            assert response.status_code == 422, case
+            assert response.get_json()["error"]["fields"] == {"direction": ["in | out"]}, case
+        else:
+            assert response.status_code == 200 and response.get_json()["result"] in ("ok", "already_checked_in"), case
+    directions = db.session.scalars(sa.select(CheckIn.direction).where(CheckIn.registration_id == attendee.id)
+                                    .order_by(CheckIn.id)).all()
+    assert directions == ["in", "in", "in", "in", "out"]
 
 
 def test_check_out_direction(api, event, attendee, trainer, clock):

@@ -8,7 +8,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from trainhub.checkin import services
+from trainhub.checkin import scan as checkin_scan
 from trainhub.models import CheckIn, Event, User, db
 
 ROUNDS = 6
@@ -51,7 +51,7 @@ def test_two_trainers_same_ticket_same_moment(app, door, at):
         ev = db.session.get(Event, event_id)
         _ = ev.trainers  # loaded before the race: both threads hit the lock together
         barrier.wait()
-        return services.check_in(token, ev, actor=actor, device=f"t{actor_id}", now=at()).code
+        return checkin_scan.check_in(token, ev, actor=actor, device=f"t{actor_id}", now=at()).code
 
     for token in tokens:
         out = _race(app, actor_ids, lambda actor_id, barrier: scan(actor_id, token, barrier))
@@ -74,8 +74,8 @@ def test_two_trainers_same_ticket_same_moment_through_the_api_scan(app, door, at
     def scan(actor_id, token, direction, barrier):
         actor = db.session.get(User, actor_id)
         barrier.wait()
-        return services.trainer_check_in(token, event_id, actor=actor, device=f"t{actor_id}", now=at(),
-                                         direction=direction, optimistic=autocommit).code
+        return checkin_scan.trainer_check_in(token, event_id, actor=actor, device=f"t{actor_id}", now=at(),
+                                             direction=direction, optimistic=autocommit).code
 
     for direction in ("in", "out"):
         for token in tokens:

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import terminate_app_connections
-from trainhub.checkin import services
+from trainhub.checkin import scan as checkin_scan
 from trainhub.models import CheckIn, Registration, User, db
 from trainhub.registrations.services import cancel_registration
 from trainhub.tickets.services import reissue_ticket
@@ -42,7 +42,7 @@ def _in_other_session(app, work):
 
 def _scan_with_change_after_read(app, monkeypatch, change, *, token, event_id, actor_id, now, direction="in"):
     """A trainer's optimistic scan; `change` runs in another session right after the scan read the ticket."""
-    original = services.ScannedRegistration
+    original = checkin_scan.ScannedRegistration
 
     class ChangedAfterRead(original):
         changed = False
@@ -53,11 +53,11 @@ def _scan_with_change_after_read(app, monkeypatch, change, *, token, event_id, a
                 ChangedAfterRead.changed = True
                 _in_other_session(app, change)
 
-    monkeypatch.setattr(services, "ScannedRegistration", ChangedAfterRead)
+    monkeypatch.setattr(checkin_scan, "ScannedRegistration", ChangedAfterRead)
     db.session.remove()
     actor = db.session.get(User, actor_id)
-    result = services.trainer_check_in(token, event_id, actor=actor, device="door-1", now=now, direction=direction,
-                                       optimistic=True)
+    result = checkin_scan.trainer_check_in(token, event_id, actor=actor, device="door-1", now=now,
+                                           direction=direction, optimistic=True)
     assert ChangedAfterRead.changed
     db.session.remove()
     return result
@@ -78,7 +78,7 @@ def test_another_trainer_checks_in_between_read_and_write(app, postgres_only, mo
 
     def second_trainer_scans():
         actor = db.session.get(User, ids["second"])
-        assert services.trainer_check_in(ids["token"], ids["event"], actor=actor, now=at(-3)).code == "ok"
+        assert checkin_scan.trainer_check_in(ids["token"], ids["event"], actor=actor, now=at(-3)).code == "ok"
 
     result = _scan_with_change_after_read(app, monkeypatch, second_trainer_scans, token=ids["token"],
                                           event_id=ids["event"], actor_id=ids["trainer"], now=at(-2))
@@ -117,12 +117,12 @@ def test_check_out_after_another_trainers_check_out_is_already(app, postgres_onl
     db.session.commit()
     ids = dict(registration=attendee.id, token=attendee.ticket_token, event=event.id, trainer=trainer.id,
                second=second.id)
-    assert services.trainer_check_in(ids["token"], ids["event"], actor=trainer, now=at(-5)).code == "ok"
+    assert checkin_scan.trainer_check_in(ids["token"], ids["event"], actor=trainer, now=at(-5)).code == "ok"
 
     def second_trainer_checks_out():
         actor = db.session.get(User, ids["second"])
-        assert services.trainer_check_in(ids["token"], ids["event"], actor=actor, now=at(170),
-                                         direction="out").code == "ok"
+        assert checkin_scan.trainer_check_in(ids["token"], ids["event"], actor=actor, now=at(170),
+                                             direction="out").code == "ok"
 
     result = _scan_with_change_after_read(app, monkeypatch, second_trainer_checks_out, token=ids["token"],
                                           event_id=ids["event"], actor_id=ids["trainer"], now=at(171),
@@ -151,7 +151,7 @@ def test_the_api_scan_runs_on_a_connection_in_autocommit(app, postgres_only, api
     # The API's trainer scan is the optimistic one, on a connection of its own that commits each statement.
     monkeypatch.setattr("trainhub.api.checkins.now", lambda: at(-5))
     seen = []
-    original = services.autocommit_connection
+    original = checkin_scan.autocommit_connection
 
     @contextmanager
     def recording():
@@ -159,7 +159,7 @@ def test_the_api_scan_runs_on_a_connection_in_autocommit(app, postgres_only, api
             seen.append(connection.connection.dbapi_connection.autocommit)
             yield connection
 
-    monkeypatch.setattr(services, "autocommit_connection", recording)
+    monkeypatch.setattr(checkin_scan, "autocommit_connection", recording)
     db.session.commit()
     body = api(trainer).post("/api/v1/checkins", json={"token": attendee.ticket_token, "event_id": event.id}).get_json()
     assert body["result"] == "ok"

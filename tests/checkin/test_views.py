@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 import sqlalchemy as sa
 
-from trainhub.checkin import services
+from trainhub.checkin import scan as checkin_scan
 from trainhub.models import CheckIn, Registration, db
 
 
@@ -63,7 +63,7 @@ def test_stats_search_and_one_tap_manual_check_in(client, login, make, event, at
 
 def test_attendance_page_live_figures_and_undo(client, login, make, event, attendee, trainer, org, at):
     make.registration(event, make.organization(name="第二企业"))
-    first = services.check_in(attendee.ticket_token, event, actor=trainer, device="phone-9", now=at())
+    first = checkin_scan.check_in(attendee.ticket_token, event, actor=trainer, device="phone-9", now=at())
     organizer = make.organizer()
     login(organizer)
     html = client.get(f"/manage/events/{event.id}/attendance").get_data(as_text=True)
@@ -108,10 +108,11 @@ def test_attendance_page_statement_count_does_not_grow_with_scans(client, login,
             sa.event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen)
 
-    services.check_in(make.registration(event, org).ticket_token, event, actor=trainer, now=at())
+    checkin_scan.check_in(make.registration(event, org).ticket_token, event, actor=trainer, now=at())
     few = statements()
     for _ in range(5):
-        services.check_in(make.registration(event, make.organization()).ticket_token, event, actor=trainer, now=at())
+        checkin_scan.check_in(make.registration(event, make.organization()).ticket_token, event, actor=trainer,
+                              now=at())
     assert statements() == few
 
 

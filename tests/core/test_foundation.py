@@ -13,8 +13,7 @@ from trainhub.organizations import uscc
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_production_without_secret_key_refuses_to_start(tmp_path, monkeypatch):
-    monkeypatch.delenv("TRAINHUB_SECRET_KEY", raising=False)
+def test_production_without_secret_key_refuses_to_start(tmp_path):
     with pytest.raises(RuntimeError, match="TRAINHUB_SECRET_KEY"):
         create_app({"ENV_NAME": "production", "SECRET_KEY": None, "BASE_URL": "https://x.example",
                     "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3"})
@@ -27,6 +26,34 @@ def test_environment_overrides_are_typed():
     assert parse_bool("true") and parse_bool("1") and not parse_bool("false")
     with pytest.raises(ValueError):
         parse_bool("maybe")
+
+
+def test_a_given_config_is_not_overridden_by_the_environment_or_instance_config(tmp_path, monkeypatch):
+    """create_app(config) (tests, benchmarks) is the defaults and that dict: a TRAINHUB_* variable or an
+    instance/config.py on the machine changes nothing. create_app() (wsgi, the CLI) reads both."""
+    import trainhub
+
+    monkeypatch.setattr(trainhub, "ROOT", tmp_path)  # its instance/ folder, not the repository's
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "config.py").write_text('LOGIN_RATE_LIMIT = 99\nTIMEZONE = "Europe/Paris"\n')
+    monkeypatch.setenv("TRAINHUB_ENV_NAME", "development")
+    monkeypatch.setenv("TRAINHUB_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("TRAINHUB_BASE_URL", "https://from-the-environment.example")
+    monkeypatch.setenv("TRAINHUB_MAIL_SERVER", "smtp.from-the-environment.example")
+    monkeypatch.setenv("TRAINHUB_DATABASE_URL", f"sqlite:///{tmp_path}/environment.sqlite3")
+
+    def seen(app):
+        return {key: app.config[key] for key in ("SECRET_KEY", "BASE_URL", "MAIL_SERVER", "DATABASE_URL",
+                                                  "LOGIN_RATE_LIMIT", "TIMEZONE")}
+
+    given = create_app({"SECRET_KEY": "given", "DATABASE_URL": f"sqlite:///{tmp_path}/given.sqlite3"})
+    assert seen(given) == {"SECRET_KEY": "given", "BASE_URL": "http://127.0.0.1:5000", "MAIL_SERVER": None,
+                           "DATABASE_URL": f"sqlite:///{tmp_path}/given.sqlite3", "LOGIN_RATE_LIMIT": 10,
+                           "TIMEZONE": "Asia/Shanghai"}
+    assert seen(create_app()) == {
+        "SECRET_KEY": "from-the-environment", "BASE_URL": "https://from-the-environment.example",
+        "MAIL_SERVER": "smtp.from-the-environment.example", "DATABASE_URL": f"sqlite:///{tmp_path}/environment.sqlite3",
+        "LOGIN_RATE_LIMIT": 99, "TIMEZONE": "Europe/Paris"}
 
 
 def test_health_endpoint(client):
@@ -82,7 +109,6 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
 
     monkeypatch.setattr(trainhub, "ROOT", tmp_path)
     (tmp_path / "instance").mkdir()
-    monkeypatch.delenv("TRAINHUB_SECRET_KEY", raising=False)
     first = create_app({"SECRET_KEY": None, "DATABASE_URL": f"sqlite:///{tmp_path}/d.sqlite3"})
     second = create_app({"SECRET_KEY": None, "DATABASE_URL": f"sqlite:///{tmp_path}/d.sqlite3"})
     assert first.config["SECRET_KEY"] and first.config["SECRET_KEY"] == second.config["SECRET_KEY"]

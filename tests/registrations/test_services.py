@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from tests.registrations.conftest import attendee, attendees
 from trainhub.errors import DomainError, ValidationError
+from trainhub.events import services as events
 from trainhub.models import OutboxMessage, Registration, db
 from trainhub.registrations import services
 
@@ -230,7 +231,6 @@ def test_seat_counts(make, open_event, now):
 
 
 def test_through_the_events_service_capacity_raise_promotes_and_cancel_cancels(make, open_event, now):
-    events = pytest.importorskip("trainhub.events.services")
     event = open_event(capacity=1, pilot_reserved_seats=1)
     organizer = make.organizer()
     pilot, other = make.organization(is_pilot_unit=True), make.organization()

@@ -227,9 +227,7 @@ def test_cli_register(runner, make, open_event):
     assert bad.exit_code != 0 and "attendees.0.phone" in bad.output
 
 
-def test_ticket_link_for_confirmed_attendees(app, client, login, make, open_event, now):
-    if "tickets.show" not in app.view_functions:
-        pytest.skip("the tickets feature is not installed")
+def test_ticket_link_for_confirmed_attendees(client, login, make, open_event, now):
     member = make.member()
     confirmed, waiting = services.register_attendees(open_event(capacity=1), member.organization, attendees(2),
                                                      actor=None, now=now)

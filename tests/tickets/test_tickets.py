@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 
-from trainhub.checkin import services as checkin
+from trainhub.checkin import self_checkin as checkin
 from trainhub.errors import DomainError
 from trainhub.models import Registration, db
 

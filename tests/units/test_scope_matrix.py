@@ -11,8 +11,8 @@ with it. Kinds of endpoint and what each actor gets:
   review   — return/accept: commission allowed; cy 403; hd and tc 404
   commission — commission allowed; every other organizer 403
 and anonymous callers get 401 (API) or the login page (pages) everywhere.
-"allowed" means anything but 401/403/404/5xx (a 409 for a state conflict is allowed). Endpoints that
-do not exist (yet) are skipped; extend ENDPOINTS when a feature adds one.
+"allowed" means anything but 401/403/404/5xx (a 409 for a state conflict is allowed). Every endpoint
+named here exists (a renamed one fails, never skips); extend ENDPOINTS when a feature adds one.
 """
 from __future__ import annotations
 
@@ -131,8 +131,7 @@ def _fill(value, ids, who):
 @pytest.mark.parametrize("endpoint, method, url, kind, body", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
 def test_scope(app, client, login, api, matrix, endpoint, method, url, kind, body):
     """Each actor in turn (those refused first, so the allowed ones act on untouched data)."""
-    if endpoint not in app.view_functions:
-        pytest.skip(f"{endpoint} does not exist yet")
+    assert endpoint in app.view_functions, f"{endpoint} is not a route of the app: update ENDPOINTS"
     wrong = []
     order = ["anon"] + sorted(EXPECTED[kind], key=lambda who: (EXPECTED[kind][who] == OK,
                                                                ["hd", "tc", "cy", "boss"].index(who)))

@@ -27,17 +27,11 @@ from trainhub.security import organizer_required, safe_next
 from trainhub.timeutil import now
 
 def _home_for(user) -> str:
-    if user.is_organizer and "events.manage_list" in _endpoints():
+    if user.is_organizer:
         return url_for("events.manage_list")
-    if user.is_enterprise and "registrations.mine" in _endpoints():
+    if user.is_enterprise:
         return url_for("registrations.mine")
     return url_for("main.index")
-
-
-def _endpoints():
-    from flask import current_app
-
-    return current_app.view_functions
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from trainhub import access
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, json_body, legacy_paginate as paginate
-from trainhub.checkin import services
+from trainhub.checkin import rules, scan
+from trainhub.checkin.results import MESSAGES
 from trainhub.checkin.serializers import checkin_to_dict, result_to_dict
 from trainhub.errors import Forbidden, ValidationError
 from trainhub.models import CheckIn, Registration
@@ -28,7 +29,7 @@ def _scanners_only(view):
         if not current_user.is_authenticated:
             abort(401)
         if current_user.role not in ("trainer", "organizer"):
-            raise Forbidden(services.MESSAGES["not_allowed"], code="not_allowed")
+            raise Forbidden(MESSAGES["not_allowed"], code="not_allowed")
         return view(*args, **kwargs)
 
     return wrapper
@@ -41,20 +42,21 @@ def create_checkin():
     """Check an attendee in (or out) by what their QR code holds."""
     data = json_body()
     token, event_id = data.get("token"), data.get("event_id")
-    direction = data.get("direction", "in") or "in"
     fields = {}
     if not isinstance(token, str) or not token.strip():
-        fields["token"] = [services.MESSAGES["invalid_token"]]
+        fields["token"] = [MESSAGES["invalid_token"]]
     if not isinstance(event_id, int) or isinstance(event_id, bool):
-        fields["event_id"] = [services.MESSAGES["wrong_event"]]
-    if direction not in ("in", "out"):
+        fields["event_id"] = [MESSAGES["wrong_event"]]
+    try:
+        direction = rules.direction(data.get("direction"))
+    except rules.InvalidDirection:
         fields["direction"] = ["in | out"]
     if fields:
         raise ValidationError(fields)
     device = data.get("device") if isinstance(data.get("device"), str) else ""
-    result = services.scan(token, event_id, actor=current_user._get_current_object(),
-                           device=device or request.user_agent.string[:200], now=now(), direction=direction,
-                           method="scan" if data.get("method") != "api" else "api")
+    result = scan.scan(token, event_id, actor=current_user._get_current_object(),
+                       device=device or request.user_agent.string[:200], now=now(), direction=direction,
+                       method="scan" if data.get("method") != "api" else "api")
     return jsonify(result_to_dict(result))
 
 

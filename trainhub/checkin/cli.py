@@ -17,7 +17,7 @@ def register_cli(app) -> None:
     def checkin_command(event_id, token, as_email, check_out):
         """Check in the attendee holding TOKEN (a ticket URL, or the bare token — after `--` when it
         begins with "-") for EVENT_ID."""
-        from trainhub.checkin import services
+        from trainhub.checkin import scan
 
         event = db.session.get(Event, event_id)
         if event is None:
@@ -27,8 +27,8 @@ def register_cli(app) -> None:
             actor = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == as_email.strip().lower()))
             if actor is None:
                 raise click.ClickException(f"user {as_email} not found")
-        result = services.check_in(token, event, actor=actor, device="cli", now=now(),
-                                   direction="out" if check_out else "in", method="cli")
+        result = scan.check_in(token, event, actor=actor, device="cli", now=now(),
+                               direction="out" if check_out else "in", method="cli")
         name = result.registration.name if result.registration is not None else "-"
         click.echo(f"{result.code}\t{name}\t{iso(result.checked_in_at) or ''}\t{result.message}")
         if result.code not in ("ok", "already_checked_in"):

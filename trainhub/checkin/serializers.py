@@ -1,8 +1,9 @@
 """Check-in JSON: the scan answer and the audit-log row."""
 from __future__ import annotations
 
-from trainhub.checkin.services import CheckInResult
+from trainhub.checkin.results import CheckInResult
 from trainhub.models import CheckIn
+from trainhub.registrations.serializers import registration_to_dict
 from trainhub.timeutil import iso
 
 
@@ -10,10 +11,6 @@ def registration_brief(registration) -> dict | None:
     """The registration JSON of API.md (no extra query: organization is loaded with the scan)."""
     if registration is None:
         return None
-    try:
-        from trainhub.registrations.serializers import registration_to_dict
-    except ImportError:  # pragma: no cover - the registrations feature is always present in this tree
-        return {"id": registration.id, "name": registration.name, "event_id": registration.event_id}
     # A scanned attendee is confirmed: no waitlist position; the certificate link is not the door's concern.
     return registration_to_dict(registration, waitlist_position=None, certificate_serial=None)
 

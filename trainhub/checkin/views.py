@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from trainhub import access
-from trainhub.checkin import bp, services
+from trainhub.checkin import bp, queries, scan, self_checkin, services
 from trainhub.checkin.serializers import result_to_dict
 from trainhub.errors import DomainError
 from trainhub.models import CheckIn, Registration, db
@@ -25,14 +25,14 @@ def _no_store(response):
 @login_required
 def console(event_id: int):
     event = access.load_event(event_id, current_user, need="checkin")
-    return render_template("checkin/console.html", event=event, counters=services.counters(event))
+    return render_template("checkin/console.html", event=event, counters=queries.counters(event))
 
 
 @bp.get("/checkin/<int:event_id>/stats")
 @login_required
 def stats(event_id: int):
     event = access.load_event(event_id, current_user, need="checkin")
-    return _no_store(jsonify(services.counters(event)))
+    return _no_store(jsonify(queries.counters(event)))
 
 
 @bp.get("/checkin/<int:event_id>/search")
@@ -45,7 +45,7 @@ def search(event_id: int):
         "phone_last4": (r.phone or "")[-4:],
         "organization": r.organization.name,
         "checked_in_at": iso(r.checked_in_at),
-    } for r in services.search_attendees(event, request.args.get("q", "")[:50])]
+    } for r in queries.search_attendees(event, request.args.get("q", "")[:50])]
     return _no_store(jsonify({"items": items}))
 
 
@@ -62,8 +62,8 @@ def manual(event_id: int):
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         abort(404)
-    result = services.check_in_registration(registration, event, actor=current_user,
-                                            device=request.user_agent.string[:200], now=now())
+    result = scan.check_in_registration(registration, event, actor=current_user,
+                                        device=request.user_agent.string[:200], now=now())
     return jsonify(result_to_dict(result))
 
 
@@ -74,12 +74,12 @@ def presenter(event_id: int):
     event = access.load_event(event_id, current_user, need="checkin")
     if event.mode not in ("online", "hybrid"):
         return render_template("checkin/presenter.html", event=event, unavailable=True), 409
-    event = services.ensure_self_checkin_secret(event)
+    event = self_checkin.ensure_self_checkin_secret(event)
     return render_template("checkin/presenter.html", event=event, unavailable=False, **_presenter_state(event))
 
 
 def _presenter_state(event) -> dict:
-    code, seconds_left = services.current_self_checkin_code(event, now())
+    code, seconds_left = self_checkin.current_self_checkin_code(event, now())
     url = url_for("checkin.self_entry", event_id=event.id, code=code, _external=False)
     from flask import current_app
 
@@ -93,8 +93,8 @@ def presenter_state(event_id: int):
     event = access.load_event(event_id, current_user, need="checkin")
     if event.mode not in ("online", "hybrid"):
         abort(409)
-    event = services.ensure_self_checkin_secret(event)
-    return _no_store(jsonify({**_presenter_state(event), **services.counters(event)}))
+    event = self_checkin.ensure_self_checkin_secret(event)
+    return _no_store(jsonify({**_presenter_state(event), **queries.counters(event)}))
 
 
 @bp.get("/checkin/<int:event_id>/self")
@@ -113,8 +113,8 @@ def self_entry(event_id: int):
 @login_required
 def attendance(event_id: int):
     event = access.load_event(event_id, current_user, need="view")
-    context = dict(event=event, counters=services.counters(event), organizations=services.by_organization(event),
-                   scans=services.latest_scans(event, limit=30), can_manage=access.can_manage_event(current_user, event))
+    context = dict(event=event, counters=queries.counters(event), organizations=queries.by_organization(event),
+                   scans=queries.latest_scans(event, limit=30), can_manage=access.can_manage_event(current_user, event))
     if request.args.get("partial"):
         return _no_store(render_template("checkin/_attendance_body.html", **context))
     return render_template("checkin/attendance.html", **context)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from trainhub.models import Campaign, Certificate, Event, Organization, Registration, Unit, db
+from trainhub.reports.services import unit_summary_rows
 from trainhub.timeutil import local_day_bounds, to_local
 
 PUBLISHED = ("published",)
@@ -181,13 +182,5 @@ def campaign_summary(campaign: Campaign, *, unit: Unit | None = None, now: datet
         "top_enterprises": top,
         "event_list": per_event(scope, now=now),
         # The reporting units' report status and figures (reports feature); only for the whole campaign.
-        "units": [] if unit else _reporting_units(campaign, now),
+        "units": [] if unit else unit_summary_rows(campaign, now=now),
     }
-
-
-def _reporting_units(campaign: Campaign, now: datetime) -> list[dict]:
-    try:
-        from trainhub.reports.services import unit_summary_rows
-    except ImportError:
-        return []
-    return unit_summary_rows(campaign, now=now)

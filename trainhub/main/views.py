@@ -1,4 +1,4 @@
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, request, session, url_for
 from flask_login import current_user
 
 from trainhub.accounts.services import set_preferred_locale
@@ -9,13 +9,7 @@ from trainhub.security import safe_next
 
 @bp.get("/")
 def index():
-    return redirect(url_for("events.catalogue")) if "events" in _blueprints() else render_template("main/index.html")
-
-
-def _blueprints():
-    from flask import current_app
-
-    return current_app.blueprints
+    return redirect(url_for("events.catalogue"))
 
 
 @bp.get("/lang/<code>")

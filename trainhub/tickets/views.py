@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainhub import access
-from trainhub.checkin import services as checkin_services
+from trainhub.checkin import scan as checkin_scan, self_checkin as checkin_self
 from trainhub.errors import DomainError
 from trainhub.tickets import bp, services
 from trainhub.timeutil import now
@@ -69,8 +69,8 @@ def image(token: str, kind: str):
 def self_checkin(token: str):
     registration = _load(token)
     try:
-        result = checkin_services.self_check_in(registration.ticket_token, request.form.get("code", ""), now=now(),
-                                                ip=request.remote_addr or "")
+        result = checkin_self.self_check_in(registration.ticket_token, request.form.get("code", ""), now=now(),
+                                            ip=request.remote_addr or "")
     except DomainError as error:
         if error.status == 404:
             abort(404)
@@ -89,8 +89,8 @@ def scan_checkin(token: str):
     event = registration.event
     if not access.can_check_in(current_user, event):
         abort(403)
-    result = checkin_services.check_in(registration.ticket_token, event, actor=current_user,
-                                       device=request.user_agent.string[:200], now=now(), method="scan")
+    result = checkin_scan.check_in(registration.ticket_token, event, actor=current_user,
+                                   device=request.user_agent.string[:200], now=now(), method="scan")
     flash(f"{result.message} · {registration.name}", "success" if result.ok else "warning")
     return redirect(url_for("tickets.show", token=token)), 303
 

@@ -92,10 +92,7 @@ def _invitation_recipients(org: Organization) -> list[tuple[str, str]]:
 
 
 def registration_link(event: Event) -> str:
-    base = current_app.config["BASE_URL"]
-    if "registrations.register" in current_app.view_functions:
-        return f"{base}/events/{event.id}/register"
-    return f"{base}/events/{event.id}"
+    return f"{current_app.config['BASE_URL']}/events/{event.id}/register"
 
 
 def _send_invitation(event: Event, org: Organization, recipient: str, locale: str) -> None:
