@@ -14,9 +14,14 @@ import re
 import unicodedata
 
 import idna
+import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
+from trainhub.schemas import Text
+
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+# After normalize_phone: a mobile or a landline with its area code, optionally +country.
+PHONE_RE = re.compile(r"^\+?[0-9]{5,20}$")
 # Scripts with letters that pass for Latin ones (а/a, ο/o, ı/i …): never inside a domain label.
 _CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
 
@@ -101,3 +106,50 @@ def _confusable_label(label: str) -> bool:
     if any(char.isascii() for char in letters):
         return True
     return any(unicodedata.name(char, "").startswith(_CONFUSABLE_SCRIPTS) for char in letters)
+
+
+# -- the schema fields (marshmallow): the same normal forms and refusals for the API and the forms -------
+
+class Email(Text):
+    """An e-mail address as people type it, loaded in its normal form (normalize_email); what stays
+    ambiguous is refused with email_problem's message. Blank is "" unless `required`."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not text:
+            return text
+        problem = email_problem(text)
+        if problem:
+            raise ma.ValidationError([problem])
+        return normalize_email(text)
+
+
+class Phone(Text):
+    """A phone number as people type it, loaded normalised (normalize_phone: `+86 139-1234-0002` →
+    `13912340002`); digits of other scripts are refused (phone_problem), then `pattern` applies
+    (default: 5–20 digits, a mobile or a landline). The length is the normalised number's."""
+
+    def __init__(self, *, pattern: re.Pattern | None = PHONE_RE, pattern_message=None, **kwargs) -> None:
+        kwargs.setdefault("max_length", 20)
+        self.pattern = pattern
+        self.pattern_message = pattern_message or _l("请输入有效的电话号码。")
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        number = normalize_phone(ma.fields.String._deserialize(self, value, attr, data, **kwargs))
+        if not number:
+            if not self.blank_allowed:
+                raise self.make_error("blank")
+            return number
+        if self.max_length is not None and len(number) > self.max_length:
+            raise ma.ValidationError(_l("不能超过 %(n)s 个字符。", n=self.max_length))
+        problem = phone_problem(number)
+        if problem:
+            raise ma.ValidationError([problem])
+        if self.pattern is not None and not self.pattern.match(number):
+            raise ma.ValidationError([self.pattern_message])
+        return number

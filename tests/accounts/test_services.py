@@ -3,15 +3,38 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import marshmallow as ma
 import pytest
 
 from trainhub.accounts import services
+from trainhub.accounts.schemas import PasswordChangeSchema, UserSchema
 from trainhub.errors import DomainError, ValidationError
 from trainhub.extensions import db
 from trainhub.models import ApiToken, MemberInvitation, OutboxMessage, User
+from trainhub.organizations.schemas import MemberSchema
+from trainhub.schemas import field_errors
 from trainhub.security import hash_token
 
 NOW = datetime(2026, 10, 14, 1, 0, tzinfo=timezone.utc)
+
+
+def loaded(schema, raw: dict) -> dict:
+    """`raw` as the API and the pages load it (a refusal is their 422)."""
+    try:
+        return schema.load(raw)
+    except ma.ValidationError as error:
+        raise ValidationError(field_errors(error.messages)) from None
+
+
+def create_user(*, actor, **raw):
+    """POST /users: the body as UserSchema loads it, then the service."""
+    return services.create_user(**loaded(UserSchema(), raw), actor=actor, now=NOW)
+
+
+def invite(organization, *, actor, **raw):
+    """POST /organizations/{id}/members: the body as MemberSchema loads it, then the service."""
+    values = loaded(MemberSchema(), raw)
+    return services.invite_member(organization, email=values["email"], name=values.get("name"), actor=actor, now=NOW)
 
 
 def codes_of(call):
@@ -62,8 +85,12 @@ def test_change_password_checks_current_and_bumps_session_version(app, make):
     user = make.trainer(password="old-password")
     version = user.session_version
     with pytest.raises(ValidationError) as info:
-        services.change_password(user, current_password="nope", new_password="short", now=NOW)
-    assert set(info.value.fields) == {"current_password", "new_password"}
+        loaded(PasswordChangeSchema(), {"current_password": "nope", "new_password": "short"})
+    assert set(info.value.fields) == {"new_password"}
+    with pytest.raises(ValidationError) as info:
+        services.change_password(user, current_password="nope", new_password="long-enough-1", now=NOW)
+    assert set(info.value.fields) == {"current_password"}
+    assert db.session.get(User, user.id).session_version == version
     services.change_password(user, current_password="old-password", new_password="new-password-1", now=NOW)
     user = db.session.get(User, user.id)
     assert user.session_version == version + 1
@@ -74,36 +101,36 @@ def test_any_organizer_creates_trainers_only_commission_creates_organizers(app, 
     bureau = make.unit(kind="district_bureau")
     district_organizer = make.organizer(unit=bureau)
     commission_organizer = make.organizer()
-    trainer = services.create_user(email="New.Trainer@example.cn", name="张老师", role="trainer",
-                                   actor=district_organizer, now=NOW)
+    trainer = create_user(email="New.Trainer@example.cn", name="张老师", role="trainer",
+                          actor=district_organizer)
     assert trainer.email == "new.trainer@example.cn" and trainer.password_hash is None
     with pytest.raises(DomainError) as info:
-        services.create_user(email="o@example.cn", name="王", role="organizer", unit_id=bureau.id,
-                             actor=district_organizer, now=NOW)
+        create_user(email="o@example.cn", name="王", role="organizer", unit_id=bureau.id,
+                    actor=district_organizer)
     assert info.value.status == 403
-    organizer = services.create_user(email="o@example.cn", name="王", role="organizer", unit_id=bureau.id,
-                                     actor=commission_organizer, now=NOW)
+    organizer = create_user(email="o@example.cn", name="王", role="organizer", unit_id=bureau.id,
+                            actor=commission_organizer)
     assert organizer.unit_id == bureau.id
-    default = services.create_user(email="c@example.cn", name="赵", role="organizer", actor=commission_organizer, now=NOW)
+    default = create_user(email="c@example.cn", name="赵", role="organizer", actor=commission_organizer)
     assert default.unit.kind == "commission"
 
 
 def test_create_user_field_errors(app, make):
     organizer = make.organizer()
     with pytest.raises(ValidationError) as info:
-        services.create_user(email="bad", name="", role="enterprise", unit_id=999, actor=organizer, now=NOW)
+        create_user(email="bad", name="", role="enterprise", unit_id=999, actor=organizer)
     assert set(info.value.fields) == {"email", "name", "role"}
-    with pytest.raises(ValidationError) as info:
-        services.create_user(email="o@example.cn", name="王", role="organizer", unit_id=999, actor=organizer, now=NOW)
+    with pytest.raises(ValidationError) as info:  # the unit's existence is the service's
+        create_user(email="o@example.cn", name="王", role="organizer", unit_id=999, actor=organizer)
     assert set(info.value.fields) == {"unit_id"}
     make.trainer(email="dup@example.cn")
-    assert codes_of(lambda: services.create_user(email="DUP@example.cn", name="王", role="trainer",
-                                                 actor=organizer, now=NOW)) == "email_taken"
+    assert codes_of(lambda: create_user(email="DUP@example.cn", name="王", role="trainer",
+                                        actor=organizer)) == "email_taken"
 
 
 def test_user_created_without_password_sets_it_by_emailed_link(app, make):
     organizer = make.organizer(locale="en")
-    user = services.create_user(email="t@example.cn", name="张老师", role="trainer", actor=organizer, now=NOW)
+    user = create_user(email="t@example.cn", name="张老师", role="trainer", actor=organizer)
     message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.recipient == "t@example.cn"))
     assert message.kind == "account_setup" and message.locale == "en"
     token = message.body_text.rsplit("/account/setup/", 1)[1].strip()
@@ -126,7 +153,7 @@ def test_api_tokens_are_shown_once_stored_hashed_and_revocable(app, make):
 def test_invitation_flow(app, make):
     inviter = make.member(locale="en")
     organization = inviter.organization
-    user, raw = services.invite_member(organization, email="Colleague@example.cn", name="韩梅梅", actor=inviter, now=NOW)
+    user, raw = invite(organization, email="Colleague@example.cn", name="韩梅梅", actor=inviter)
     invitation = db.session.scalar(db.select(MemberInvitation))
     assert invitation.token_hash == hash_token(raw)
     assert invitation.expires_at == NOW + timedelta(days=7)

@@ -252,3 +252,29 @@ def test_new_trainer_sets_password_through_the_emailed_link(app, client, make, l
     assert done.status_code == 302
     assert guest.get("/profile").status_code == 200
     assert guest.get(path).status_code == 404
+
+
+def test_the_password_rules_are_the_schemas_on_every_page(client, make, login):
+    """The profile's password change and name, and the emailed first-password link, refuse what the
+    schemas refuse, next to the field; nothing changes."""
+    user = login(make.trainer(password="old-password", name="原名"))
+    short = client.post("/profile", data={"action": "password", "password-current_password": "old-password",
+                                          "password-new_password": "short", "password-new_password_confirm": "short"})
+    assert short.status_code == 422 and "密码至少 8 位" in short.get_data(as_text=True)
+    blank = client.post("/profile", data={"action": "profile", "profile-name": "  ", "profile-locale": ""})
+    assert blank.status_code == 422 and db.session.get(User, user.id).name == "原名"
+    client.post("/logout")
+    assert post_login(client, user.email, "old-password").status_code == 302
+
+
+def test_first_password_page_from_the_emailed_link(app, client, make, api):
+    created = api(make.organizer()).post("/api/v1/users", json={"email": "new@example.cn", "name": "新讲师",
+                                                                "role": "trainer"})
+    assert created.status_code == 201
+    message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == "account_setup"))
+    path = message.body_text.split("http://trainhub.test", 1)[1].strip()
+    assert client.get(path).status_code == 200
+    short = client.post(path, data={"password": "short", "password_confirm": "short"})
+    assert short.status_code == 422 and "密码至少 8 位" in short.get_data(as_text=True)
+    assert client.post(path, data={"password": "chosen-password", "password_confirm": "chosen-password"}).status_code == 302
+    assert post_login(app.test_client(), "new@example.cn", "chosen-password").status_code == 302

@@ -154,3 +154,23 @@ def test_search_takes_percent_and_underscore_literally(api, make):
     assert [o["id"] for o in caller.get("/api/v1/organizations?q=_").get_json()["items"]] == [odd.id]
     assert caller.get("/api/v1/organizations?q=星%25科技").get_json()["total"] == 0
     assert [o["id"] for o in caller.get("/api/v1/organizations?q=星河").get_json()["items"]] == [plain.id]
+
+
+def test_contact_fields_are_normalised_and_checked_as_at_sign_up(api, make):
+    caller = api(make.organizer())
+    body = caller.post("/api/v1/organizations", json=new_org(contact_phone="+86 139-0000-2222",
+                                                            contact_email="ＷａｎｇＷｕ@Example.cn")).get_json()
+    assert (body["contact_phone"], body["contact_email"]) == ("13900002222", "wangwu@example.cn")
+    bad = caller.post("/api/v1/organizations", json=new_org(uscc=uscc.generate(random.Random(12)),
+                                                           contact_phone="139-0000-22२२", contact_email="x@exаmple.cn"))
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"contact_phone", "contact_email"}
+    blank = caller.patch(f"/api/v1/organizations/{body['id']}", json={"uscc": None})
+    assert blank.status_code == 422 and "请填写统一社会信用代码" in blank.get_json()["error"]["fields"]["uscc"][0]
+
+
+def test_list_filters_are_declared(api, make):
+    make.organization()
+    caller = api(make.organizer())
+    assert caller.get("/api/v1/organizations?pilot=&active=&district=").get_json()["total"] == 1
+    response = caller.get("/api/v1/organizations?pilot=maybe")
+    assert response.status_code == 422 and "pilot" in response.get_json()["error"]["fields"]

@@ -4,23 +4,31 @@ from __future__ import annotations
 import random
 from datetime import datetime, timezone
 
+import marshmallow as ma
 import pytest
 
 from trainhub.errors import DomainError, ValidationError
 from trainhub.extensions import db
 from trainhub.models import Organization, User
 from trainhub.organizations import services, uscc
+from trainhub.organizations.schemas import SignupSchema, uscc_message
+from trainhub.schemas import field_errors
 
 NOW = datetime(2026, 10, 14, 1, 0, tzinfo=timezone.utc)
 VALID = uscc.generate(random.Random(7))
 
 
 def signup(**overrides):
-    fields = dict(name="华东标准件有限公司", uscc=VALID, district="朝阳区", industry="制造业", contact_name="李雷",
-                  contact_phone="13800001111", contact_email="li.lei@huadong.example.cn", pilot_unit_requested=True,
-                  password="long-enough-pw", now=NOW)
-    fields.update(overrides)
-    return services.sign_up_enterprise(**fields)
+    """What the sign-up page does: the fields as SignupSchema loads them (a refusal is the page's 422), then the service."""
+    raw = dict(name="华东标准件有限公司", uscc=VALID, district="朝阳区", industry="制造业", contact_name="李雷",
+               contact_phone="13800001111", contact_email="li.lei@huadong.example.cn", pilot_unit_requested=True,
+               password="long-enough-pw")
+    raw.update(overrides)
+    try:
+        values = SignupSchema().load(raw)
+    except ma.ValidationError as error:
+        raise ValidationError(field_errors(error.messages)) from None
+    return services.sign_up_enterprise(values, now=NOW)
 
 
 def wrong_check(code: str) -> str:
@@ -48,7 +56,7 @@ def test_uscc_message_in_english(app):
     from flask_babel import force_locale
 
     with app.test_request_context(), force_locale("en"):
-        assert "18 characters" in str(services.uscc_message("123"))
+        assert "18 characters" in str(uscc_message("123"))
 
 
 def test_lowercase_code_is_accepted_and_stored_upper(app):

@@ -223,3 +223,16 @@ def test_messages_in_the_requests_language(api, world):
     assert r.json["error"]["message"] == "The report has been submitted and can no longer be changed."
     r = api(world.cy_org, lang="en").post(url(world, world.chaoyang, "/accept"))
     assert r.json["error"]["message"] == "Only the commission may review reports."
+
+
+def test_report_fields_are_checked_by_the_schema(api, world):
+    cy = api(world.cy_org)
+    long = cy.put(url(world, world.chaoyang), json={"summary": "长" * 20001})
+    assert long.status_code == 422 and long.json["error"]["fields"]["summary"]
+    assert cy.put(url(world, world.chaoyang), json={"outcomes": ["not", "text"]}).json["error"]["fields"]["outcomes"]
+    missing = cy.post(url(world, world.chaoyang, "/attachments"), data={}, content_type="multipart/form-data")
+    assert missing.status_code == 422 and missing.json["error"]["fields"]["file"]
+    assert cy.post(url(world, world.chaoyang, "/submit"), json={"summary": "总结"}).status_code == 200
+    boss = api(world.boss)
+    assert boss.post(url(world, world.chaoyang, "/return"), json={"comment": 5}).json["error"]["fields"]["comment"]
+    assert boss.post(url(world, world.chaoyang, "/return")).json["status"] == "returned"  # the comment is optional

@@ -15,6 +15,19 @@ def _fail(error: DomainError):
     raise click.ClickException("\n".join(lines))
 
 
+def _load(schema, raw: dict) -> dict:
+    """The options as the API's schema loads them; refused ones exit as a service's 422 would."""
+    import marshmallow as ma
+
+    from trainhub.errors import ValidationError
+    from trainhub.schemas import field_errors
+
+    try:
+        return schema.load(raw)
+    except ma.ValidationError as error:
+        _fail(ValidationError(field_errors(error.messages)))
+
+
 def register_cli(app) -> None:
     @app.cli.command("create-user")
     @click.option("--role", type=click.Choice(["organizer", "trainer", "enterprise"]), required=True)
@@ -26,6 +39,7 @@ def register_cli(app) -> None:
     def create_user_command(role, email, name, organization_id, unit_id, password):
         """Create an account (organizer, trainer or enterprise member)."""
         from trainhub.accounts import services
+        from trainhub.accounts.schemas import CommandLineUserSchema
         from trainhub.timeutil import now
 
         generated = False
@@ -36,8 +50,9 @@ def register_cli(app) -> None:
                 password = services.generate_password()
                 generated = True
         try:
-            user = services.create_user(email=email, name=name, role=role, unit_id=unit_id,
-                                        organization_id=organization_id, password=password, actor=None, now=now())
+            values = _load(CommandLineUserSchema(), {"email": email, "name": name, "role": role, "unit_id": unit_id,
+                                                     "organization_id": organization_id, "password": password})
+            user = services.create_user(**values, actor=None, now=now())
         except DomainError as error:
             _fail(error)
         click.echo(f"Created {user.role} {user.email} (id {user.id})"

@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainhub import ratelimit
 from trainhub.access import can_set_user_active
-from trainhub.contact import email_problem, normalize_email, normalize_phone, phone_problem
+from trainhub.contact import normalize_email
 from trainhub.db import begin_write, commit, use_case
 from trainhub.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from trainhub.extensions import db
@@ -23,7 +23,6 @@ from trainhub.models import ApiToken, MemberInvitation, Organization, Unit, User
 from trainhub.notifications import notify
 from trainhub.security import hash_token, new_token
 
-MIN_PASSWORD_LENGTH = 8
 LOGIN_WINDOW_SECONDS = 15 * 60
 INVITATION_DAYS = 7
 SETUP_LINK_SECONDS = 7 * 24 * 3600
@@ -37,30 +36,6 @@ def hash_password(password: str) -> str:
     """werkzeug's default (scrypt); the test configuration picks a cheaper method for speed."""
     method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
     return generate_password_hash(password, method=method) if method else generate_password_hash(password)
-
-
-def password_problems(password) -> list:
-    if not isinstance(password, str) or not password:
-        return [_l("请设置密码。")]
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return [_l("密码至少 %(n)s 位。", n=MIN_PASSWORD_LENGTH)]
-    if len(password) > 200:
-        return [_l("密码过长。")]
-    return []
-
-
-def email_problems(email) -> list:
-    """What is wrong with an address (contact.email_problem: NFKC first, look-alikes refused)."""
-    problem = email_problem(email)
-    return [problem] if problem else []
-
-
-def name_problems(name) -> list:
-    if not isinstance(name, str) or not name.strip():
-        return [_l("此项必填。")]
-    if len(name.strip()) > 100:
-        return [_l("最多 %(n)s 个字符。", n=100)]
-    return []
 
 
 def email_exists(email: str) -> bool:
@@ -115,15 +90,10 @@ def authenticate(email: str, password: str, *, ip: str | None, now: datetime) ->
 
 @use_case
 def change_password(user: User, *, current_password: str, new_password: str, now: datetime) -> User:
-    """Change one's password; every other session and remember-me cookie of the user ends."""
-    fields: dict = {}
+    """Change one's password (`new_password` as PasswordChangeSchema loads it) once the current one is
+    confirmed; every other session and remember-me cookie of the user ends."""
     if not user.password_hash or not check_password_hash(user.password_hash, current_password or ""):
-        fields["current_password"] = [_l("当前密码不正确。")]
-    problems = password_problems(new_password)
-    if problems:
-        fields["new_password"] = problems
-    if fields:
-        raise ValidationError(fields)
+        raise ValidationError({"current_password": [_l("当前密码不正确。")]})
     user_id = user.id
     _set_password(user, new_password)
     db.session.commit()
@@ -156,15 +126,11 @@ def _set_password(user: User, password: str) -> None:
 
 @use_case
 def update_profile(user: User, *, name: str, locale: str | None) -> User:
-    problems = name_problems(name)
-    if problems:
-        raise ValidationError({"name": problems})
-    if locale not in (None, "", "zh_CN", "en"):
-        raise ValidationError({"locale": [_l("不支持该语言。")]})
+    """One's name and language (as ProfileSchema loads them; no locale: the browser's)."""
     user_id = user.id
     begin_write()
     user = db.session.get_one(User, user_id)
-    user.name = name.strip()
+    user.name = name
     user.locale = locale or None
     db.session.commit()
     return user
@@ -190,46 +156,30 @@ def create_user(*, email: str, name: str, role: str, actor: User | None, unit_id
                 password: str | None = None, phone: str | None = None, now: datetime) -> User:
     """An organizer creates a trainer or organizer account (actor None: the command line, any role).
 
-    Organizer accounts belong to a unit (default: the commission); only commission organizers create
-    organizer accounts. Without a password the new user gets an email link to set one.
+    The values are as UserSchema loads them (the command line: CommandLineUserSchema). Organizer
+    accounts belong to a unit (default: the commission); only commission organizers create organizer
+    accounts. Without a password the new user gets an email link to set one.
     """
-    allowed_roles = ("trainer", "organizer") if actor is not None else ("trainer", "organizer", "enterprise")
     if actor is not None and not actor.is_organizer:
         raise Forbidden()
     begin_write()
-    fields: dict = {}
-    if email_problems(email):
-        fields["email"] = email_problems(email)
-    if name_problems(name):
-        fields["name"] = name_problems(name)
-    if role not in allowed_roles:
-        fields["role"] = [_l("角色必须是以下之一：%(roles)s。", roles=", ".join(allowed_roles))]
-    if password is not None and password_problems(password):
-        fields["password"] = password_problems(password)
-    phone = normalize_phone(phone) if phone else None
-    if phone and phone_problem(phone):
-        fields["phone"] = [phone_problem(phone)]
     unit = organization = None
     if role == "organizer":
-        if unit_id in (None, ""):
+        if unit_id is None:
             unit = db.session.scalar(sa.select(Unit).where(Unit.kind == "commission").order_by(Unit.id))
-        elif isinstance(unit_id, bool) or not isinstance(unit_id, (int, str)) or not str(unit_id).isdigit():
-            fields["unit_id"] = [_l("必须是整数。")]
         else:
-            unit = db.session.get(Unit, int(unit_id))
-        if unit is None and "unit_id" not in fields:
-            fields["unit_id"] = [_l("该单位不存在。")]
-    if role == "enterprise" and role in allowed_roles:
-        organization = db.session.get(Organization, int(organization_id)) if str(organization_id or "").isdigit() else None
+            unit = db.session.get(Unit, unit_id)
+        if unit is None:
+            raise ValidationError({"unit_id": [_l("该单位不存在。")]})
+    if role == "enterprise":
+        organization = db.session.get(Organization, organization_id) if organization_id is not None else None
         if organization is None:
-            fields["organization_id"] = [_l("该企业不存在。")]
-    if fields:
-        raise ValidationError(fields)
+            raise ValidationError({"organization_id": [_l("该企业不存在。")]})
     if role == "organizer" and actor is not None and not actor.is_commission:
         raise Forbidden(_l("只有市市场监管委的管理员可以创建组织者账号。"), code="commission_only")
     if email_exists(email):
         raise email_taken_error()
-    user = User(email=normalize_email(email), name=name.strip(), role=role, unit=unit, organization=organization,
+    user = User(email=email, name=name, role=role, unit=unit, organization=organization,
                 phone=phone or None, password_hash=hash_password(password) if password else None,
                 created_at=now, locale=None)
     db.session.add(user)
@@ -279,11 +229,8 @@ def user_for_setup_token(token: str, *, now: datetime) -> User:
 
 @use_case
 def set_first_password(token: str, *, password: str, now: datetime) -> User:
-    """The account holder opens the emailed link and chooses a password."""
+    """The account holder opens the emailed link and chooses a password (as PasswordSchema loads it)."""
     user = user_for_setup_token(token, now=now)
-    problems = password_problems(password)
-    if problems:
-        raise ValidationError({"password": problems})
     _set_password(user, password)
     user.last_login_at = now
     db.session.commit()
@@ -358,7 +305,8 @@ def _invitation_limits(organization_id: int, ip: str | None) -> list[ratelimit.L
 
 def invite_member(organization: Organization, *, email: str, name: str | None, actor: User, now: datetime,
                   ip: str | None = None):
-    """A member (of this organization) or an organizer invites a colleague by email link.
+    """A member (of this organization) or an organizer invites a colleague by email link (`email` and
+    `name` as MemberSchema loads them).
 
     The member account exists at once, without a password, until the link is accepted (7 days).
     Returns (user, raw_token). Inviting the same not-yet-accepted colleague again sends a new link.
@@ -381,19 +329,11 @@ def invite_member(organization: Organization, *, email: str, name: str | None, a
 def _invite_member(organization: Organization, *, email: str, name: str | None, actor: User, now: datetime):
     organization_id = organization.id
     begin_write()
-    fields: dict = {}
-    if email_problems(email):
-        fields["email"] = email_problems(email)
-    if name not in (None, "") and name_problems(name):
-        fields["name"] = name_problems(name)
-    if fields:
-        raise ValidationError(fields)
     organization = db.session.scalars(
         sa.select(Organization).where(Organization.id == organization_id).with_for_update()).one()
     if not organization.is_active:
         raise DomainError("organization_disabled", _l("该企业已停用。"), 409)
-    email = normalize_email(email)
-    name = (name or "").strip() or email.split("@")[0]
+    name = name or email.split("@")[0]
     user = find_user_by_email(email)
     if user is not None and not (user.organization_id == organization.id and user.password_hash is None):
         raise email_taken_error()
@@ -430,15 +370,9 @@ def invitation_for_token(raw: str, *, now: datetime) -> MemberInvitation:
 
 @use_case
 def accept_invitation(raw: str, *, name: str, password: str, now: datetime) -> User:
-    """The invited colleague sets name and password; the link then stops working."""
+    """The invited colleague sets name and password (as InvitationAcceptSchema loads them); the link
+    then stops working."""
     invitation = invitation_for_token(raw, now=now)
-    fields: dict = {}
-    if name_problems(name):
-        fields["name"] = name_problems(name)
-    if password_problems(password):
-        fields["password"] = password_problems(password)
-    if fields:
-        raise ValidationError(fields)
     invitation_id = invitation.id
     begin_write()
     invitation = db.session.scalars(
@@ -452,7 +386,7 @@ def accept_invitation(raw: str, *, name: str, password: str, now: datetime) -> U
         db.session.add(user)
     elif user.organization_id != invitation.organization_id or user.password_hash is not None:
         raise DomainError("invalid_invitation", _l("邀请链接无效、已使用或已过期。"), 404)
-    user.name = name.strip()
+    user.name = name
     user.password_hash = hash_password(password)
     user.session_version = (user.session_version or 1) + 1
     user.last_login_at = now
@@ -465,11 +399,3 @@ def accept_invitation(raw: str, *, name: str, password: str, now: datetime) -> U
 
 def generate_password() -> str:
     return secrets.token_urlsafe(12)
-
-
-def role_choice_message():
-    return _l("角色必须是以下之一：%(roles)s。", roles="organizer, trainer, enterprise")
-
-
-def boolean_message():
-    return _l("必须是 true 或 false。")

@@ -10,18 +10,18 @@ from trainhub.access import load_user
 from trainhub.accounts import bp, queries, services
 from trainhub.accounts.forms import (
     EmptyForm,
+    FirstPasswordForm,
     LoginForm,
     NewUserForm,
     PasswordChangeForm,
     ProfileForm,
     SetPasswordForm,
-    SignupForm,
     TokenForm,
-    show_errors,
 )
 from trainhub.errors import DomainError, ValidationError
 from trainhub.organizations import services as org_services
 from trainhub.pagination import page_number, paginate
+from trainhub.organizations.forms import SignupForm
 from trainhub.security import organizer_required, safe_next
 from trainhub.timeutil import now
 from trainhub.units import queries as unit_queries
@@ -70,14 +70,8 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = org_services.sign_up_enterprise(
-                name=form.name.data, uscc=form.uscc.data, district=form.district.data, industry=form.industry.data or "",
-                contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
-                contact_email=form.contact_email.data, pilot_unit_requested=form.pilot_unit_requested.data,
-                password=form.password.data, locale=str(get_locale() or "zh_CN"), ip=request.remote_addr, now=now())
-        except ValidationError as error:
-            show_errors(form, error)
-            return render_template("accounts/signup.html", form=form), 422
+            user = org_services.sign_up_enterprise(form.cleaned, locale=str(get_locale() or "zh_CN"),
+                                                   ip=request.remote_addr, now=now())
         except DomainError as error:
             field = {"uscc_taken": form.uscc, "email_taken": form.contact_email}.get(error.code)
             if field is not None:
@@ -108,24 +102,26 @@ def profile():
     if request.method == "POST":
         try:
             if action == "profile" and profile_form.validate_on_submit():
-                services.update_profile(current_user, name=profile_form.name.data, locale=profile_form.locale.data or None)
+                services.update_profile(current_user, name=profile_form.cleaned["name"],
+                                        locale=profile_form.cleaned.get("locale"))
                 session.pop("lang", None)
                 flash(_("资料已保存。"), "success")
                 return redirect(url_for("accounts.profile"))
             if action == "password" and password_form.validate_on_submit():
-                user = services.change_password(current_user._get_current_object(), current_password=password_form.current_password.data,
-                                                new_password=password_form.new_password.data, now=now())
+                user = services.change_password(current_user._get_current_object(),
+                                                current_password=password_form.cleaned["current_password"],
+                                                new_password=password_form.cleaned["new_password"], now=now())
                 login_user(user, remember=False)  # this session goes on with the new version; the others end
                 flash(_("密码已修改，其他设备上的登录已失效。"), "success")
                 return redirect(url_for("accounts.profile"))
             if action == "token" and token_form.validate_on_submit():
-                raw = services.create_api_token(current_user, token_form.token_name.data, now=now())
+                raw = services.create_api_token(current_user, token_form.cleaned.get("token_name"), now=now())
                 flash(_("令牌已创建。它只显示这一次，请立即复制保存。"), "warning")
                 return render_template("accounts/profile.html", profile_form=profile_form, password_form=password_form,
                                        token_form=TokenForm(prefix="token", formdata=None), new_token=raw,
                                        tokens=services.api_tokens_of(current_user), revoke_form=EmptyForm())
         except ValidationError as error:
-            show_errors(password_form if action == "password" else profile_form, error)
+            (password_form if action == "password" else profile_form).add_errors(error.fields)
         status = 422
     return render_template("accounts/profile.html", profile_form=profile_form, password_form=password_form,
                            token_form=token_form, new_token=None, tokens=services.api_tokens_of(current_user),
@@ -149,9 +145,10 @@ def accept_invitation(token: str):
     form = SetPasswordForm(data={"name": invitation.name} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(token, name=form.name.data, password=form.password.data, now=now())
+            user = services.accept_invitation(token, name=form.cleaned["name"], password=form.cleaned["password"],
+                                              now=now())
         except ValidationError as error:
-            show_errors(form, error)
+            form.add_errors(error.fields)
         else:
             logout_user()
             login_user(user)
@@ -165,13 +162,12 @@ def accept_invitation(token: str):
 def setup_password(token: str):
     """A user created by an organizer chooses a first password."""
     user = services.user_for_setup_token(token, now=now())
-    form = SetPasswordForm(data={"name": user.name} if request.method == "GET" else None)
-    del form.name
+    form = FirstPasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.set_first_password(token, password=form.password.data, now=now())
+            user = services.set_first_password(token, password=form.cleaned["password"], now=now())
         except ValidationError as error:
-            show_errors(form, error)
+            form.add_errors(error.fields)
         else:
             logout_user()
             login_user(user)
@@ -208,11 +204,9 @@ def admin_user_new():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                                        unit_id=form.unit_id.data or None, password=form.password.data or None,
-                                        actor=current_user, now=now())
+            user = services.create_user(**form.cleaned, actor=current_user, now=now())
         except ValidationError as error:
-            show_errors(form, error)
+            form.add_errors(error.fields)
             status = 422
         except DomainError as error:
             if error.code == "email_taken":

@@ -194,6 +194,7 @@ def _seed_reports_and_news(campaign: Campaign) -> None:
     and a published and a pending news item. Skipped once the campaign has reports."""
     from trainhub.models import CampaignReport
     from trainhub.reports import news, services as reports
+    from trainhub.reports.schemas import ReportSchema
 
     if db.session.scalar(sa.select(CampaignReport.id).where(CampaignReport.campaign_id == campaign.id).limit(1)):
         return
@@ -208,9 +209,9 @@ def _seed_reports_and_news(campaign: Campaign) -> None:
     def current() -> Campaign:
         return db.session.get_one(Campaign, campaign_id)
 
-    reports.submit(current(), _unit("朝阳区市场监督管理局"), data.REPORT_CHAOYANG, actor=organizer("chaoyang@trainhub.local"),
+    reports.submit(current(), _unit("朝阳区市场监督管理局"), ReportSchema().load(data.REPORT_CHAOYANG), actor=organizer("chaoyang@trainhub.local"),
                    now=at(25, 16))
-    reports.save_draft(current(), _unit("市标准化研究院"), data.REPORT_INSTITUTE_DRAFT,
+    reports.save_draft(current(), _unit("市标准化研究院"), ReportSchema().load(data.REPORT_INSTITUTE_DRAFT),
                        actor=organizer("institute@trainhub.local"), now=at(26, 10))
     item = news.post_news(current(), data.NEWS_FEDERATION, actor=organizer("federation@trainhub.local"), now=at(20, 18))
     news.publish(item.id, actor=organizer("admin@trainhub.local"), now=at(21, 9))

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from trainhub.access import load_organization
 from trainhub.accounts import services as account_services
-from trainhub.accounts.forms import EmptyForm, show_errors
+from trainhub.accounts.forms import EmptyForm
 from trainhub.errors import DomainError, ValidationError
 from trainhub.organizations import bp, services
 from trainhub.organizations import queries
@@ -36,10 +36,11 @@ def admin_list():
 
 def _invite(organization, form, redirect_to):
     try:
-        user, _raw = account_services.invite_member(organization, email=form.email.data, name=form.name.data,
-                                                    actor=current_user, now=now(), ip=request.remote_addr)
+        user, _raw = account_services.invite_member(organization, email=form.cleaned["email"],
+                                                    name=form.cleaned.get("name"), actor=current_user, now=now(),
+                                                    ip=request.remote_addr)
     except ValidationError as error:
-        show_errors(form, error)
+        form.add_errors(error.fields)
         return None
     except DomainError as error:
         if error.status == 404:

@@ -1,22 +1,30 @@
-"""Report and news forms: formats only (rules live in reports/services.py and reports/news.py)."""
+"""Report and news forms. The report's render only: its rules are ReportSchema's (reports/schemas.py);
+news rules live in reports/news.py."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from trainhub.forms import SchemaForm
+from trainhub.reports.schemas import ReportReturnSchema, ReportSchema
 
-class ReportForm(FlaskForm):
-    summary = TextAreaField(_l("活动基本情况"), validators=[Optional(), Length(max=20000)])
-    outcomes = TextAreaField(_l("取得的成效"), validators=[Optional(), Length(max=20000)])
+
+class ReportForm(SchemaForm):
+    schema = ReportSchema
+    summary = TextAreaField(_l("活动基本情况"))
+    outcomes = TextAreaField(_l("取得的成效"))
 
 
 class AttachmentForm(FlaskForm):
     file = FileField(_l("附件（照片、纸质版扫描件等：pdf、jpg、png、docx、xlsx、zip）"))
 
 
-class ReturnForm(FlaskForm):
-    comment = TextAreaField(_l("退回意见"), validators=[DataRequired(), Length(max=5000)])
+class ReturnForm(SchemaForm):
+    """The page asks for a comment when returning (the API may return without one)."""
+
+    schema = ReportReturnSchema
+    comment = TextAreaField(_l("退回意见"), validators=[DataRequired()])
 
 
 class NewsForm(FlaskForm):

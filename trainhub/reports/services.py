@@ -186,25 +186,6 @@ def unit_events(campaign: Campaign, unit: Unit) -> list:
 
 # -- use cases -----------------------------------------------------------------------------------------
 
-def _clean_text(data: dict) -> dict:
-    values, fields = {}, {}
-    for key in ("summary", "outcomes"):
-        if key not in data:
-            continue
-        value = data[key]
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            fields[key] = [_l("必须是文本。")]
-        elif len(value) > 20000:
-            fields[key] = [_l("最多 20000 个字符。")]
-        else:
-            values[key] = value
-    if fields:
-        raise ValidationError(fields)
-    return values
-
-
 def _lock_campaign(campaign: Campaign) -> None:
     """Report writes of a campaign queue on its row: two first saves never race to insert the same report."""
     db.session.execute(sa.select(Campaign.id).where(Campaign.id == campaign.id).with_for_update())
@@ -224,10 +205,10 @@ def _editable_report(campaign: Campaign, unit: Unit, now: datetime) -> CampaignR
 
 
 @use_case
-def save_draft(campaign: Campaign, unit: Unit, data: dict, *, actor: User, now: datetime) -> ReportView:
-    """Save {summary, outcomes} (either may be empty). A returned report stays `returned` until resubmitted."""
+def save_draft(campaign: Campaign, unit: Unit, values: dict, *, actor: User, now: datetime) -> ReportView:
+    """Save {summary, outcomes} as ReportSchema loads them (either may be empty, or left out). A returned
+    report stays `returned` until resubmitted."""
     _require_author(unit, actor)
-    values = _clean_text(data)
     begin_write()
     report = _editable_report(campaign, unit, now)
     for key, value in values.items():
@@ -238,11 +219,11 @@ def save_draft(campaign: Campaign, unit: Unit, data: dict, *, actor: User, now: 
 
 
 @use_case
-def submit(campaign: Campaign, unit: Unit, data: dict | None = None, *, actor: User, now: datetime) -> ReportView:
-    """Submit (optionally saving {summary, outcomes} first): a blank summary is 422; figures freeze;
-    `late` is fixed now (after the due time)."""
+def submit(campaign: Campaign, unit: Unit, values: dict | None = None, *, actor: User, now: datetime) -> ReportView:
+    """Submit (optionally saving {summary, outcomes} first, as ReportSchema loads them): a blank summary
+    is 422; figures freeze; `late` is fixed now (after the due time)."""
     _require_author(unit, actor)
-    values = _clean_text(data or {})
+    values = values or {}
     begin_write()
     report = _editable_report(campaign, unit, now)
     for key, value in values.items():
@@ -267,12 +248,10 @@ def _submitted_report(campaign: Campaign, unit: Unit) -> CampaignReport:
 
 
 @use_case
-def return_report(campaign: Campaign, unit: Unit, comment: str | None = None, *, actor: User, now: datetime) -> ReportView:
-    """The commission returns a submitted report with a comment: editable again, figures live, the unit emailed."""
+def return_report(campaign: Campaign, unit: Unit, comment: str = "", *, actor: User, now: datetime) -> ReportView:
+    """The commission returns a submitted report with a comment (as ReportReturnSchema loads it): editable
+    again, figures live, the unit emailed."""
     _require_reviewer(actor)
-    if comment is not None and not isinstance(comment, str):
-        raise ValidationError({"comment": [_l("必须是文本。")]})
-    comment = (comment or "").strip()
     begin_write()
     report = _submitted_report(campaign, unit)
     report.status = "returned"
@@ -307,8 +286,6 @@ def add_attachment(campaign: Campaign, unit: Unit, file_storage, *, actor: User,
     from trainhub.reports.files import store
 
     _require_author(unit, actor)
-    if file_storage is None or not getattr(file_storage, "filename", ""):
-        raise ValidationError({"file": [_l("请选择要上传的文件。")]})
     stored = store(file_storage, allowed=ATTACHMENT_TYPES,
                    max_bytes=int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
     from trainhub.uploads import delete_upload

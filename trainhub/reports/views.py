@@ -72,21 +72,17 @@ def edit(campaign_id: int, unit_id: int):
     form = ReportForm()
     if request.method == "POST":
         if form.validate():
-            data = {"summary": form.summary.data or "", "outcomes": form.outcomes.data or ""}
             try:
                 if request.form.get("action") == "submit":
-                    services.submit(campaign, unit, data, actor=current_user, now=moment)
+                    services.submit(campaign, unit, form.cleaned, actor=current_user, now=moment)
                     flash(_("活动总结已提交。"), "success")
                 else:
-                    services.save_draft(campaign, unit, data, actor=current_user, now=moment)
+                    services.save_draft(campaign, unit, form.cleaned, actor=current_user, now=moment)
                     flash(_("草稿已保存。"), "success")
                 return redirect(url_for("reports.edit", campaign_id=campaign.id, unit_id=unit.id))
             except DomainError as error:
                 _flash_error(error)
-                if error.fields:
-                    for name, problems in error.fields.items():
-                        if name in form:
-                            form[name].errors = [str(p) for p in problems]
+                form.add_errors(error.fields or {})
     view = services.report_for(campaign, unit, now=moment)
     if request.method == "GET":
         form.summary.data, form.outcomes.data = view.summary, view.outcomes
@@ -135,7 +131,7 @@ def review(campaign_id: int, unit_id: int):
             if not form.validate():
                 flash(_("退回时请填写退回意见。"), "danger")
                 return redirect(url_for("reports.edit", campaign_id=campaign_id, unit_id=unit_id))
-            services.return_report(campaign, unit, form.comment.data, actor=current_user, now=now())
+            services.return_report(campaign, unit, form.cleaned["comment"], actor=current_user, now=now())
             flash(_("已退回，并已通知该单位。"), "success")
     except DomainError as error:
         _flash_error(error)
