@@ -5,6 +5,9 @@ from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from trainhub.campaigns.schemas import NewsSchema
+from trainhub.forms import SchemaForm
+
 
 class ReportForm(FlaskForm):
     summary = TextAreaField(_l("活动基本情况"), validators=[Optional(), Length(max=20000)])
@@ -19,7 +22,10 @@ class ReturnForm(FlaskForm):
     comment = TextAreaField(_l("退回意见"), validators=[DataRequired(), Length(max=5000)])
 
 
-class NewsForm(FlaskForm):
-    title = StringField(_l("标题"), validators=[DataRequired(), Length(max=200)])
-    body = TextAreaField(_l("内容"), validators=[Optional(), Length(max=5000)])
+class NewsForm(SchemaForm):
+    """Rendering only; the rules are NewsSchema's (campaigns/schemas.py)."""
+
+    schema = NewsSchema
+    title = StringField(_l("标题"))
+    body = TextAreaField(_l("内容"))
     photo = FileField(_l("照片（可选，jpg 或 png）"))

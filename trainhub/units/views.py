@@ -1,19 +1,30 @@
 """Units pages: the list (commission: create and edit), a district's enterprises, event invitations."""
 from __future__ import annotations
 
+import marshmallow as ma
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainhub.access import is_commission, load_event
-from trainhub.errors import DomainError
+from trainhub.errors import DomainError, ValidationError
 from trainhub.models import User, db
+from trainhub.schemas import field_errors
 from trainhub.security import roles_required
 from trainhub.timeutil import now
 from trainhub.units import bp, services
 from trainhub.units import invitations as invites
 from trainhub.units.forms import UnitForm
+from trainhub.units.schemas import InvitationSchema
+
+
+def _load(schema, data: dict) -> dict:
+    """What a page sent, loaded by the API's schema (its problems as the API's 422)."""
+    try:
+        return schema.load(data)
+    except ma.ValidationError as error:
+        raise ValidationError(field_errors(error.messages))
 
 
 def _flash_error(error: DomainError) -> None:
@@ -90,9 +101,9 @@ def invitations(event_id: int):
     need = "manage" if request.method == "POST" else "view"
     event = load_event(event_id, current_user, need=need)
     if request.method == "POST":
-        ids = [int(i) for i in request.form.getlist("organization_ids") if i.isdigit()]
         try:
-            sent = invites.invite_organizations(event, ids, actor=current_user, now=now())
+            values = _load(InvitationSchema(), {"organization_ids": request.form.getlist("organization_ids")})
+            sent = invites.invite_organizations(event, values["organization_ids"], actor=current_user, now=now())
         except DomainError as error:
             if error.status == 403:
                 abort(403)
