@@ -12,7 +12,7 @@ from trainhub.access import can_manage_event, can_see_online_url, is_commission,
 from trainhub.errors import ValidationError
 from trainhub.events import bp, queries, services
 from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, NO_CAMPAIGN, STATUS_LABELS, EventForm
-from trainhub.events.schemas import EventFilters
+from trainhub.events.schemas import EventFilters, EventSchema
 from trainhub.forms import show_service_errors
 from trainhub.models import Campaign, Event, Unit, User, db
 from trainhub.security import organizer_required
@@ -139,10 +139,10 @@ def new():
     _form_choices(form)
     if request.method == "GET":
         form.host_unit_id.data = str(current_user.unit_id)
-        form.capacity.data = "50"
-        form.pilot_reserved_seats.data = "0"
-        form.checkin_opens_minutes_before.data = "60"
-        form.checkin_closes_minutes_after.data = "30"
+        form.capacity.data = "50"  # a suggestion; the other numbers show the schema's defaults
+        declared = EventSchema().fields
+        for name in ("pilot_reserved_seats", "checkin_opens_minutes_before", "checkin_closes_minutes_after"):
+            form[name].data = str(declared[name].load_default)
         if request.args.get("campaign_id", "").isdigit():
             form.campaign_id.data = request.args["campaign_id"]
     elif form.validate_on_submit():
