@@ -7,7 +7,13 @@ from flask_login import current_user
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, errors
 from trainhub.campaigns import queries, services
-from trainhub.campaigns.schemas import AttachmentSchema, CampaignDetailSchema, CampaignFilters, CampaignSchema
+from trainhub.campaigns.schemas import (
+    AttachmentSchema,
+    AttachmentUploadSchema,
+    CampaignDetailSchema,
+    CampaignFilters,
+    CampaignSchema,
+)
 from trainhub.events.serializers import event_answers
 from trainhub.models import Campaign, db
 from trainhub.pagination import paginate
@@ -71,7 +77,7 @@ def campaigns_update(values: dict, campaign_id: int):
 @bp.post("/campaigns/<int:campaign_id>/attachments")
 @api_roles("organizer")
 @errors(413)
-@bp.arguments(AttachmentSchema, location="files")
+@bp.arguments(AttachmentUploadSchema, location="files")
 @bp.response(201, AttachmentSchema)
 def campaigns_attach(upload: dict, campaign_id: int):
     """Upload an attachment (multipart `file`: pdf, jpg, png, docx, xlsx, zip)."""

@@ -10,13 +10,13 @@ from trainhub.pagination import Page
 from trainhub.schemas import page_of
 from trainhub.timeutil import now
 from trainhub.units import invitations
-from trainhub.units.schemas import InvitationSchema, InvitationsSent
+from trainhub.units.schemas import InvitationRequest, InvitationSchema, InvitationsSent
 
 
 @bp.post("/events/<int:event_id>/invitations")
 @api_roles("organizer")
 @errors(409)
-@bp.arguments(InvitationSchema)
+@bp.arguments(InvitationRequest)
 @bp.response(200, InvitationsSent)
 def event_invitations_send(values: dict, event_id: int):
     """Invite enterprises {organization_ids} to the event by email (a district bureau: its district's)."""

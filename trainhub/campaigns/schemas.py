@@ -59,14 +59,20 @@ def attachment_url(attachment) -> str:
 
 
 class AttachmentSchema(Schema):
-    """A campaign's attachment: uploaded as multipart `file` (pdf, jpg, png, docx, xlsx, zip)."""
+    """A campaign's attachment as read."""
 
-    file = Upload(load_only=True, required=True)
     id = ma.fields.Integer(dump_only=True)
     filename = ma.fields.String(dump_only=True)
     size = ma.fields.Integer(dump_only=True)
     content_type = ma.fields.String(dump_only=True)
     url = ma.fields.Function(attachment_url, dump_only=True, metadata={"type": "string", "format": "uri"})
+
+
+class AttachmentUploadSchema(Schema):
+    """The upload of an attachment: multipart/form-data with the binary `file` (pdf, jpg, png, docx,
+    xlsx, zip; at most MAX_UPLOAD_MB). Its own schema: `file` is required here and never read back."""
+
+    file = Upload(required=True)
 
 
 class CampaignDetailSchema(CampaignSchema):

@@ -20,12 +20,16 @@ class OrganizationRef(Ref):
     district = ma.fields.String()
 
 
-class InvitationSchema(Schema):
-    """An enterprise's invitation to an event: written as `{organization_ids}` (a district bureau: the
-    active enterprises of its district), read one per invited organization."""
+class InvitationRequest(Schema):
+    """Invite enterprises to an event (a district bureau: the active enterprises of its district).
+    Its own schema: the ids are required here and never read back."""
 
-    organization_ids = List(Id(), load_only=True, required=True,
-                            validate=ma.validate.Length(min=1, error=_l("请选择要邀请的企业。")))
+    organization_ids = List(Id(), required=True, validate=ma.validate.Length(min=1, error=_l("请选择要邀请的企业。")))
+
+
+class InvitationSchema(Schema):
+    """An enterprise's invitation to an event, as read: one per invited organization."""
+
     organization = ma.fields.Nested(OrganizationRef, dump_only=True)
     invited_at = Instant(dump_only=True)
     registered = ma.fields.Boolean(dump_only=True, metadata={"description": "someone of it is registered "

@@ -16,7 +16,7 @@ from trainhub.timeutil import now
 from trainhub.units import bp, services
 from trainhub.units import invitations as invites
 from trainhub.units.forms import UnitForm
-from trainhub.units.schemas import InvitationSchema
+from trainhub.units.schemas import InvitationRequest
 
 
 def _load(schema, data: dict) -> dict:
@@ -102,7 +102,7 @@ def invitations(event_id: int):
     event = load_event(event_id, current_user, need=need)
     if request.method == "POST":
         try:
-            values = _load(InvitationSchema(), {"organization_ids": request.form.getlist("organization_ids")})
+            values = _load(InvitationRequest(), {"organization_ids": request.form.getlist("organization_ids")})
             sent = invites.invite_organizations(event, values["organization_ids"], actor=current_user, now=now())
         except DomainError as error:
             if error.status == 403:
