@@ -99,8 +99,8 @@ class Integer(ma.fields.Integer):
         super().__init__(strict=False, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
-        if isinstance(value, bool):
-            raise self.make_error("invalid")
+        if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")  # marshmallow would truncate 12.5 to 12
         if isinstance(value, str):
             value = value.strip()
         number = super()._deserialize(value, attr, data, **kwargs)

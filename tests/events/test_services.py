@@ -70,6 +70,7 @@ def test_online_events_get_a_self_checkin_secret(make, payload, now, mode):
         ({"capacity": -1}, "capacity"),
         ({"capacity": "many"}, "capacity"),
         ({"capacity": True}, "capacity"),
+        ({"capacity": 12.5}, "capacity"),
         ({"capacity": None}, "capacity"),
         ({"pilot_reserved_seats": 51}, "pilot_reserved_seats"),  # above capacity
         ({"pilot_reserved_seats": -2}, "pilot_reserved_seats"),
