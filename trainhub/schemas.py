@@ -99,8 +99,8 @@ class Integer(ma.fields.Integer):
         super().__init__(strict=False, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
-        if isinstance(value, bool):
-            raise self.make_error("invalid")
+        if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")  # marshmallow would truncate 12.5 to 12
         if isinstance(value, str):
             value = value.strip()
         number = super()._deserialize(value, attr, data, **kwargs)
@@ -137,6 +137,8 @@ class IdList(ma.fields.List):
         if value is None:
             return []
         ids = super().deserialize(value, attr, data, **kwargs)
+        if ids is ma.missing or ids is None:
+            return ids  # left out: the field's default (or nothing, on a partial load)
         return list(dict.fromkeys(ids))
 
 
@@ -249,7 +251,9 @@ class PageArgs(Schema):
     """`?page=&per_page=` of every list."""
 
     page = Integer(minimum=1, load_default=1)
-    per_page = Integer(minimum=1, maximum=500, load_default=50)
+    # More than 500 is taken as 500 (API.md "max 500"): a client asking for everything gets full pages.
+    per_page = Integer(minimum=1, load_default=50,
+                       metadata={"description": "items per page, at most 500 (a larger number reads as 500)"})
 
 
 @functools.cache

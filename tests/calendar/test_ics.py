@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from tests.calendar.conftest import START, parse_both, vevents
+from tests.factories import local
 from trainhub.calendar import ics
 from trainhub.extensions import db
 from trainhub.models import OutboxMessage
@@ -74,8 +75,8 @@ def test_time_change_sends_an_update_then_cancel_with_same_uid_and_higher_sequen
     from trainhub.registrations import services as registrations
 
     registration = register()
-    events.update_event(world.event, {"starts_at": "2030-10-15T14:00:00+08:00",
-                                      "ends_at": "2030-10-15T17:00:00+08:00"}, actor=world.organizer, now=now)
+    events.update_event(world.event, {"starts_at": local(2030, 10, 15, 14), "ends_at": local(2030, 10, 15, 17)},
+                        actor=world.organizer, now=now)
     registrations.cancel_registration(registration, actor=world.member, now=now)
 
     invites = _invites("zhangwei@jia.cn")

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 import sqlalchemy as sa
+from jsonschema import Draft202012Validator
 
 from tests.factories import local
 from trainhub.extensions import db
@@ -102,6 +103,18 @@ def test_attachment_upload_and_download(api, make, client):
     assert upload(api(make.organizer()), campaign.id, docx_bytes(), "议程.docx").status_code == 201
     detail = api(None).get(f"/api/v1/campaigns/{campaign.id}").get_json()
     assert [a["filename"] for a in detail["attachments"]] == ["世界标准日通知.pdf", "议程.docx"]
+    # documented: the upload is multipart/form-data with a binary `file`; the answers validate
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operations = spec["paths"]["/api/v1/campaigns/{campaign_id}/attachments"]["post"]
+    upload_ref = operations["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"]
+    upload_schema = spec["components"]["schemas"][upload_ref.rsplit("/", 1)[1]]
+    assert upload_schema["properties"]["file"] == {"type": "string", "format": "binary"}
+    assert upload_schema["required"] == ["file"]
+    for answer, schema in ((data, operations["responses"]["201"]),
+                           (detail, spec["paths"]["/api/v1/campaigns/{campaign_id}"]["get"]["responses"]["200"])):
+        validator = Draft202012Validator({**schema["content"]["application/json"]["schema"],
+                                          "components": spec["components"]})
+        assert [e.message for e in validator.iter_errors(answer)] == []
 
 
 @pytest.mark.parametrize("data, name", [

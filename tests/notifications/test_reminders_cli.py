@@ -38,8 +38,8 @@ def test_a_rescheduled_event_reminds_again(world, register, now):
     register()
     start = world.event.starts_at
     assert reminders.send_event_reminders(start - timedelta(hours=20)) == 1
-    events.update_event(world.event, {"starts_at": "2030-10-15T09:00:00+08:00",
-                                      "ends_at": "2030-10-15T12:00:00+08:00"}, actor=world.organizer, now=now)
+    events.update_event(world.event, {"starts_at": local(2030, 10, 15, 9), "ends_at": local(2030, 10, 15, 12)},
+                        actor=world.organizer, now=now)
     assert reminders.send_event_reminders(start - timedelta(hours=19)) == 0
     assert reminders.send_event_reminders(local(2030, 10, 14, 12)) == 1
     assert len(_reminders()) == 2

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 import sqlalchemy as sa
+from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -167,6 +168,11 @@ def test_news_posted_published_and_listed_newest_first(api, make, world):
     assert cy.post(news_url, json={"title": " "}).status_code == 422
     assert api(make.member()).post(news_url, json={"title": "x"}).status_code == 403
     assert db.session.scalar(sa.select(sa.func.count()).select_from(NewsItem)) == 3
+    # the list (with and without a photo) is what the document declares
+    spec = api().get("/api/v1/openapi.json").json
+    answer = spec["paths"]["/api/v1/campaigns/{campaign_id}/news"]["get"]["responses"]["200"]
+    validator = Draft202012Validator({**answer["content"]["application/json"]["schema"], "components": spec["components"]})
+    assert [e.message for e in validator.iter_errors(api().get(news_url).json)] == []
 
 
 def test_downloads_are_audited(api, world):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from jsonschema import Draft202012Validator
 
 from trainhub.extensions import db
 from trainhub.models import EventInvitation, OutboxMessage, Unit
@@ -94,6 +95,14 @@ def test_invitations_of_district_enterprises(api, make, units):
     assert api(units.boss).post(url, json={"organization_ids": [theirs.id]}).json == {"sent": 1}
     assert cy.post(url, json={"organization_ids": []}).status_code == 422
     assert cy.post(url, json={"organization_ids": "1"}).status_code == 422
+    # the answers are what the document declares (the list and the POST's {sent})
+    spec = cy.get("/api/v1/openapi.json").json
+    for method, status, answer in (("get", "200", cy.get(url).json),
+                                   ("post", "200", cy.post(url, json={"organization_ids": [ours.id]}).json)):
+        schema = spec["paths"]["/api/v1/events/{event_id}/invitations"][method]["responses"][status]
+        validator = Draft202012Validator({**schema["content"]["application/json"]["schema"],
+                                          "components": spec["components"]})
+        assert [e.message for e in validator.iter_errors(answer)] == []
 
 
 def test_invitation_page(client, login, make, units):

@@ -1,7 +1,6 @@
 """Campaign pages: the public list and page, the commission's forms, attachment downloads."""
 from __future__ import annotations
 
-from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -10,7 +9,7 @@ from wtforms import SelectChoice
 
 from trainhub.access import is_commission, load_campaign, load_campaign_attachment
 from trainhub.campaigns import bp, queries, services
-from trainhub.campaigns.forms import STATUS_LABELS, AttachmentForm, CampaignForm
+from trainhub.campaigns.forms import STATUS_LABELS, AttachmentForm, CampaignChangesForm, CampaignForm
 from trainhub.errors import ValidationError
 from trainhub.events.forms import KIND_LABELS, MODE_LABELS
 from trainhub.events.queries import registration_counts
@@ -61,13 +60,6 @@ def _choices(form: CampaignForm) -> None:
     ]
 
 
-def _submitted(form: CampaignForm) -> dict:
-    data: dict[str, Any] = {name: request.form.get(name, "") for name in ("title", "theme", "description", "starts_on", "ends_on",
-                                                           "report_due_at", "status") if name in request.form}
-    data["reporting_unit_ids"] = [int(v) for v in request.form.getlist("reporting_unit_ids") if v.isdigit()]
-    return data
-
-
 @bp.route("/manage/campaigns/new", methods=["GET", "POST"])
 @commission_required
 def new():
@@ -76,7 +68,7 @@ def new():
     _choices(form)
     if request.method == "POST" and form.validate_on_submit():
         try:
-            campaign = services.create_campaign(_submitted(form), actor=current_user, now=now())
+            campaign = services.create_campaign(form.cleaned, actor=current_user, now=now())
         except ValidationError as error:
             show_service_errors(form, error, fallback=form.title, summary=True)
         else:
@@ -91,18 +83,18 @@ def edit(campaign_id: int):
     """Edit a campaign (commission)."""
     campaign = load_campaign(campaign_id, current_user)
     if request.method == "GET":
-        form = CampaignForm(data={
+        form = CampaignChangesForm(data={
             "title": campaign.title, "theme": campaign.theme, "description": campaign.description,
             "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat(),
             "report_due_at": to_local(campaign.report_due_at).strftime("%Y-%m-%dT%H:%M") if campaign.report_due_at else "",
-            "reporting_unit_ids": [u.id for u in campaign.reporting_units], "status": campaign.status,
+            "reporting_unit_ids": [str(u.id) for u in campaign.reporting_units], "status": campaign.status,
         })
     else:
-        form = CampaignForm()
+        form = CampaignChangesForm()
     _choices(form)
     if request.method == "POST" and form.validate_on_submit():
         try:
-            services.update_campaign(campaign, _submitted(form), actor=current_user, now=now())
+            services.update_campaign(campaign, form.cleaned, actor=current_user, now=now())
         except ValidationError as error:
             show_service_errors(form, error, fallback=form.title, summary=True)
         else:

@@ -193,6 +193,7 @@ def _seed_reports_and_news(campaign: Campaign) -> None:
     """Through the reports services (their rules hold): one unit submitted on time, one draft,
     and a published and a pending news item. Skipped once the campaign has reports."""
     from trainhub.models import CampaignReport
+    from trainhub.campaigns.schemas import NewsSchema
     from trainhub.reports import news, services as reports
     from trainhub.reports.schemas import ReportSchema
 
@@ -213,9 +214,11 @@ def _seed_reports_and_news(campaign: Campaign) -> None:
                    now=at(25, 16))
     reports.save_draft(current(), _unit("市标准化研究院"), ReportSchema().load(data.REPORT_INSTITUTE_DRAFT),
                        actor=organizer("institute@trainhub.local"), now=at(26, 10))
-    item = news.post_news(current(), data.NEWS_FEDERATION, actor=organizer("federation@trainhub.local"), now=at(20, 18))
+    item = news.post_news(current(), NewsSchema().load(data.NEWS_FEDERATION), actor=organizer("federation@trainhub.local"),
+                          now=at(20, 18))
     news.publish(item.id, actor=organizer("admin@trainhub.local"), now=at(21, 9))
-    news.post_news(current(), data.NEWS_CHAOYANG_PENDING, actor=organizer("chaoyang@trainhub.local"), now=at(23, 17))
+    news.post_news(current(), NewsSchema().load(data.NEWS_CHAOYANG_PENDING), actor=organizer("chaoyang@trainhub.local"),
+                   now=at(23, 17))
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

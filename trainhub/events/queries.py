@@ -1,7 +1,7 @@
-"""Reading events: the catalogue's filters, one grouped count query for a page of events."""
+"""Reading events: the catalogue (its filters are EventFilters, events/schemas.py), one grouped count
+query for a page of events."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -9,16 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from trainhub.access import is_commission, organizer_event_clause
-from trainhub.errors import DomainError, Forbidden, ValidationError
+from trainhub.errors import DomainError, Forbidden
 from trainhub.extensions import db
-from trainhub.models import ACTIVE_STATUSES, EVENT_KINDS, EVENT_MODES, Event, Registration
+from trainhub.models import ACTIVE_STATUSES, Event, Registration
 from trainhub.pagination import contains
-from trainhub.timeutil import local_day_bounds, parse_date, parse_datetime
-
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LOST_PLUS = re.compile(r"(?<=\d) (\d{2}:?\d{2})$")
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
 
 
 def registration_counts(event_ids) -> dict[int, dict[str, int]]:
@@ -52,70 +46,6 @@ def window_state(event: Event, now: datetime) -> str:
     return "open"
 
 
-def _flag(args, name: str) -> bool | None:
-    raw = args.get(name)
-    if raw is None:
-        return None
-    value = str(raw).strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ValidationError({name: [_l("必须是 0 或 1。")]})
-
-
-def _bound(raw: str, name: str, *, end: bool) -> datetime:
-    """A date (the whole local day: its start for `from`, its end for `to`) or a datetime."""
-    raw = raw.strip()
-    # An unencoded "+08:00" arrives as " 08:00": take it back as the offset it was.
-    raw = _LOST_PLUS.sub(r"+\1", raw)
-    try:
-        if _DATE_ONLY.match(raw):
-            start, stop = local_day_bounds(parse_date(raw))
-            return stop if end else start
-        return parse_datetime(raw)
-    except ValueError:
-        raise ValidationError({name: [_l("日期格式不正确，例如 2021-10-14 或 2021-10-14T09:00。")]}) from None
-
-
-def parse_filters(args) -> dict:
-    """The catalogue's filters from query arguments (API and page alike); bad values → 422 by field."""
-    filters: dict = {}
-    q = (args.get("q") or "").strip()
-    if q:
-        filters["q"] = q[:100]
-    for name, allowed in (("kind", EVENT_KINDS), ("mode", EVENT_MODES)):
-        value = (args.get(name) or "").strip()
-        if value:
-            if value not in allowed:
-                raise ValidationError({name: [_l("取值必须是：%(values)s", values=", ".join(allowed))]})
-            filters[name] = value
-    topic = (args.get("topic") or "").strip()
-    if topic:
-        filters["topic"] = topic
-    campaign = (args.get("campaign_id") or "").strip()
-    if campaign:
-        if not campaign.isdigit():
-            raise ValidationError({"campaign_id": [_l("必须是整数。")]})
-        filters["campaign_id"] = int(campaign)
-    for name in ("from", "to"):
-        raw = args.get(name)
-        if raw not in (None, ""):
-            filters[name] = _bound(raw, name, end=name == "to")
-    if "from" in filters and "to" in filters and filters["to"] < filters["from"]:
-        raise ValidationError({"to": [_l("结束日期不能早于开始日期。")]})
-    open_now = _flag(args, "open")
-    if open_now:
-        filters["open"] = True
-    past = _flag(args, "past")
-    if past is not None:
-        filters["past"] = past
-    status = (args.get("status") or "").strip()
-    if status:
-        if status not in ("published", "draft", "cancelled", "all"):
-            raise ValidationError({"status": [_l("取值必须是：%(values)s", values="published, draft, cancelled, all")]})
-        filters["status"] = status
-    return filters
 
 
 def catalogue_query(filters: dict, *, now: datetime, user=None):

@@ -1,8 +1,8 @@
 """Event pages: thin. Load (404) → authorise (403) → one service call → respond."""
 from __future__ import annotations
 
-from typing import Any
 
+import marshmallow as ma
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +13,8 @@ from trainhub.accounts import queries as account_queries
 from trainhub.campaigns import queries as campaign_queries
 from trainhub.errors import ValidationError
 from trainhub.events import bp, queries, services
-from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, EventForm
+from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, NO_CAMPAIGN, STATUS_LABELS, EventForm
+from trainhub.events.schemas import EventFilters, EventSchema
 from trainhub.forms import show_service_errors
 from trainhub.models import Event
 from trainhub.events.rules import is_changeable, seats_left
@@ -23,7 +24,6 @@ from trainhub.timeutil import now, to_local
 from trainhub.units import queries as unit_queries
 
 CATALOGUE_PER_PAGE = 12
-LIST_FIELDS = ("trainer_ids", "co_unit_ids")
 
 
 def _labels() -> dict:
@@ -34,10 +34,11 @@ def _labels() -> dict:
 def catalogue():
     """The public catalogue (no login): upcoming events, filters, search, the archive tab."""
     args = request.args.to_dict()
-    args.pop("status", None)
+    for name in ("status", "page", "per_page"):
+        args.pop(name, None)
     try:
-        filters = queries.parse_filters(args)
-    except ValidationError:
+        filters = EventFilters().load(args)
+    except ma.ValidationError:
         flash(_("筛选条件有误，已忽略。"), "warning")
         filters = {}
     page = page_number(request.args)
@@ -94,11 +95,11 @@ def _form_choices(form: EventForm) -> None:
     form.co_unit_ids.choices = [SelectChoice(str(u.id), u.name) for u in units]
     host_units = units if is_commission(current_user) else [u for u in units if u.id == current_user.unit_id]
     form.host_unit_id.choices = [SelectChoice(str(u.id), u.name) for u in host_units]
-    form.campaign_id.choices = [SelectChoice("0", _("（无）"))] + [SelectChoice(str(c.id), c.title) for c in campaigns]
+    form.campaign_id.choices = [SelectChoice(NO_CAMPAIGN, _("（无）"))] + [SelectChoice(str(c.id), c.title) for c in campaigns]
 
 
 def _initial(event) -> dict:
-    """The event as the form shows it (strings; times in the platform's zone, to the minute)."""
+    """The event as the form shows it (text; times in the platform's zone, to the minute)."""
     values = {}
     for name in ("title", "kind", "mode", "topic", "description", "venue", "online_url", "status"):
         values[name] = getattr(event, name) or ""
@@ -110,43 +111,27 @@ def _initial(event) -> dict:
         value = getattr(event, name)
         values[name] = "" if value is None else str(value)
     values["requires_approval"] = bool(event.requires_approval)
-    values["trainer_ids"] = [t.id for t in event.trainers]
-    values["co_unit_ids"] = [u.id for u in event.co_units]
-    values["host_unit_id"] = event.host_unit_id
-    values["campaign_id"] = event.campaign_id or 0
+    values["trainer_ids"] = [str(t.id) for t in event.trainers]
+    values["co_unit_ids"] = [str(u.id) for u in event.co_units]
+    values["host_unit_id"] = str(event.host_unit_id)
+    values["campaign_id"] = str(event.campaign_id or NO_CAMPAIGN)
     return values
 
 
-def _submitted(form: EventForm, initial: dict | None) -> dict:
-    """The posted fields as the service takes them; on edit only those that changed."""
-    data: dict = {}
-    for field in form:
-        name = field.name
-        if name == "csrf_token":
-            continue
-        if name in LIST_FIELDS:
-            value: Any = [int(v) for v in request.form.getlist(name) if v.isdigit()]
-        elif name == "requires_approval":
-            value = name in request.form
-        elif name in ("host_unit_id", "campaign_id"):
-            raw = request.form.get(name, "")
-            if name not in request.form:
-                continue
-            value = int(raw) if raw.isdigit() else raw
-            if name == "campaign_id" and value in (0, ""):
-                value = None
+def _changes(form: EventForm, initial: dict) -> dict:
+    """On edit, the loaded values of the fields the person changed (compared as the form showed
+    them: an untouched time keeps its seconds)."""
+    sent = form.schema_input()
+    changed = {}
+    for name, value in form.cleaned.items():
+        before, after = initial.get(name), sent.get(name)
+        if isinstance(before, list):
+            same = sorted(str(v) for v in after or []) == sorted(before)
         else:
-            if name not in request.form:
-                continue
-            value = request.form.get(name, "")
-        if initial is not None:
-            before = initial.get(name)
-            same = sorted(value) == sorted(before or ()) if isinstance(value, list) else value == before or (
-                value is None and before == 0)
-            if same:
-                continue
-        data[name] = value
-    return data
+            same = after == before or (after is None and before in ("", NO_CAMPAIGN))
+        if not same:
+            changed[name] = value
+    return changed
 
 
 @bp.route("/manage/events/new", methods=["GET", "POST"])
@@ -156,16 +141,16 @@ def new():
     form = EventForm()
     _form_choices(form)
     if request.method == "GET":
-        form.host_unit_id.data = current_user.unit_id
-        form.capacity.data = "50"
-        form.pilot_reserved_seats.data = "0"
-        form.checkin_opens_minutes_before.data = "60"
-        form.checkin_closes_minutes_after.data = "30"
+        form.host_unit_id.data = str(current_user.unit_id)
+        form.capacity.data = "50"  # a suggestion; the other numbers show the schema's defaults
+        declared = EventSchema().fields
+        for name in ("pilot_reserved_seats", "checkin_opens_minutes_before", "checkin_closes_minutes_after"):
+            form[name].data = str(declared[name].load_default)
         if request.args.get("campaign_id", "").isdigit():
-            form.campaign_id.data = int(request.args["campaign_id"])
+            form.campaign_id.data = request.args["campaign_id"]
     elif form.validate_on_submit():
         try:
-            event = services.create_event(_submitted(form, None), actor=current_user, now=now())
+            event = services.create_event(form.cleaned, actor=current_user, now=now())
         except ValidationError as error:
             show_service_errors(form, error, fallback=form.title, summary=True)
         else:
@@ -187,7 +172,7 @@ def edit(event_id: int):
         return redirect(url_for("events.manage", event_id=event.id))
     if request.method == "POST" and form.validate_on_submit():
         try:
-            services.update_event(event, _submitted(form, initial), actor=current_user, now=now())
+            services.update_event(event, _changes(form, initial), actor=current_user, now=now())
         except ValidationError as error:
             show_service_errors(form, error, fallback=form.title, summary=True)
         else:

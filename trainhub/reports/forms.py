@@ -4,10 +4,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired
 
 from trainhub.forms import SchemaForm
 from trainhub.reports.schemas import ReportReturnSchema, ReportSchema
+from trainhub.campaigns.schemas import NewsSchema
+
 
 
 class ReportForm(SchemaForm):
@@ -27,7 +29,10 @@ class ReturnForm(SchemaForm):
     comment = TextAreaField(_l("退回意见"), validators=[DataRequired()])
 
 
-class NewsForm(FlaskForm):
-    title = StringField(_l("标题"), validators=[DataRequired(), Length(max=200)])
-    body = TextAreaField(_l("内容"), validators=[Optional(), Length(max=5000)])
+class NewsForm(SchemaForm):
+    """Rendering only; the rules are NewsSchema's (campaigns/schemas.py)."""
+
+    schema = NewsSchema
+    title = StringField(_l("标题"))
+    body = TextAreaField(_l("内容"))
     photo = FileField(_l("照片（可选，jpg 或 png）"))

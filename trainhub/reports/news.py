@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from trainhub.access import is_commission, is_reporting_unit
 from trainhub.db import begin_write, use_case
-from trainhub.errors import Forbidden, NotFound, ValidationError
+from trainhub.errors import Forbidden, NotFound
 from trainhub.extensions import db
 from trainhub.models import Campaign, NewsItem, User
 
@@ -25,22 +25,11 @@ def can_post(campaign: Campaign, actor: User | None) -> bool:
 
 
 @use_case
-def post_news(campaign: Campaign, data: dict, photo=None, *, actor: User, now: datetime) -> NewsItem:
-    """{title, body} and an optional photo (jpg/png). Pending until published; the commission's is published."""
+def post_news(campaign: Campaign, values: dict, photo=None, *, actor: User, now: datetime) -> NewsItem:
+    """{title, body} as NewsSchema loads them (campaigns/schemas.py) and an optional photo (jpg/png).
+    Pending until published; the commission's is published."""
     if not can_post(campaign, actor):
         raise Forbidden(_l("只有参与本专题活动的单位可以发布日常动态。"), code="news_not_allowed")
-    title, body = data.get("title"), data.get("body", "")
-    fields = {}
-    if not isinstance(title, str) or not title.strip():
-        fields["title"] = [_l("请填写标题。")]
-    elif len(title.strip()) > 200:
-        fields["title"] = [_l("标题最多 200 个字符。")]
-    if body is None:
-        body = ""
-    if not isinstance(body, str) or len(body) > 5000:
-        fields["body"] = [_l("正文最多 5000 个字符。")]
-    if fields:
-        raise ValidationError(fields)
     stored_name = None
     if photo is not None and getattr(photo, "filename", None):
         from trainhub.reports.files import store
@@ -50,8 +39,8 @@ def post_news(campaign: Campaign, data: dict, photo=None, *, actor: User, now: d
     begin_write()
     commission = is_commission(actor)
     item = NewsItem(
-        campaign_id=campaign.id, unit_id=actor.unit_id, author_id=actor.id, title=str(title).strip(), body=str(body).strip(),
-        photo_stored_name=stored_name, status="published" if commission else "pending", created_at=now,
+        campaign_id=campaign.id, unit_id=actor.unit_id, author_id=actor.id, title=values["title"],
+        body=values.get("body", ""), photo_stored_name=stored_name, status="published" if commission else "pending", created_at=now,
         published_at=now if commission else None,
     )
     db.session.add(item)

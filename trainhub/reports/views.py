@@ -150,8 +150,8 @@ def news_admin(campaign_id: int):
             abort(403)
         if form.validate():
             try:
-                item = news.post_news(campaign, {"title": form.title.data, "body": form.body.data or ""},
-                                      request.files.get("photo"), actor=current_user, now=now())
+                item = news.post_news(campaign, form.cleaned, request.files.get("photo"), actor=current_user,
+                                      now=now())
             except DomainError as error:
                 _flash_error(error)
             else:

@@ -25,16 +25,14 @@ def _require_inviter(event: Event, actor: User) -> None:
 
 
 @use_case
-def invite_organizations(event: Event, organization_ids, *, actor: User, now: datetime) -> int:
+def invite_organizations(event: Event, organization_ids: list[int], *, actor: User, now: datetime) -> int:
     """Invite enterprises to an event by email (a registration link). Returns how many were newly invited.
 
-    A district bureau may invite only the active enterprises of its district: any other id is a 422
+    `organization_ids` as InvitationSchema loads them (units/schemas.py: a non-empty list of ids). A
+    district bureau may invite only the active enterprises of its district: any other id is a 422
     (`fields.organization_ids`) and nothing is sent. Inviting an enterprise twice sends nothing.
     """
     _require_inviter(event, actor)
-    if (not isinstance(organization_ids, list) or not organization_ids
-            or not all(isinstance(i, int) and not isinstance(i, bool) for i in organization_ids)):
-        raise ValidationError({"organization_ids": [_l("请选择要邀请的企业。")]})
     if event.status != "published":
         raise DomainError("event_not_open", _l("只能邀请企业参加已发布的活动。"), 409)
     begin_write()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import marshmallow as ma
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,12 +11,21 @@ from flask_login import current_user
 from trainhub import access
 from trainhub.access import is_commission, load_event
 from trainhub.accounts import queries as account_queries
-from trainhub.errors import DomainError
+from trainhub.errors import DomainError, ValidationError
+from trainhub.schemas import field_errors
 from trainhub.security import roles_required
 from trainhub.timeutil import now
-from trainhub.units import bp, invitations as invites, services
-from trainhub.units import queries
+from trainhub.units import bp, invitations as invites, queries, services
 from trainhub.units.forms import UnitForm
+from trainhub.units.schemas import InvitationRequest
+
+
+def _load(schema, data: dict) -> dict:
+    """What a page sent, loaded by the API's schema (its problems as the API's 422)."""
+    try:
+        return schema.load(data)
+    except ma.ValidationError as error:
+        raise ValidationError(field_errors(error.messages))
 
 
 def _flash_error(error: DomainError) -> None:
@@ -87,9 +97,9 @@ def invitations(event_id: int):
     need: Literal["manage", "view"] = "manage" if request.method == "POST" else "view"
     event = load_event(event_id, current_user, need=need)
     if request.method == "POST":
-        ids = [int(i) for i in request.form.getlist("organization_ids") if i.isdigit()]
         try:
-            sent = invites.invite_organizations(event, ids, actor=current_user, now=now())
+            values = _load(InvitationRequest(), {"organization_ids": request.form.getlist("organization_ids")})
+            sent = invites.invite_organizations(event, values["organization_ids"], actor=current_user, now=now())
         except DomainError as error:
             if error.status == 403:
                 abort(403)
