@@ -40,7 +40,7 @@ class InvalidDirection(ValueError):
 def direction(value) -> str:
     """The direction a request asks for: `in` when it says nothing (absent, null, empty), else `in` or
     `out` exactly; anything else raises InvalidDirection."""
-    if not value:
+    if value is None or value == "":
         return IN
     if isinstance(value, str) and value in DIRECTIONS:
         return value

@@ -14,6 +14,7 @@ from typing import Any
 
 import marshmallow as ma
 
+from trainhub.checkin import rules
 from trainhub.checkin.results import MESSAGES
 from trainhub.errors import ValidationError
 from trainhub.inputs import ID_MAX
@@ -39,9 +40,12 @@ class Direction(Choice):
     """`in` (the default: also for null or "") or `out`."""
 
     def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
-        if value is None or value == "":
-            return "in"
-        return super().deserialize(value, attr, data, **kwargs)
+        if value is ma.missing:
+            return super().deserialize(value, attr, data, **kwargs)
+        try:
+            return rules.direction(value)  # the rules decide what a direction is: the API and the engine agree
+        except rules.InvalidDirection:
+            raise ma.ValidationError("in | out") from None
 
 
 class ScanSchema(Schema):
