@@ -1,4 +1,5 @@
 """gunicorn's settings, read from the working directory by `gunicorn wsgi:app` (production and bench/)."""
+
 import gc
 
 

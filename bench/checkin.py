@@ -13,6 +13,7 @@ after, compared the scans with another machine.
 
 Targets: p99 under 50 ms; check-in throughput at least half of the trivial endpoint's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -59,24 +60,47 @@ def prepare(database_url: str, attendees: int) -> tuple[int, str, list[str]]:
         db.create_all()
         unit = Unit(name="市市场监督管理委员会", kind="commission", district="")
         trainer = User(email="bench-trainer@example.cn", name="压测讲师", role="trainer", password_hash="x")
-        org = Organization(name="压测企业有限公司", uscc="91310000MA1FL0BE5X", district="", industry="",
-                           contact_name="王", contact_phone="13800000000", contact_email="bench@example.cn")
+        org = Organization(
+            name="压测企业有限公司",
+            uscc="91310000MA1FL0BE5X",
+            district="",
+            industry="",
+            contact_name="王",
+            contact_phone="13800000000",
+            contact_email="bench@example.cn",
+        )
         db.session.add_all([unit, trainer, org])
         db.session.flush()
-        now = datetime.now(timezone.utc)
-        event = Event(title="压测活动", starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=3),
-                      capacity=attendees, status="published", host_unit_id=unit.id)
+        now = datetime.now(UTC)
+        event = Event(
+            title="压测活动",
+            starts_at=now - timedelta(minutes=10),
+            ends_at=now + timedelta(hours=3),
+            capacity=attendees,
+            status="published",
+            host_unit_id=unit.id,
+        )
         event.trainers = [trainer]
         db.session.add(event)
         raw = new_token()
         db.session.add(ApiToken(user_id=trainer.id, name="bench", token_hash=hash_token(raw)))
         db.session.flush()
         tokens = [new_token() for _ in range(attendees)]
-        db.session.execute(sa.insert(Registration), [
-            {"event_id": event.id, "organization_id": org.id, "name": f"参训人{i}", "phone": f"139{i:08d}",
-             "status": "confirmed", "ticket_token": token, "confirmed_at": now}
-            for i, token in enumerate(tokens)
-        ])
+        db.session.execute(
+            sa.insert(Registration),
+            [
+                {
+                    "event_id": event.id,
+                    "organization_id": org.id,
+                    "name": f"参训人{i}",
+                    "phone": f"139{i:08d}",
+                    "status": "confirmed",
+                    "ticket_token": token,
+                    "confirmed_at": now,
+                }
+                for i, token in enumerate(tokens)
+            ],
+        )
         db.session.commit()
         event_id = event.id
         db.session.remove()
@@ -106,7 +130,7 @@ def _processes() -> list[tuple[int, int, str]]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            name = stat[stat.index("(") + 1:stat.rindex(")")]
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
             found.append((int(entry.name), int(stat.rsplit(")", 1)[1].split()[1]), name))
     return found
 
@@ -126,13 +150,18 @@ def cpu_snapshot(server_pid: int) -> dict:
     processes = _processes()
     app = [server_pid] + [pid for pid, ppid, _ in processes if ppid == server_pid]
     database = [pid for pid, _, name in processes if name.startswith("postgres")]
-    return {"client": _cpu_seconds(os.getpid()), "app": sum(map(_cpu_seconds, app)),
-            "database": sum(map(_cpu_seconds, database)), "machine": _machine_ticks()}
+    return {
+        "client": _cpu_seconds(os.getpid()),
+        "app": sum(map(_cpu_seconds, app)),
+        "database": sum(map(_cpu_seconds, database)),
+        "machine": _machine_ticks(),
+    }
 
 
 def cpu_per_request(before: dict, after: dict, requests_done: int) -> str:
-    spent = "   ".join(f"{key} {(after[key] - before[key]) * 1000 / requests_done:4.2f}"
-                       for key in ("client", "app", "database"))
+    spent = "   ".join(
+        f"{key} {(after[key] - before[key]) * 1000 / requests_done:4.2f}" for key in ("client", "app", "database")
+    )
     idle, total = (a - b for a, b in zip(after["machine"], before["machine"], strict=True))
     # Idle cores while the clients wait: time spent waiting (the database's disk, round trips), not computing.
     return spent + (f"   (machine idle {100 * idle / total:.0f} %)" if total else "")
@@ -170,8 +199,10 @@ def pct(values: list[float], p: float) -> float:
 
 def report(label: str, elapsed: float, latencies: list[float], cpu: str) -> float:
     throughput = len(latencies) / elapsed
-    print(f"  {label:<22} {throughput:8.0f} req/s   p50 {statistics.median(latencies):6.1f} ms   "
-          f"p95 {pct(latencies, 95):6.1f} ms   p99 {pct(latencies, 99):6.1f} ms   ({len(latencies)} requests)")
+    print(
+        f"  {label:<22} {throughput:8.0f} req/s   p50 {statistics.median(latencies):6.1f} ms   "
+        f"p95 {pct(latencies, 95):6.1f} ms   p99 {pct(latencies, 99):6.1f} ms   ({len(latencies)} requests)"
+    )
     print(f"  {'':<22} CPU ms per request: {cpu}")
     return throughput
 
@@ -195,8 +226,9 @@ class Phase:
         self.answers += answers
         for key in ("client", "app", "database"):
             self.cpu[key] += after[key] - before[key]
-        self.cpu["machine"] = tuple(total + a - b for total, a, b in
-                                    zip(self.cpu["machine"], after["machine"], before["machine"], strict=True))
+        self.cpu["machine"] = tuple(
+            total + a - b for total, a, b in zip(self.cpu["machine"], after["machine"], before["machine"], strict=True)
+        )
 
     def report(self) -> float:
         return report(self.label, self.elapsed, self.latencies, cpu_per_request(NO_CPU, self.cpu, len(self.latencies)))
@@ -207,23 +239,44 @@ def interleaved(server_pid: int, scans, health, clients: int, headers: dict, rou
     scanned, baseline = Phase(label), Phase("GET /healthz (between)")
     size = -(-len(scans) // rounds)
     for start in range(0, len(scans), size):
-        part = scans[start:start + size]
+        part = scans[start : start + size]
         scanned.measure(server_pid, part, clients, headers)
-        baseline.measure(server_pid, health[:len(part)], clients, {})
+        baseline.measure(server_pid, health[: len(part)], clients, {})
     return scanned, baseline
 
 
-def bench(name: str, database_url: str, attendees: int, clients: int, workers: int, threads: int = 1,
-          rounds: int = 4) -> bool:
-    print(f"\n== {name}: {attendees} attendees, {clients} clients, gunicorn {workers} workers × {threads} threads, "
-          f"baseline in {rounds} rounds between the scans")
+def bench(
+    name: str, database_url: str, attendees: int, clients: int, workers: int, threads: int = 1, rounds: int = 4
+) -> bool:
+    print(
+        f"\n== {name}: {attendees} attendees, {clients} clients, gunicorn {workers} workers × {threads} threads, "
+        f"baseline in {rounds} rounds between the scans"
+    )
     event_id, api_token, tokens = prepare(database_url, attendees)
     port = free_port()
-    env = {**os.environ, "TRAINHUB_DATABASE_URL": database_url, "TRAINHUB_SECRET_KEY": "bench",
-           "TRAINHUB_BASE_URL": "http://bench.test"}
+    env = {
+        **os.environ,
+        "TRAINHUB_DATABASE_URL": database_url,
+        "TRAINHUB_SECRET_KEY": "bench",
+        "TRAINHUB_BASE_URL": "http://bench.test",
+    }
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"], cwd=str(ROOT), env=env, start_new_session=True)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=str(ROOT),
+        env=env,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -237,11 +290,20 @@ def bench(name: str, database_url: str, attendees: int, clients: int, workers: i
         headers = {"Authorization": f"Bearer {api_token}"}
         health = [("GET", f"{base}/healthz", None)] * attendees
         run(health[:200], clients, {})  # warm-up: workers import and connect
-        scans = [("POST", f"{base}/api/v1/checkins", {"token": f"http://bench.test/t/{t}", "event_id": event_id,
-                                                      "device": "bench"}) for t in tokens]
-        first, first_baseline = interleaved(server.pid, scans, health, clients, headers, rounds, "check-in (first scan)")
-        again, again_baseline = interleaved(server.pid, scans, health, clients, headers, rounds,
-                                            "check-in (repeat scan)")
+        scans = [
+            (
+                "POST",
+                f"{base}/api/v1/checkins",
+                {"token": f"http://bench.test/t/{t}", "event_id": event_id, "device": "bench"},
+            )
+            for t in tokens
+        ]
+        first, first_baseline = interleaved(
+            server.pid, scans, health, clients, headers, rounds, "check-in (first scan)"
+        )
+        again, again_baseline = interleaved(
+            server.pid, scans, health, clients, headers, rounds, "check-in (repeat scan)"
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -252,9 +314,11 @@ def bench(name: str, database_url: str, attendees: int, clients: int, workers: i
     p99 = max(pct(first.latencies, 99), pct(again.latencies, 99))
     ratio = min(first_tp / first_health, again_tp / again_health)
     print(f"  results: first scans ok={ok}/{attendees}, repeat scans already_checked_in={already}/{attendees}")
-    print(f"  check-in / healthz throughput ratio: {first_tp / first_health:.2f} (first), "
-          f"{again_tp / again_health:.2f} (repeat), each against the baseline of its own rounds; "
-          f"worst p99 {p99:.1f} ms")
+    print(
+        f"  check-in / healthz throughput ratio: {first_tp / first_health:.2f} (first), "
+        f"{again_tp / again_health:.2f} (repeat), each against the baseline of its own rounds; "
+        f"worst p99 {p99:.1f} ms"
+    )
     passed = ok == attendees and already == attendees and p99 < 50 and ratio >= 0.5
     print(f"  target (p99 < 50 ms, ratio >= 0.5, every answer right): {'MET' if passed else 'NOT MET'}")
     return passed
@@ -265,16 +329,31 @@ def main() -> None:
     parser.add_argument("--attendees", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1,
-                        help="threads per worker (1: sync workers; more: gthread, overlapping database waits)")
-    parser.add_argument("--rounds", type=int, default=4,
-                        help="slices of the scans, each followed by as many /healthz requests (the baseline)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker (1: sync workers; more: gthread, overlapping database waits)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="slices of the scans, each followed by as many /healthz requests (the baseline)",
+    )
     parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL (when its URL is set)")
     args = parser.parse_args()
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
-            bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.attendees, args.clients, args.workers, args.threads,
-                  args.rounds)
+            bench(
+                "SQLite",
+                f"sqlite:///{tmp}/bench.sqlite3",
+                args.attendees,
+                args.clients,
+                args.workers,
+                args.threads,
+                args.rounds,
+            )
     postgres = os.environ.get("TRAINHUB_BENCH_POSTGRES_URL")
     if postgres:
         bench("PostgreSQL", postgres, args.attendees, args.clients, args.workers, args.threads, args.rounds)

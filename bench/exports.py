@@ -6,6 +6,7 @@ through /proc/self/clear_refs before each run), minus the RSS just before it.
     .venv/bin/python bench/exports.py [--database-url URL]   (default: a temporary SQLite file)
 Goal: peak memory at 100,000 rows within 1.5x that at 10,000 rows.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,20 +14,20 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from trainhub import create_app  # noqa: E402
-from trainhub.extensions import db  # noqa: E402
-from trainhub.models import Certificate, Event, Organization, Registration, Unit, User  # noqa: E402
+from trainhub import create_app
+from trainhub.extensions import db
+from trainhub.models import Certificate, Event, Organization, Registration, Unit, User
 
 EVENTS = 100
 PER_EVENT = 1000
-START = datetime(2021, 3, 1, 1, 0, tzinfo=timezone.utc)
+START = datetime(2021, 3, 1, 1, 0, tzinfo=UTC)
 
 
 def rss_kb(field: str) -> int:
@@ -50,13 +51,31 @@ def populate() -> User:
     organizer = User(email="bench@example.cn", name="基准", role="organizer", unit_id=commission.id)
     db.session.add(organizer)
     db.session.flush()
-    orgs = [{"name": f"基准企业{i}有限公司", "uscc": f"9111{i:014d}", "district": ["朝阳区", "海淀区", "东城区"][i % 3],
-             "industry": "制造业", "is_pilot_unit": i % 7 == 0} for i in range(500)]
+    orgs = [
+        {
+            "name": f"基准企业{i}有限公司",
+            "uscc": f"9111{i:014d}",
+            "district": ["朝阳区", "海淀区", "东城区"][i % 3],
+            "industry": "制造业",
+            "is_pilot_unit": i % 7 == 0,
+        }
+        for i in range(500)
+    ]
     db.session.execute(sa.insert(Organization), orgs)
     org_ids = list(db.session.scalars(sa.select(Organization.id).order_by(Organization.id)))
-    events = [{"title": f"基准活动{i}", "kind": "training", "mode": "offline", "starts_at": START + timedelta(days=i),
-               "ends_at": START + timedelta(days=i, hours=3), "capacity": PER_EVENT, "status": "published",
-               "host_unit_id": commission.id} for i in range(EVENTS)]
+    events = [
+        {
+            "title": f"基准活动{i}",
+            "kind": "training",
+            "mode": "offline",
+            "starts_at": START + timedelta(days=i),
+            "ends_at": START + timedelta(days=i, hours=3),
+            "capacity": PER_EVENT,
+            "status": "published",
+            "host_unit_id": commission.id,
+        }
+        for i in range(EVENTS)
+    ]
     db.session.execute(sa.insert(Event), events)
     event_ids = list(db.session.scalars(sa.select(Event.id).order_by(Event.id)))
     for index, event_id in enumerate(event_ids):
@@ -64,18 +83,31 @@ def populate() -> User:
         rows = []
         for n in range(PER_EVENT):
             came = n % 5 != 0
-            rows.append({"event_id": event_id, "organization_id": org_ids[n % len(org_ids)], "name": f"参训人{n}",
-                         "phone": f"139{index:03d}{n:05d}", "email": f"p{index}-{n}@example.cn",
-                         "job_title": "=SUM(A1)" if n % 97 == 0 else "标准化专员", "status": "confirmed",
-                         "created_at": starts - timedelta(days=3), "updated_at": starts - timedelta(days=3),
-                         "checked_in_at": starts if came else None,
-                         "checked_out_at": starts + timedelta(minutes=170) if came else None})
+            rows.append(
+                {
+                    "event_id": event_id,
+                    "organization_id": org_ids[n % len(org_ids)],
+                    "name": f"参训人{n}",
+                    "phone": f"139{index:03d}{n:05d}",
+                    "email": f"p{index}-{n}@example.cn",
+                    "job_title": "=SUM(A1)" if n % 97 == 0 else "标准化专员",
+                    "status": "confirmed",
+                    "created_at": starts - timedelta(days=3),
+                    "updated_at": starts - timedelta(days=3),
+                    "checked_in_at": starts if came else None,
+                    "checked_out_at": starts + timedelta(minutes=170) if came else None,
+                }
+            )
         db.session.execute(sa.insert(Registration), rows)
     first = event_ids[0]
     reg_ids = list(db.session.scalars(sa.select(Registration.id).where(Registration.event_id == first)))
-    db.session.execute(sa.insert(Certificate), [
-        {"serial": f"TH-2021-{i + 1:06d}", "registration_id": rid, "minutes_attended": 170, "issued_at": START}
-        for i, rid in enumerate(reg_ids)])
+    db.session.execute(
+        sa.insert(Certificate),
+        [
+            {"serial": f"TH-2021-{i + 1:06d}", "registration_id": rid, "minutes_attended": 170, "issued_at": START}
+            for i, rid in enumerate(reg_ids)
+        ],
+    )
     db.session.commit()
     return organizer
 
@@ -112,8 +144,15 @@ def main() -> None:
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="trainhub-bench-")
     url = args.database_url or f"sqlite:///{tmp.name}/bench.sqlite3"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True, "BASE_URL": "http://bench.test",
-                      "CERTIFICATE_CACHE_DIR": f"{tmp.name}/certificates"})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "BASE_URL": "http://bench.test",
+            "CERTIFICATE_CACHE_DIR": f"{tmp.name}/certificates",
+        }
+    )
     from trainhub.certificates import services as certificates
     from trainhub.exports import services as exports
 
@@ -127,10 +166,12 @@ def main() -> None:
         for rows, days in ((10_000, 9), (100_000, 99)):
             filters = exports.ExportFilters(date_from=date(2021, 3, 1), date_to=date(2021, 3, 1) + timedelta(days=days))
             for fmt in ("csv", "xlsx"):
+
                 def run(fmt=fmt, filters=filters):
                     actor = db.session.get(User, organizer_id)
-                    chunks, _mime, _name = exports.export_attendance(actor=actor, fmt=fmt, now=datetime.now(timezone.utc),
-                                                                     filters=filters)
+                    chunks, _mime, _name = exports.export_attendance(
+                        actor=actor, fmt=fmt, now=datetime.now(UTC), filters=filters
+                    )
                     return sum(len(chunk) for chunk in chunks)
 
                 results[(fmt, rows)] = measure(f"{fmt.upper()} {rows:>7,} rows", run)

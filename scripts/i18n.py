@@ -11,6 +11,7 @@
 Shared files (trainhub/*.py, templates/*.html at the top level) belong to the feature "core",
 whose catalog is trainhub/translations.
 """
+
 from __future__ import annotations
 
 import sys
@@ -23,8 +24,16 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "trainhub"
-KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "ngettext": (1, 2),
-            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "lazy_gettext": None,
+    "_l": None,
+    "ngettext": (1, 2),
+    "lazy_ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
 
 
 def feature_files(feature: str) -> list[Path]:
@@ -46,7 +55,9 @@ def extract(files: list[Path]) -> dict[str, list]:
     for path in files:
         method = "jinja2" if path.suffix == ".html" else "python"
         options = {"extensions": "jinja2.ext.do"} if method == "jinja2" else {}
-        for lineno, message, _comments, _context in extract_from_file(method, str(path), keywords=KEYWORDS, options=options):
+        for lineno, message, _comments, _context in extract_from_file(
+            method, str(path), keywords=KEYWORDS, options=options
+        ):
             msgid = message if isinstance(message, str) else message
             found.setdefault(msgid, []).append((str(path.relative_to(ROOT)), lineno))
     return found
@@ -74,7 +85,9 @@ def update(feature: str) -> None:
     new = Catalog(locale="en", project="TrainHub", fuzzy=False)
     for msgid, locations in sorted(extract(feature_files(feature)).items(), key=lambda kv: str(kv[0])):
         previous = old.get(msgid)
-        new.add(msgid, previous.string if previous else ("", "") if isinstance(msgid, tuple) else "", locations=locations)
+        new.add(
+            msgid, previous.string if previous else ("", "") if isinstance(msgid, tuple) else "", locations=locations
+        )
     write_catalog(path, new)
     empty = [m.id for m in new if m.id and not m.string]
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path

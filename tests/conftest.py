@@ -2,6 +2,7 @@
 
 Every test that takes `app` runs on SQLite and, where TRAINHUB_TEST_POSTGRES_URL is set, PostgreSQL.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,6 @@ from trainhub import create_app
 from trainhub.db import autocommit_engine
 from trainhub.extensions import db
 from trainhub.models import Unit
-
 
 
 def _per_worker(url: str | None) -> str | None:
@@ -57,24 +57,26 @@ def _seed_commission() -> None:
     db.session.commit()
 
 
-
 def terminate_app_connections() -> int:
     """PostgreSQL: end every connection the app holds to its test database, as a database restart would;
     → how many were ended."""
     killer = sa.create_engine(POSTGRES_URL)
     try:
         with killer.begin() as conn:
-            return conn.execute(sa.text(
-                "select count(pg_terminate_backend(pid)) from pg_stat_activity "
-                "where datname = current_database() and pid <> pg_backend_pid() and application_name = ''"
-            )).scalar()
+            return conn.execute(
+                sa.text(
+                    "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                    "where datname = current_database() and pid <> pg_backend_pid() and application_name = ''"
+                )
+            ).scalar()
     finally:
         killer.dispose()
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _worker_database():
     """This worker's PostgreSQL database exists (made on first use, kept for later runs)."""
-    if not POSTGRES_URL or POSTGRES_URL == os.environ.get("TRAINHUB_TEST_POSTGRES_URL"):
+    if not POSTGRES_URL or os.environ.get("TRAINHUB_TEST_POSTGRES_URL") == POSTGRES_URL:
         return
     name = sa.engine.make_url(POSTGRES_URL).database
     engine = sa.create_engine(os.environ["TRAINHUB_TEST_POSTGRES_URL"], isolation_level="AUTOCOMMIT")

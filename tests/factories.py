@@ -1,9 +1,10 @@
 """Plain factory functions for tests: rows with sensible defaults, committed, returned fresh."""
+
 from __future__ import annotations
 
 import itertools
 import random
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
@@ -63,8 +64,17 @@ class Factory:
         db.session.commit()
         return org
 
-    def user(self, role="enterprise", *, email=None, name=None, password="secret-pass-123", organization=None,
-             unit=None, **fields) -> User:
+    def user(
+        self,
+        role="enterprise",
+        *,
+        email=None,
+        name=None,
+        password="secret-pass-123",
+        organization=None,
+        unit=None,
+        **fields,
+    ) -> User:
         n = next(_counter)
         if role == "enterprise" and organization is None:
             organization = self.organization()
@@ -100,7 +110,7 @@ class Factory:
 
     # -- campaigns and events ---------------------------------------------------------------
     def campaign(self, title=None, **fields) -> Campaign:
-        today = datetime.now(timezone.utc).date()
+        today = datetime.now(UTC).date()
         campaign = Campaign(
             title=title or f"专题活动{next(_counter)}",
             theme=fields.pop("theme", "标准促进可持续发展"),
@@ -113,8 +123,10 @@ class Factory:
         db.session.commit()
         return campaign
 
-    def event(self, title=None, *, starts_at=None, hours=3, trainers=(), host_unit=None, co_units=(), **fields) -> Event:
-        now = datetime.now(timezone.utc)
+    def event(
+        self, title=None, *, starts_at=None, hours=3, trainers=(), host_unit=None, co_units=(), **fields
+    ) -> Event:
+        now = datetime.now(UTC)
         if starts_at is None:
             day = (now + timedelta(days=7)).astimezone(SHANGHAI).date()
             starts_at = datetime.combine(day, time(9, 0), tzinfo=SHANGHAI)
@@ -140,7 +152,9 @@ class Factory:
         db.session.commit()
         return event
 
-    def registration(self, event, organization=None, *, status="confirmed", name=None, phone=None, **fields) -> Registration:
+    def registration(
+        self, event, organization=None, *, status="confirmed", name=None, phone=None, **fields
+    ) -> Registration:
         n = next(_counter)
         organization = organization or self.organization()
         registration = Registration(
@@ -152,7 +166,7 @@ class Factory:
             job_title=fields.pop("job_title", "标准化专员"),
             status=status,
             ticket_token=fields.pop("ticket_token", new_token() if status == "confirmed" else None),
-            confirmed_at=datetime.now(timezone.utc) if status == "confirmed" else None,
+            confirmed_at=datetime.now(UTC) if status == "confirmed" else None,
             **fields,
         )
         db.session.add(registration)

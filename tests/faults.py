@@ -1,4 +1,5 @@
 """Faults injected for real into the app's database traffic."""
+
 from __future__ import annotations
 
 import contextlib

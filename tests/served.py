@@ -1,6 +1,7 @@
 """The test app served for real: by a threaded werkzeug server (each request in its own thread, its own
 database connection) for tests of concurrency through HTTP, or by gunicorn (`Gunicorn`) where only the
 production server shows a defect (streams, pooled connections)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -10,8 +11,8 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import requests
 from werkzeug.serving import make_server
@@ -57,15 +58,32 @@ class Gunicorn:
         self.app_spec, self.log, self.env = app_spec, log, env or {}
         self.workers, self.threads = workers, threads
 
-    def __enter__(self) -> "Gunicorn":
+    def __enter__(self) -> Gunicorn:
         listener = socket.create_server(("127.0.0.1", 0))
         self.base = f"http://127.0.0.1:{listener.getsockname()[1]}"
         with listener, self.log.open("wb") as output:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}", "--workers",
-                 str(self.workers), "--threads", str(self.threads), "--timeout", "60", self.app_spec],
-                cwd=ROOT, env=self._environment(), pass_fds=(listener.fileno(),), stdout=output,
-                stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--bind",
+                    f"fd://{listener.fileno()}",
+                    "--workers",
+                    str(self.workers),
+                    "--threads",
+                    str(self.threads),
+                    "--timeout",
+                    "60",
+                    self.app_spec,
+                ],
+                cwd=ROOT,
+                env=self._environment(),
+                pass_fds=(listener.fileno(),),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         return self
 
     def _environment(self) -> dict:

@@ -1,4 +1,5 @@
 """TrainHub: the city's standardization cloud classroom (标准化云课堂). create_app wires, nothing else."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -55,7 +56,8 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from trainhub import db as database, i18n, security
+    from trainhub import db as database
+    from trainhub import i18n, security
     from trainhub.extensions import babel, csrf, db, login_manager, migrate
     from trainhub.models import User
 

@@ -20,6 +20,7 @@ yours*, `Forbidden` for what the actor may see but never change; 401 without a s
 objects that belong to a loaded parent (a registration or a check-in of an event, an attachment of a
 campaign) are loaded here too, so "of another event" is a 404 in one place.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -157,7 +158,9 @@ def registration_clause(user: User):
     return sa.false()
 
 
-def load_registration(registration_id: int, user: User | None, need: Literal["view", "manage"] = "view") -> Registration:
+def load_registration(
+    registration_id: int, user: User | None, need: Literal["view", "manage"] = "view"
+) -> Registration:
     """An enterprise's own registration, or one of an event in the organizer's/trainer's scope; else 404.
 
     need="manage" (approve, reject, cancel as organizer): co-organizers and trainers get 403.
@@ -182,6 +185,7 @@ def load_registration(registration_id: int, user: User | None, need: Literal["vi
 
 # -- user accounts ------------------------------------------------------------------------------------
 
+
 def district_of(user: User) -> str | None:
     """The district a district bureau's organizer answers for (None for any other unit)."""
     unit = user.unit
@@ -197,14 +201,20 @@ def user_clause(actor: User):
     if actor is None or not actor.is_authenticated or not actor.is_organizer or actor.unit_id is None:
         return sa.false()
     in_scope = sa.select(Organization.id).where(organization_clause(actor))
-    return sa.or_(sa.and_(User.role == "organizer", User.unit_id == actor.unit_id), User.role == "trainer",
-                  sa.and_(User.role == "enterprise", User.organization_id.in_(in_scope)))
+    return sa.or_(
+        sa.and_(User.role == "organizer", User.unit_id == actor.unit_id),
+        User.role == "trainer",
+        sa.and_(User.role == "enterprise", User.organization_id.in_(in_scope)),
+    )
 
 
 def load_user(user_id: int, actor: User) -> User:
     """An account in the organizer's scope (user_clause), else 404 — unknown or not theirs alike."""
-    user = db.session.scalar(sa.select(User).where(User.id == user_id, user_clause(actor))) \
-        if actor is not None and actor.is_authenticated else None
+    user = (
+        db.session.scalar(sa.select(User).where(User.id == user_id, user_clause(actor)))
+        if actor is not None and actor.is_authenticated
+        else None
+    )
     if user is None:
         raise NotFound()
     return user
@@ -219,6 +229,7 @@ def can_set_user_active(actor: User | None, user: User) -> bool:
 
 
 # -- enterprises (organizations) ---------------------------------------------------------------------
+
 
 def organization_clause(actor: User | None):
     """SQL condition on Organization: the enterprises this organizer may list, read and change."""
@@ -257,6 +268,7 @@ def may_place_organization_in(actor: User | None, district: str) -> bool:
 
 # -- certificates ------------------------------------------------------------------------------------
 
+
 def may_download_certificate(user: User | None, certificate: Certificate) -> bool:
     """The attendee's enterprise, or organizers/trainers who may read the event's attendance."""
     if user is None or not user.is_authenticated:
@@ -285,6 +297,7 @@ def load_certificate(serial: str, user: User | None, need: Literal["download", "
 
 # -- the outbox ------------------------------------------------------------------------------------
 
+
 def outbox_clause(user: User):
     """SQL condition on OutboxMessage (the outbox page, retries): commission organizers see every
     message; another unit's organizers only the messages about the events their unit hosts
@@ -298,6 +311,7 @@ def outbox_clause(user: User):
 
 
 # -- campaigns ----------------------------------------------------------------------------------------
+
 
 def can_read_campaign(campaign: Campaign, user: User | None) -> bool:
     """Published campaigns are public; drafts are seen by organizers only."""
@@ -318,11 +332,14 @@ def is_reporting_unit(campaign: Campaign, unit_id: int | None) -> bool:
     """Whether the unit is asked to report on the campaign (活动总结)."""
     if unit_id is None:
         return False
-    return db.session.scalar(
-        sa.select(campaign_reporting_units.c.unit_id).where(
-            campaign_reporting_units.c.campaign_id == campaign.id, campaign_reporting_units.c.unit_id == unit_id
+    return (
+        db.session.scalar(
+            sa.select(campaign_reporting_units.c.unit_id).where(
+                campaign_reporting_units.c.campaign_id == campaign.id, campaign_reporting_units.c.unit_id == unit_id
+            )
         )
-    ) is not None
+        is not None
+    )
 
 
 def load_report_scope(campaign_id: int, unit_id: int, actor: User | None) -> tuple[Campaign, Unit]:
@@ -343,6 +360,7 @@ def load_report_scope(campaign_id: int, unit_id: int, actor: User | None) -> tup
 
 
 # -- what belongs to an object already loaded (and authorised) ---------------------------------------
+
 
 def load_campaign_attachment(campaign: Campaign, attachment_id: int) -> CampaignAttachment:
     """An attachment of this campaign; another campaign's (or none) is 404."""

@@ -1,5 +1,6 @@
 """Configuration: defaults here. For create_app() (the server, the CLI) `instance/config.py` and TRAINHUB_*
 environment variables override them; create_app(config) takes the defaults and that dict only."""
+
 from __future__ import annotations
 
 import os
@@ -51,9 +52,18 @@ class DefaultConfig:
 
 
 _BOOL_KEYS = {"MAIL_USE_TLS"}
-_INT_KEYS = {"PROXY_COUNT", "DB_PING_IDLE_SECONDS", "MAIL_PORT", "MAIL_MAX_ATTEMPTS", "MAX_UPLOAD_MB",
-             "LOGIN_RATE_LIMIT", "SELF_CHECKIN_RATE_LIMIT", "SIGNUP_RATE_LIMIT", "INVITATION_RATE_LIMIT",
-             "INVITATION_ORGANIZATION_RATE_LIMIT"}
+_INT_KEYS = {
+    "PROXY_COUNT",
+    "DB_PING_IDLE_SECONDS",
+    "MAIL_PORT",
+    "MAIL_MAX_ATTEMPTS",
+    "MAX_UPLOAD_MB",
+    "LOGIN_RATE_LIMIT",
+    "SELF_CHECKIN_RATE_LIMIT",
+    "SIGNUP_RATE_LIMIT",
+    "INVITATION_RATE_LIMIT",
+    "INVITATION_ORGANIZATION_RATE_LIMIT",
+}
 
 
 def parse_bool(value: str) -> bool:
@@ -71,7 +81,7 @@ def load_environment(environ=os.environ) -> dict:
     for key, raw in environ.items():
         if not key.startswith(ENV_PREFIX) or key.startswith("TRAINHUB_TEST_"):
             continue
-        name = key[len(ENV_PREFIX):]
+        name = key[len(ENV_PREFIX) :]
         if name in _BOOL_KEYS:
             values[name] = parse_bool(raw)
         elif name in _INT_KEYS:

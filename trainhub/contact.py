@@ -8,6 +8,7 @@ What NFKC cannot make unambiguous is refused with a message, never stored: digit
 reads as `i`), a domain that is not valid IDNA, and a domain label mixing Latin letters with look-alikes
 of other alphabets (a Cyrillic `а` in `exаmple.cn`).
 """
+
 from __future__ import annotations
 
 import re
@@ -33,6 +34,7 @@ def nfkc(value) -> str:
 
 # -- phones ------------------------------------------------------------------------------------------
 
+
 def normalize_phone(raw) -> str:
     """138 0000 0000, 138-0000-0000, +86 13800000000, 139１２３４０００２ → 13800000000 (what people type).
     The result may still be invalid: check it with phone_problem()."""
@@ -55,6 +57,7 @@ def phone_problem(normalized: str):
 
 
 # -- e-mail ------------------------------------------------------------------------------------------
+
 
 def normalize_email(raw) -> str:
     """For storing and for looking up: NFKC, trimmed, lower case, an IDN domain in its Unicode form
@@ -109,6 +112,7 @@ def _confusable_label(label: str) -> bool:
 
 
 # -- the schema fields (marshmallow): the same normal forms and refusals for the API and the forms -------
+
 
 class Email(Text):
     """An e-mail address as people type it, loaded in its normal form (normalize_email); what stays

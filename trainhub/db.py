@@ -14,6 +14,7 @@ A write use case (the one transaction convention):
 `use_case` rolls back whatever it raises (refusals included), releasing the locks. Views, API
 handlers and CLI commands never commit: they call a use case.
 """
+
 from __future__ import annotations
 
 import collections
@@ -98,8 +99,12 @@ def use_case(function):
     return wrapper
 
 
-def commit(*, keep_loaded: bool = False, conflicts: Mapping[str, Callable[[], Exception]] | None = None,
-           otherwise: Callable[[], Exception] | None = None) -> None:
+def commit(
+    *,
+    keep_loaded: bool = False,
+    conflicts: Mapping[str, Callable[[], Exception]] | None = None,
+    otherwise: Callable[[], Exception] | None = None,
+) -> None:
     """End the use case's write transaction.
 
     keep_loaded: the objects keep their values, so the caller answers from what it has just written with
@@ -150,7 +155,7 @@ def violated_constraint(error: sa.exc.IntegrityError) -> str | None:
         return None
     listed = unique.group(1).strip()
     if listed.startswith("index '") and listed.endswith("'"):
-        return listed[len("index '"):-1]
+        return listed[len("index '") : -1]
     pairs = [item.strip().rsplit(".", 1) for item in listed.split(",")]
     tables = {table for table, _column in pairs}
     if len(tables) != 1:
@@ -162,10 +167,15 @@ def _unique_named(table_name: str, columns: tuple[str, ...]) -> str | None:
     table = Base.metadata.tables.get(table_name)
     if table is None:
         return None
-    candidates = [constraint for constraint in table.constraints
-                  if isinstance(constraint, (sa.UniqueConstraint, sa.PrimaryKeyConstraint))]
+    candidates = [
+        constraint
+        for constraint in table.constraints
+        if isinstance(constraint, (sa.UniqueConstraint, sa.PrimaryKeyConstraint))
+    ]
     candidates += [index for index in table.indexes if index.unique]
-    names = {candidate.name for candidate in candidates if tuple(column.name for column in candidate.columns) == columns}
+    names = {
+        candidate.name for candidate in candidates if tuple(column.name for column in candidate.columns) == columns
+    }
     return names.pop() if len(names) == 1 else None
 
 
@@ -175,8 +185,11 @@ def init_app(app: Flask) -> None:
     sweep; on SQLite the pragmas and the immediate write transactions."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": 10, "max_overflow": 10,
-                                                   **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_size": 10,
+            "max_overflow": 10,
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -184,8 +197,12 @@ def init_app(app: Flask) -> None:
             # switched on every checkout and back on return, no rollback on return.
             app.extensions[AUTOCOMMIT_ENGINE] = sa.create_engine(
                 app.config["SQLALCHEMY_DATABASE_URI"],
-                **{**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "isolation_level": "AUTOCOMMIT",
-                   "pool_reset_on_return": None})
+                **{
+                    **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                    "isolation_level": "AUTOCOMMIT",
+                    "pool_reset_on_return": None,
+                },
+            )
             for engine in (db.engine, app.extensions[AUTOCOMMIT_ENGINE]):
                 install_idle_ping(engine, idle_seconds=float(app.config.get("DB_PING_IDLE_SECONDS", 30)))
             install_disconnect_sweep(db.engine, app.extensions[AUTOCOMMIT_ENGINE])
@@ -221,7 +238,7 @@ def _server_spoke(dbapi_connection) -> bool:
     wait, no round trip; a connection with no socket any more counts as spoken too."""
     try:
         descriptor = dbapi_connection.fileno()
-    except Exception:  # noqa: BLE001 - closed: whatever the driver raises, the ping will decide
+    except Exception:
         return True
     poller = select.poll()
     poller.register(descriptor, select.POLLIN | select.POLLERR | select.POLLHUP)
@@ -308,8 +325,14 @@ class DirectStatement:
             columns = [(column[0], column[3]) for column in compiled._result_columns]
             results = tuple(type_._cached_result_processor(dialect, None) for _, type_ in columns)
             row_class = collections.namedtuple("DirectRow", [key for key, _ in columns], rename=True)
-            entry = self._compiled[dialect.name] = (str(compiled), compiled, binds, compiled.positiontup,
-                                                    results if any(results) else None, row_class)
+            entry = self._compiled[dialect.name] = (
+                str(compiled),
+                compiled,
+                binds,
+                compiled.positiontup,
+                results if any(results) else None,
+                row_class,
+            )
         return entry
 
     def first(self, connection: sa.Connection, parameters: dict):
@@ -342,12 +365,13 @@ class DirectStatement:
                 sweep = _disconnect_sweeps.get(connection.engine)
                 if sweep is not None:
                     sweep()
-            raise sa.exc.DBAPIError.instance(sql, arguments, error, dialect.loaded_dbapi.Error,
-                                             connection_invalidated=invalidated, dialect=dialect) from error
+            raise sa.exc.DBAPIError.instance(
+                sql, arguments, error, dialect.loaded_dbapi.Error, connection_invalidated=invalidated, dialect=dialect
+            ) from error
         finally:
             cursor.close()
         if row is None:
             return None
         if results is not None:
-            row = [value if process is None else process(value) for value, process in zip(row, results)]
+            row = [value if process is None else process(value) for value, process in zip(row, results, strict=True)]
         return row_class(*row)

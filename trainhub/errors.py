@@ -1,13 +1,16 @@
 """DomainError and the handlers that turn any error into JSON (for /api) or a page; streamed downloads
 that fail (`streamed`)."""
+
 from __future__ import annotations
 
 import socket
 import struct
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, stream_with_context
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -162,7 +165,7 @@ def _discard_transaction() -> None:
 
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - a database that is gone: nothing to roll back
+    except Exception:
         current_app.logger.warning("rollback failed while answering an error", exc_info=True)
 
 
@@ -177,6 +180,7 @@ def _forget_user() -> None:
 
 
 # -- streamed downloads ------------------------------------------------------------------------
+
 
 def streamed(chunks: Iterator[bytes], *, content_type: str, headers: dict) -> Response:
     """A download streamed after the view returns, started here up to its first chunk.
@@ -200,7 +204,7 @@ class _GuardedStream:
         self._environ = environ
         self._sent = 0
 
-    def __iter__(self) -> "_GuardedStream":
+    def __iter__(self) -> _GuardedStream:
         return self
 
     def __next__(self) -> bytes:
@@ -212,8 +216,9 @@ class _GuardedStream:
             except StopIteration:
                 raise
             except Exception:
-                current_app.logger.exception("streamed download %s failed after %d bytes: connection reset",
-                                             self._path, self._sent)
+                current_app.logger.exception(
+                    "streamed download %s failed after %d bytes: connection reset", self._path, self._sent
+                )
                 reset_connection(self._environ)
                 raise
         self._sent += len(chunk)

@@ -1,4 +1,5 @@
 """Shared form helpers: a service's field errors shown next to the form's fields."""
+
 from __future__ import annotations
 
 from typing import ClassVar

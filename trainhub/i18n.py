@@ -3,6 +3,7 @@
 Source strings are written in Chinese (the platform's first language); English lives in each
 feature's `translations/en/LC_MESSAGES/messages.po`.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -54,7 +55,9 @@ def _select_locale_name() -> str:
         chosen = normalize_locale(session.get("lang"))
         if chosen:
             return chosen
-    return _from_accept_language(request.headers.get("Accept-Language", "")) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (
+        _from_accept_language(request.headers.get("Accept-Language", "")) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 _ACCEPTED: dict[str, str | None] = {}

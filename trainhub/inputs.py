@@ -12,6 +12,7 @@
 
 The services and forms keep the rules that need a field's meaning beyond its name (lengths, formats).
 """
+
 from __future__ import annotations
 
 import json
@@ -34,11 +35,36 @@ _LINE_BREAKING = re.compile(r"[\t\n\r\u2028\u2029]")
 # Fields that hold one line wherever they are sent (API bodies and forms use the same names; a form's
 # `attendees-0-name` and a body's `attendees.0.name` both end in `name`): a line break in a title
 # breaks every mail subject, CSV cell and calendar line it is copied into.
-SINGLE_LINE_FIELDS = frozenset({
-    "title", "name", "topic", "theme", "venue", "online_url", "place", "phone", "email", "job_title",
-    "contact_name", "contact_phone", "contact_email", "district", "industry", "uscc", "token_name",
-    "organization", "filename", "kind", "mode", "status", "role", "direction", "device", "token",
-})
+SINGLE_LINE_FIELDS = frozenset(
+    {
+        "title",
+        "name",
+        "topic",
+        "theme",
+        "venue",
+        "online_url",
+        "place",
+        "phone",
+        "email",
+        "job_title",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "district",
+        "industry",
+        "uscc",
+        "token_name",
+        "organization",
+        "filename",
+        "kind",
+        "mode",
+        "status",
+        "role",
+        "direction",
+        "device",
+        "token",
+    }
+)
 # Query and form arguments that carry an id or a page number.
 _NUMBERED_ARGUMENT = re.compile(r"^(?:id|page|per_page|.+_id)$")
 
@@ -114,7 +140,9 @@ def check_request_arguments() -> None:
         read_json_object()  # the pages' JSON calls (the check-in console) by the same rules as the API
     sources = [request.args]
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in (
-            "application/x-www-form-urlencoded", "multipart/form-data"):
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         sources.append(request.form)
     for source in sources:
         for name, value in source.items(multi=True):
@@ -173,15 +201,20 @@ def _over_the_limit(raw: bytes) -> bool:
     """A body without Content-Length (chunked) is cut at MAX_CONTENT_LENGTH by Werkzeug, silently:
     whether more was sent shows only by reading on."""
     limit = request.max_content_length
-    return (limit is not None and request.content_length is None and len(raw) >= limit
-            and bool(request.environ["wsgi.input"].read(1)))
+    return (
+        limit is not None
+        and request.content_length is None
+        and len(raw) >= limit
+        and bool(request.environ["wsgi.input"].read(1))
+    )
 
 
 def _unreadable_chunked_body() -> bool:
     """A chunked body the server did not mark as terminated reads as empty (Werkzeug cannot tell where
     it ends): refuse it rather than act as if nothing was sent. Gunicorn marks it."""
-    return ("chunked" in request.headers.get("Transfer-Encoding", "").lower()
-            and not request.environ.get("wsgi.input_terminated"))
+    return "chunked" in request.headers.get("Transfer-Encoding", "").lower() and not request.environ.get(
+        "wsgi.input_terminated"
+    )
 
 
 def _check_values(data: dict) -> None:
@@ -199,8 +232,9 @@ def _check_values(data: dict) -> None:
                     _refuse(_printable(child), text_problem(key))
                 pending.append((child, item, depth + 1))
         elif isinstance(value, list):
-            pending.extend((f"{path}.{index}" if path else str(index), item, depth + 1)
-                           for index, item in enumerate(value))
+            pending.extend(
+                (f"{path}.{index}" if path else str(index), item, depth + 1) for index, item in enumerate(value)
+            )
         elif isinstance(value, str):
             problem = text_problem(value, single_line=is_single_line(path))
             if problem is None and names_a_number(path):

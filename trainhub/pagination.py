@@ -2,11 +2,13 @@
 
 A page is `{items, page, pages, total}` (API.md "Lists"): one count query and one page query.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -35,7 +37,7 @@ class Page:
     def has_next(self) -> bool:
         return self.page < self.pages
 
-    def map(self, convert: Callable[[list[Any]], list[Any]]) -> "Page":
+    def map(self, convert: Callable[[list[Any]], list[Any]]) -> Page:
         """The same page with its items converted as a whole (a serializer that loads relations once)."""
         converted = Page(convert(self.items), self.page, self.per_page, self.total)
         return converted

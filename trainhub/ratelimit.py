@@ -10,13 +10,14 @@ must not lift the brute-force limits, and a failed login costs the database one 
 attempts arriving at once exactly `limit` get through; `release` gives an attempt back (a login that
 turned out right, a sign-up refused for its input).
 """
+
 from __future__ import annotations
 
 import contextlib
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -42,7 +43,7 @@ class Limit:
 
 def _window_start(now: datetime, window_seconds: int) -> datetime:
     epoch = int(now.timestamp())
-    return datetime.fromtimestamp(epoch - epoch % window_seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(epoch - epoch % window_seconds, tz=UTC)
 
 
 def _redis_key(key: str, start: datetime) -> str:
@@ -60,8 +61,9 @@ def _client(url: str):
     if client is None:
         import redis
 
-        client = redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS,
-                                      socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+        client = redis.Redis.from_url(
+            url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+        )
         current_app.extensions["trainhub_redis"] = client
     return client
 
@@ -76,8 +78,9 @@ def _redis():
 
 def _redis_failed(error: Exception) -> None:
     current_app.extensions[_DOWN_UNTIL] = time.monotonic() + REDIS_RETRY_SECONDS
-    log.warning("Redis unreachable or failing (%s): rate limits use the database for the next %s s", error,
-                REDIS_RETRY_SECONDS)
+    log.warning(
+        "Redis unreachable or failing (%s): rate limits use the database for the next %s s", error, REDIS_RETRY_SECONDS
+    )
 
 
 def _on_redis(operation):
@@ -106,14 +109,20 @@ def redis_status() -> str:
 
 # -- the database backend ----------------------------------------------------------------------------
 
+
 def _upsert_hit(key: str, start: datetime, step: int) -> int:
     """Add `step` to key's counter for the window (creating it; a give-back never below 0), inside the
     caller's write transaction; → the new count. One statement: concurrent callers queue on the row."""
     if step < 0:
-        return int(db.session.execute(
-            sa.update(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.window_start == start,
-                                          RateLimitHit.count > 0)
-            .values(count=RateLimitHit.count + step).returning(RateLimitHit.count)).scalar() or 0)
+        return int(
+            db.session.execute(
+                sa.update(RateLimitHit)
+                .where(RateLimitHit.key == key, RateLimitHit.window_start == start, RateLimitHit.count > 0)
+                .values(count=RateLimitHit.count + step)
+                .returning(RateLimitHit.count)
+            ).scalar()
+            or 0
+        )
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -159,6 +168,7 @@ def _add(limits: list[Limit], now: datetime, step: int) -> list[int]:
 
 
 # -- the interface ---------------------------------------------------------------------------------
+
 
 def acquire(limits: list[Limit], *, now: datetime) -> bool:
     """Count one attempt against every limit; True when each count is still within its limit.

@@ -5,6 +5,7 @@ and documents through it (flask-smorest), and the HTML forms validate through th
 (`trainhub.forms.SchemaForm`). Messages are lazy translations, rendered in the request's language
 when the error is answered. What needs state (windows, capacity, scope) stays in the services.
 """
+
 from __future__ import annotations
 
 import functools
@@ -41,8 +42,13 @@ class Text(ma.fields.String):
 
     `max_length` is the column's length; the JSON schema carries it (`maxLength`)."""
 
-    default_error_messages = {**_COMMON, "invalid": _l("必须是文本。"), "invalid_utf8": _l("必须是文本。"),
-                              "blank": _l("此项必填。"), "too_long": _l("不能超过 %(n)s 个字符。")}
+    default_error_messages = {
+        **_COMMON,
+        "invalid": _l("必须是文本。"),
+        "invalid_utf8": _l("必须是文本。"),
+        "blank": _l("此项必填。"),
+        "too_long": _l("不能超过 %(n)s 个字符。"),
+    }
 
     def __init__(self, *, max_length: int | None = None, blank: bool | None = None, **kwargs: Any) -> None:
         self.max_length = max_length
@@ -105,8 +111,13 @@ class Integer(ma.fields.Integer):
             value = value.strip()
         number = super()._deserialize(value, attr, data, **kwargs)
         if self.minimum is not None and number < self.minimum:
-            raise ma.ValidationError(_l("不能为负数。") if self.minimum == 0 else
-                                     _l("必须大于 0。") if self.minimum == 1 else _l("不能小于 %(n)s。", n=self.minimum))
+            raise ma.ValidationError(
+                _l("不能为负数。")
+                if self.minimum == 0
+                else _l("必须大于 0。")
+                if self.minimum == 1
+                else _l("不能小于 %(n)s。", n=self.minimum)
+            )
         if self.maximum is not None and number > self.maximum:
             raise ma.ValidationError(_l("不能大于 %(n)s。", n=self.maximum))
         return number
@@ -144,8 +155,8 @@ class IdList(ma.fields.List):
 
 class Boolean(ma.fields.Boolean):
     default_error_messages = {**_COMMON, "invalid": _l("必须是 true 或 false。")}
-    truthy = {True, 1, "1", "true", "True", "TRUE", "yes", "on", "y", "Y"}
-    falsy = {False, 0, "0", "false", "False", "FALSE", "no", "off", "n", "N", ""}
+    truthy = {True, "1", "true", "True", "TRUE", "yes", "on", "y", "Y"}
+    falsy = {False, "0", "false", "False", "FALSE", "no", "off", "n", "N", ""}
 
 
 class Choice(ma.fields.String):
@@ -224,6 +235,7 @@ class List(ma.fields.List):
 
 # -- answers ----------------------------------------------------------------------------------
 
+
 class Ref(Schema):
     """A named reference to another object: `{id, name}`."""
 
@@ -234,8 +246,11 @@ class Ref(Schema):
 class ErrorBody(Schema):
     code = ma.fields.String(required=True, metadata={"description": "stable snake_case code"})
     message = ma.fields.String(required=True, metadata={"description": "in the request's language"})
-    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
-                            metadata={"description": "422 only: the problems of each field"})
+    fields = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "422 only: the problems of each field"},
+    )
 
 
 class Error(Schema):
@@ -252,20 +267,38 @@ class PageArgs(Schema):
 
     page = Integer(minimum=1, load_default=1)
     # More than 500 is taken as 500 (API.md "max 500"): a client asking for everything gets full pages.
-    per_page = Integer(minimum=1, load_default=50,
-                       metadata={"description": "items per page, at most 500 (a larger number reads as 500)"})
+    per_page = Integer(
+        minimum=1,
+        load_default=50,
+        metadata={"description": "items per page, at most 500 (a larger number reads as 500)"},
+    )
 
 
 @functools.cache
 def page_of(item_schema: type[ma.Schema], name: str | None = None) -> type[ma.Schema]:
     """The list answer `{items, page, pages, total}` of `item_schema` (one component per item type)."""
     name = name or item_schema.__name__.removesuffix("Schema") + "Page"
-    return type(name, (Schema,), {
-        "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
-        "page": ma.fields.Integer(required=True),
-        "pages": ma.fields.Integer(required=True),
-        "total": ma.fields.Integer(required=True),
-    })
+    return type(
+        name,
+        (Schema,),
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+            "page": ma.fields.Integer(required=True),
+            "pages": ma.fields.Integer(required=True),
+            "total": ma.fields.Integer(required=True),
+        },
+    )
+
+
+def load(schema: ma.Schema, data: Any) -> Any:
+    """`schema.load(data)` outside webargs (a page's form, the command line, the scan's fast path): the
+    refusal as the API's 422, with the fields (errors.py answers it as JSON or shows it on the page)."""
+    from trainhub.errors import ValidationError
+
+    try:
+        return schema.load(data)
+    except ma.ValidationError as error:
+        raise ValidationError(field_errors(error.messages)) from None
 
 
 def field_errors(messages: Any, prefix: str = "") -> dict[str, list]:

@@ -1,4 +1,5 @@
 """Role checks, random tokens, bearer-token authentication, the safe `next` of a redirect."""
+
 from __future__ import annotations
 
 import functools

@@ -14,23 +14,26 @@
   calendar feeds do for their conditional requests) and `Vary: Cookie, Authorization`; token-bearing URLs (tickets,
   certificate verification, invitations, calendar feeds) also `X-Robots-Tag: noindex`.
 """
+
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, request, session
 
-PAGE_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",  # Bootstrap's icons are data: SVGs in its CSS
-    "font-src 'self'",
-    "connect-src 'self'",
-    "media-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+PAGE_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",  # Bootstrap's icons are data: SVGs in its CSS
+        "font-src 'self'",
+        "connect-src 'self'",
+        "media-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 UPLOADED_FILE_POLICY = "sandbox; default-src 'none'"
 HSTS = "max-age=63072000; includeSubDomains"
 

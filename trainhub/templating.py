@@ -1,4 +1,5 @@
 """Jinja filters and globals shared by every page."""
+
 from __future__ import annotations
 
 from flask_babel import format_date, format_datetime, get_locale
@@ -73,7 +74,6 @@ def rule_helpers() -> dict:
     from trainhub.registrations.rules import awaits_approval, can_cancel, has_ticket
     from trainhub.reports.rules import awaits_review
 
-
     return {
         "seats_left": seats_left,
         "supports_self_checkin": supports_self_checkin,
@@ -106,4 +106,3 @@ def register_filters(app) -> None:
     app.jinja_env.filters["localdate"] = localdate
     app.jinja_env.filters["mask_name"] = mask_name
     app.jinja_env.filters["mask_phone"] = mask_phone
-

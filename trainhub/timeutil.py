@@ -1,12 +1,12 @@
 """Instants are UTC-aware in the code and the database; people see the platform's zone."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import TypeVar, overload
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-
 
 # Dates people mean: anything outside is a typo (0001-01-01) that would only overflow later.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
@@ -35,7 +35,7 @@ def local_zone() -> ZoneInfo:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @overload
@@ -62,13 +62,13 @@ def parse_datetime(value: str) -> datetime:
     parsed = check_year(datetime.fromisoformat(text))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local_zone())
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)
 
 
 def local_datetime(day: date, at: time) -> datetime:
     """A wall-clock time in the platform's zone, as a UTC instant (ValueError outside 1900–2100)."""
     check_year(day)
-    return datetime.combine(day, at, tzinfo=local_zone()).astimezone(timezone.utc)
+    return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
 
 
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -3,6 +3,7 @@
 A file is stored under `UPLOAD_DIR` (default `instance/uploads`) with a random name; its type is
 checked by extension AND by its first bytes (a renamed .exe is no PDF), its size while it streams.
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Without it the first door scan a worker answers paid for everything done once pe
 configured, the scan's statements compiled, the catalogs and locale data loaded, the database connections
 opened and the database's own caches for the scan's tables filled: 50–250 ms, against a few ms after.
 """
+
 from __future__ import annotations
 
 import logging

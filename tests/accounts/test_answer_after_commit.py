@@ -1,5 +1,6 @@
 """Sign-up and a member's invitation answer from what they wrote: the database lost right after their
 commit cannot turn an account that was made into a 500 (a retry would then meet "already taken")."""
+
 from __future__ import annotations
 
 from tests.accounts.test_views import signup_data
@@ -25,8 +26,9 @@ def test_a_member_invitation_answers_the_member_it_made_without_the_database_aft
     organization = make.organization()
     caller = api(organizer)
     with database_lost_after_commit_of(app, User) as state:
-        response = caller.post(f"/api/v1/organizations/{organization.id}/members",
-                               json={"email": "new.member@example.cn", "name": "王芳"})
+        response = caller.post(
+            f"/api/v1/organizations/{organization.id}/members", json={"email": "new.member@example.cn", "name": "王芳"}
+        )
     assert state["lost"]
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["email"] == "new.member@example.cn"

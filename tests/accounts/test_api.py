@@ -1,4 +1,5 @@
 """/api/v1/me and /api/v1/users."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,7 +38,8 @@ def test_disabled_user_token_stops_working(api, make):
 
 def test_organizer_creates_trainer(api, make):
     response = api(make.organizer(unit=make.unit())).post(
-        "/api/v1/users", json={"email": "Trainer@example.cn", "name": "讲师甲", "role": "trainer"})
+        "/api/v1/users", json={"email": "Trainer@example.cn", "name": "讲师甲", "role": "trainer"}
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["role"] == "trainer" and body["email"] == "trainer@example.cn" and body["unit"] is None
@@ -48,28 +50,34 @@ def test_organizer_accounts_default_to_commission_and_take_unit_id(api, make):
     bureau = make.unit(kind="district_bureau")
     default = caller.post("/api/v1/users", json={"email": "a@example.cn", "name": "甲", "role": "organizer"})
     assert default.status_code == 201 and default.get_json()["unit"]["kind"] == "commission"
-    other = caller.post("/api/v1/users", json={"email": "b@example.cn", "name": "乙", "role": "organizer",
-                                               "unit_id": bureau.id})
+    other = caller.post(
+        "/api/v1/users", json={"email": "b@example.cn", "name": "乙", "role": "organizer", "unit_id": bureau.id}
+    )
     assert other.get_json()["unit"]["id"] == bureau.id
-    unknown = caller.post("/api/v1/users", json={"email": "c@example.cn", "name": "丙", "role": "organizer",
-                                                 "unit_id": 9999})
+    unknown = caller.post(
+        "/api/v1/users", json={"email": "c@example.cn", "name": "丙", "role": "organizer", "unit_id": 9999}
+    )
     assert unknown.status_code == 422 and "unit_id" in unknown.get_json()["error"]["fields"]
 
 
 def test_only_commission_creates_organizers(api, make):
     bureau = make.unit()
     caller = api(make.organizer(unit=bureau))
-    response = caller.post("/api/v1/users", json={"email": "o@example.cn", "name": "王", "role": "organizer",
-                                                  "unit_id": bureau.id})
+    response = caller.post(
+        "/api/v1/users", json={"email": "o@example.cn", "name": "王", "role": "organizer", "unit_id": bureau.id}
+    )
     assert response.status_code == 403
     assert db.session.scalar(db.select(User).where(User.email == "o@example.cn")) is None
 
 
-@pytest.mark.parametrize(("body", "fields"), [
-    ({"email": "x", "name": "甲", "role": "trainer"}, {"email"}),
-    ({"email": "x@example.cn", "role": "enterprise"}, {"name", "role"}),
-    ({}, {"email", "name", "role"}),
-])
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"email": "x", "name": "甲", "role": "trainer"}, {"email"}),
+        ({"email": "x@example.cn", "role": "enterprise"}, {"name", "role"}),
+        ({}, {"email", "name", "role"}),
+    ],
+)
 def test_create_user_422(api, make, body, fields):
     response = api(make.organizer()).post("/api/v1/users", json=body)
     assert response.status_code == 422 and set(response.get_json()["error"]["fields"]) == fields
@@ -77,7 +85,9 @@ def test_create_user_422(api, make, body, fields):
 
 def test_duplicate_email_is_409(api, make):
     make.trainer(email="t@example.cn")
-    response = api(make.organizer()).post("/api/v1/users", json={"email": "t@example.cn", "name": "甲", "role": "trainer"})
+    response = api(make.organizer()).post(
+        "/api/v1/users", json={"email": "t@example.cn", "name": "甲", "role": "trainer"}
+    )
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "email_taken"
 
 
@@ -94,8 +104,13 @@ def test_users_list_by_role_for_organizers_only(api, make):
 
 def test_openapi_lists_these_endpoints(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    for path in ("/api/v1/me", "/api/v1/users", "/api/v1/organizations", "/api/v1/organizations/{organization_id}",
-                 "/api/v1/organizations/{organization_id}/members"):
+    for path in (
+        "/api/v1/me",
+        "/api/v1/users",
+        "/api/v1/organizations",
+        "/api/v1/organizations/{organization_id}",
+        "/api/v1/organizations/{organization_id}/members",
+    ):
         assert any(p.endswith(path.removeprefix("/api/v1")) for p in paths), path
 
 

@@ -1,4 +1,5 @@
 """Rate limits under load and outage: wrong passwords sent at once, an unreachable Redis."""
+
 from __future__ import annotations
 
 import logging
@@ -17,9 +18,14 @@ UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # a closed port: connection refused
 
 def _wrong_passwords_at_once(app, email: str, count: int) -> list[int]:
     with served(app) as base:
-        return all_at_once(count, lambda i: requests.post(
-            f"{base}/login", data={"email": email, "password": f"wrong-{i}"}, allow_redirects=False,
-            timeout=60).status_code)
+        return all_at_once(
+            count,
+            lambda i: (
+                requests.post(
+                    f"{base}/login", data={"email": email, "password": f"wrong-{i}"}, allow_redirects=False, timeout=60
+                ).status_code
+            ),
+        )
 
 
 @pytest.mark.parametrize("app", [{"LOGIN_RATE_LIMIT": 10}], indirect=True)
@@ -32,7 +38,9 @@ def test_wrong_passwords_sent_at_once_let_exactly_the_limit_through(app, make):
     assert statuses.count(429) == 30
 
 
-@pytest.mark.skipif(not REDIS_URL, reason="TRAINHUB_TEST_REDIS_URL is not set: the Redis rate-limit backend is not tested")
+@pytest.mark.skipif(
+    not REDIS_URL, reason="TRAINHUB_TEST_REDIS_URL is not set: the Redis rate-limit backend is not tested"
+)
 @pytest.mark.parametrize("app", [{"LOGIN_RATE_LIMIT": 10, "REDIS_URL": REDIS_URL}], indirect=True)
 def test_wrong_passwords_sent_at_once_let_exactly_the_limit_through_on_redis(app, make):
     import redis
@@ -71,6 +79,7 @@ def test_logins_work_while_redis_is_unreachable_and_the_limit_still_holds(app, c
 
 # -- sign-ups and member invitations: the platform must not become a mail cannon -----------------------
 
+
 def _signup(client, n: int, lang: str = "zh-CN", **overrides):
     import random
 
@@ -99,12 +108,14 @@ def test_sign_ups_from_one_address_are_limited(app):
 
 
 def _invite(caller, organization_id: int, n: int, **headers):
-    return caller.post(f"/api/v1/organizations/{organization_id}/members",
-                       json={"email": f"colleague{n}@elsewhere.example", "name": f"同事{n}"}, headers=headers)
+    return caller.post(
+        f"/api/v1/organizations/{organization_id}/members",
+        json={"email": f"colleague{n}@elsewhere.example", "name": f"同事{n}"},
+        headers=headers,
+    )
 
 
-@pytest.mark.parametrize("app", [{"INVITATION_RATE_LIMIT": 3, "INVITATION_ORGANIZATION_RATE_LIMIT": 4}],
-                         indirect=True)
+@pytest.mark.parametrize("app", [{"INVITATION_RATE_LIMIT": 3, "INVITATION_ORGANIZATION_RATE_LIMIT": 4}], indirect=True)
 def test_member_invitations_are_limited_per_address_and_per_organization(app, api, make):
     from trainhub.extensions import db
     from trainhub.models import OutboxMessage
@@ -112,8 +123,12 @@ def test_member_invitations_are_limited_per_address_and_per_organization(app, ap
     member = make.member()
     caller = api(member)
     assert _invite(caller, member.organization_id, 0, **{"Content-Type": "application/json"}).status_code == 201
-    assert caller.post(f"/api/v1/organizations/{member.organization_id}/members",
-                       json={"email": "not-an-email"}).status_code == 422  # refused: not counted
+    assert (
+        caller.post(
+            f"/api/v1/organizations/{member.organization_id}/members", json={"email": "not-an-email"}
+        ).status_code
+        == 422
+    )  # refused: not counted
     assert [_invite(caller, member.organization_id, n).status_code for n in (1, 2, 3)] == [201, 201, 429]
     refused = _invite(caller, member.organization_id, 4, **{"Accept-Language": "en"})
     assert refused.get_json()["error"]["code"] == "invitation_rate_limited"
@@ -123,8 +138,12 @@ def test_member_invitations_are_limited_per_address_and_per_organization(app, ap
     elsewhere.client = app.test_client()
     elsewhere.client.environ_base["REMOTE_ADDR"] = "10.9.8.7"
     assert [_invite(elsewhere, member.organization_id, n).status_code for n in (5, 6)] == [201, 429]
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.kind == "member_invitation")) == 4
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "member_invitation")
+        )
+        == 4
+    )
     # Organizers are not limited (they are the platform's own staff).
     assert _invite(api(make.organizer()), member.organization_id, 7).status_code == 201
 

@@ -1,7 +1,8 @@
 """Log-in, passwords, accounts created by organizers, tokens and invitations: the services."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import marshmallow as ma
 import pytest
@@ -15,7 +16,7 @@ from trainhub.organizations.schemas import MemberSchema
 from trainhub.schemas import field_errors
 from trainhub.security import hash_token
 
-NOW = datetime(2026, 10, 14, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 14, 1, 0, tzinfo=UTC)
 
 
 def loaded(schema, raw: dict) -> dict:
@@ -46,17 +47,29 @@ def codes_of(call):
 def test_authenticate_accepts_right_password_only(app, make):
     user = make.trainer(email="T@Example.cn", password="right-password")
     assert services.authenticate(" t@example.CN ", "right-password", ip="10.0.0.1", now=NOW).id == user.id
-    assert codes_of(lambda: services.authenticate("t@example.cn", "wrong", ip="10.0.0.1", now=NOW)) == "invalid_credentials"
-    assert codes_of(lambda: services.authenticate("nobody@example.cn", "x", ip="10.0.0.1", now=NOW)) == "invalid_credentials"
+    assert (
+        codes_of(lambda: services.authenticate("t@example.cn", "wrong", ip="10.0.0.1", now=NOW))
+        == "invalid_credentials"
+    )
+    assert (
+        codes_of(lambda: services.authenticate("nobody@example.cn", "x", ip="10.0.0.1", now=NOW))
+        == "invalid_credentials"
+    )
 
 
 def test_failed_logins_are_limited_per_account(app, make):
     app.config["LOGIN_RATE_LIMIT"] = 3
     make.trainer(email="t@example.cn", password="right-password")
     for n in range(3):
-        assert codes_of(lambda: services.authenticate("t@example.cn", "wrong", ip=f"10.0.0.{n}", now=NOW)) == "invalid_credentials"
+        assert (
+            codes_of(lambda: services.authenticate("t@example.cn", "wrong", ip=f"10.0.0.{n}", now=NOW))
+            == "invalid_credentials"
+        )
     # Even the right password is refused while the account is limited, from any address.
-    assert codes_of(lambda: services.authenticate("t@example.cn", "right-password", ip="10.9.9.9", now=NOW)) == "login_rate_limited"
+    assert (
+        codes_of(lambda: services.authenticate("t@example.cn", "right-password", ip="10.9.9.9", now=NOW))
+        == "login_rate_limited"
+    )
     later = NOW + timedelta(minutes=16)
     assert services.authenticate("t@example.cn", "right-password", ip="10.9.9.9", now=later).email == "t@example.cn"
 
@@ -66,7 +79,10 @@ def test_failed_logins_are_limited_per_ip(app, make):
     make.trainer(email="t@example.cn", password="right-password")
     for n in range(3):
         codes_of(lambda: services.authenticate(f"guess{n}@example.cn", "x", ip="10.0.0.66", now=NOW))
-    assert codes_of(lambda: services.authenticate("t@example.cn", "right-password", ip="10.0.0.66", now=NOW)) == "login_rate_limited"
+    assert (
+        codes_of(lambda: services.authenticate("t@example.cn", "right-password", ip="10.0.0.66", now=NOW))
+        == "login_rate_limited"
+    )
     assert services.authenticate("t@example.cn", "right-password", ip="10.0.0.67", now=NOW)
 
 
@@ -74,11 +90,17 @@ def test_disabled_user_and_disabled_organization_cannot_log_in(app, make):
     organizer = make.organizer()
     trainer = make.trainer(email="t@example.cn", password="right-password")
     services.set_user_active(trainer, False, actor=organizer)
-    assert codes_of(lambda: services.authenticate("t@example.cn", "right-password", ip=None, now=NOW)) == "account_disabled"
+    assert (
+        codes_of(lambda: services.authenticate("t@example.cn", "right-password", ip=None, now=NOW))
+        == "account_disabled"
+    )
     member = make.member(email="m@example.cn", password="right-password")
     member.organization.is_active = False
     db.session.commit()
-    assert codes_of(lambda: services.authenticate("m@example.cn", "right-password", ip=None, now=NOW)) == "account_disabled"
+    assert (
+        codes_of(lambda: services.authenticate("m@example.cn", "right-password", ip=None, now=NOW))
+        == "account_disabled"
+    )
 
 
 def test_change_password_checks_current_and_bumps_session_version(app, make):
@@ -101,15 +123,14 @@ def test_any_organizer_creates_trainers_only_commission_creates_organizers(app, 
     bureau = make.unit(kind="district_bureau")
     district_organizer = make.organizer(unit=bureau)
     commission_organizer = make.organizer()
-    trainer = create_user(email="New.Trainer@example.cn", name="张老师", role="trainer",
-                          actor=district_organizer)
+    trainer = create_user(email="New.Trainer@example.cn", name="张老师", role="trainer", actor=district_organizer)
     assert trainer.email == "new.trainer@example.cn" and trainer.password_hash is None
     with pytest.raises(DomainError) as info:
-        create_user(email="o@example.cn", name="王", role="organizer", unit_id=bureau.id,
-                    actor=district_organizer)
+        create_user(email="o@example.cn", name="王", role="organizer", unit_id=bureau.id, actor=district_organizer)
     assert info.value.status == 403
-    organizer = create_user(email="o@example.cn", name="王", role="organizer", unit_id=bureau.id,
-                            actor=commission_organizer)
+    organizer = create_user(
+        email="o@example.cn", name="王", role="organizer", unit_id=bureau.id, actor=commission_organizer
+    )
     assert organizer.unit_id == bureau.id
     default = create_user(email="c@example.cn", name="赵", role="organizer", actor=commission_organizer)
     assert default.unit.kind == "commission"
@@ -124,8 +145,10 @@ def test_create_user_field_errors(app, make):
         create_user(email="o@example.cn", name="王", role="organizer", unit_id=999, actor=organizer)
     assert set(info.value.fields) == {"unit_id"}
     make.trainer(email="dup@example.cn")
-    assert codes_of(lambda: create_user(email="DUP@example.cn", name="王", role="trainer",
-                                        actor=organizer)) == "email_taken"
+    assert (
+        codes_of(lambda: create_user(email="DUP@example.cn", name="王", role="trainer", actor=organizer))
+        == "email_taken"
+    )
 
 
 def test_user_created_without_password_sets_it_by_emailed_link(app, make):
@@ -161,38 +184,59 @@ def test_invitation_flow(app, make):
     assert message.recipient == "colleague@example.cn" and message.locale == "en"
     assert f"/invitation/{raw}" in message.body_text and "invites you" in message.body_text
     # Until accepted, the account cannot log in.
-    assert codes_of(lambda: services.authenticate("colleague@example.cn", "", ip=None, now=NOW)) == "invalid_credentials"
+    assert (
+        codes_of(lambda: services.authenticate("colleague@example.cn", "", ip=None, now=NOW)) == "invalid_credentials"
+    )
     accepted = services.accept_invitation(raw, name="韩梅梅", password="meimei-pass", now=NOW + timedelta(days=1))
     assert accepted.id == user.id and accepted.organization_id == organization.id and accepted.role == "enterprise"
     assert services.authenticate("colleague@example.cn", "meimei-pass", ip=None, now=NOW).id == user.id
-    assert codes_of(lambda: services.accept_invitation(raw, name="x", password="another-pass", now=NOW)) == "invalid_invitation"
+    assert (
+        codes_of(lambda: services.accept_invitation(raw, name="x", password="another-pass", now=NOW))
+        == "invalid_invitation"
+    )
 
 
 def test_invitation_expires_after_seven_days(app, make):
     inviter = make.member()
     _user, raw = services.invite_member(inviter.organization, email="c@example.cn", name=None, actor=inviter, now=NOW)
     later = NOW + timedelta(days=7, seconds=1)
-    assert codes_of(lambda: services.accept_invitation(raw, name="c", password="long-password", now=later)) == "invalid_invitation"
+    assert (
+        codes_of(lambda: services.accept_invitation(raw, name="c", password="long-password", now=later))
+        == "invalid_invitation"
+    )
 
 
 def test_member_cannot_invite_into_another_enterprise(app, make):
     member = make.member()
     other = make.organization()
-    assert codes_of(lambda: services.invite_member(other, email="x@example.cn", name="x", actor=member, now=NOW)) == "not_found"
+    assert (
+        codes_of(lambda: services.invite_member(other, email="x@example.cn", name="x", actor=member, now=NOW))
+        == "not_found"
+    )
 
 
 def test_inviting_an_existing_account_is_refused(app, make):
     member = make.member()
     make.trainer(email="t@example.cn")
-    assert codes_of(lambda: services.invite_member(member.organization, email="t@example.cn", name="x", actor=member,
-                                                   now=NOW)) == "email_taken"
+    assert (
+        codes_of(
+            lambda: services.invite_member(member.organization, email="t@example.cn", name="x", actor=member, now=NOW)
+        )
+        == "email_taken"
+    )
 
 
 def test_organizer_cannot_disable_self_and_district_organizer_cannot_disable_organizers(app, make):
     bureau_organizer = make.organizer(unit=make.unit())
     commission_organizer = make.organizer()
-    assert codes_of(lambda: services.set_user_active(bureau_organizer, False, actor=bureau_organizer)) == "cannot_disable_self"
-    assert codes_of(lambda: services.set_user_active(commission_organizer, False, actor=bureau_organizer)) == "commission_only"
+    assert (
+        codes_of(lambda: services.set_user_active(bureau_organizer, False, actor=bureau_organizer))
+        == "cannot_disable_self"
+    )
+    assert (
+        codes_of(lambda: services.set_user_active(commission_organizer, False, actor=bureau_organizer))
+        == "commission_only"
+    )
     services.set_user_active(bureau_organizer, False, actor=commission_organizer)
     assert db.session.get(User, bureau_organizer.id).is_active is False
 
@@ -200,7 +244,9 @@ def test_organizer_cannot_disable_self_and_district_organizer_cannot_disable_org
 REDIS_URL = __import__("os").environ.get("TRAINHUB_TEST_REDIS_URL")
 
 
-@pytest.mark.skipif(not REDIS_URL, reason="TRAINHUB_TEST_REDIS_URL is not set: the Redis rate-limit backend is not tested")
+@pytest.mark.skipif(
+    not REDIS_URL, reason="TRAINHUB_TEST_REDIS_URL is not set: the Redis rate-limit backend is not tested"
+)
 @pytest.mark.parametrize("app", [{"REDIS_URL": REDIS_URL, "LOGIN_RATE_LIMIT": 2}], indirect=True)
 def test_failed_logins_are_limited_with_redis_too(app, make):
     import uuid

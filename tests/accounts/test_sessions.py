@@ -1,5 +1,6 @@
 """Sessions end on the server: a copied session or remember-me cookie stops working at log-out and at a
 password change; in production every cookie is Secure, the remember-me cookie SameSite."""
+
 from __future__ import annotations
 
 import pytest
@@ -58,19 +59,33 @@ def test_a_copied_session_cookie_stops_working_after_a_password_change(app, clie
     make.trainer(email="t@example.cn", password="old-password")
     post_login(client, "t@example.cn", "old-password")
     thief = copy_cookies(client, ["session"], app)
-    client.post("/profile", data={"action": "password", "password-current_password": "old-password",
-                                  "password-new_password": "new-password-1",
-                                  "password-new_password_confirm": "new-password-1"})
+    client.post(
+        "/profile",
+        data={
+            "action": "password",
+            "password-current_password": "old-password",
+            "password-new_password": "new-password-1",
+            "password-new_password_confirm": "new-password-1",
+        },
+    )
     assert client.get("/profile").status_code == 200
     assert thief.get("/profile").status_code == 302
 
 
 @pytest.fixture
 def production_app(tmp_path):
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "k" * 32, "BASE_URL": "https://trainhub.example",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}", "WTF_CSRF_ENABLED": False,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "UPLOAD_DIR": str(tmp_path / "uploads"),
-                      "MAIL_OUTBOX_DIR": str(tmp_path / "mail")})
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "k" * 32,
+            "BASE_URL": "https://trainhub.example",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "MAIL_OUTBOX_DIR": str(tmp_path / "mail"),
+        }
+    )
     with app.app_context():
         db.create_all()
         db.session.add(Unit(name="市市场监督管理委员会", kind="commission", district=""))
@@ -91,8 +106,9 @@ def test_production_cookies_are_secure_and_same_site(production_app):
     registration = make.registration(event)
     client = production_app.test_client()
     https = {"base_url": "https://trainhub.example"}
-    cookies = set_cookie_headers(client.post("/login", data={"email": "t@example.cn", "password": PASSWORD,
-                                                             "remember": "y"}, **https))
+    cookies = set_cookie_headers(
+        client.post("/login", data={"email": "t@example.cn", "password": PASSWORD, "remember": "y"}, **https)
+    )
     for name in ("session", "remember_token"):
         assert "; Secure" in cookies[name] and "; HttpOnly" in cookies[name], cookies[name]
         assert "SameSite=Lax" in cookies[name], cookies[name]

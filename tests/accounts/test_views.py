@@ -1,4 +1,5 @@
 """Log-in, remember-me, log-out, profile and password change, sign-up, invitations, admin pages."""
+
 from __future__ import annotations
 
 import random
@@ -26,7 +27,9 @@ def test_login_page_and_successful_login_redirects_to_safe_next(client, make):
     assert page.status_code == 200 and user.email in page.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_login_ignores_unsafe_next(client, make, target):
     make.trainer(email="t@example.cn")
     response = post_login(client, "t@example.cn", next=target)
@@ -74,9 +77,15 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, mak
     other = app.test_client()
     post_login(client, "t@example.cn", "old-password")
     post_login(other, "t@example.cn", "old-password", remember="y")
-    response = client.post("/profile", data={"action": "password", "password-current_password": "old-password",
-                                             "password-new_password": "new-password-1",
-                                             "password-new_password_confirm": "new-password-1"})
+    response = client.post(
+        "/profile",
+        data={
+            "action": "password",
+            "password-current_password": "old-password",
+            "password-new_password": "new-password-1",
+            "password-new_password_confirm": "new-password-1",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/profile").status_code == 200
     assert other.get("/profile").status_code == 302  # session and remember-me cookie are stale now
@@ -85,9 +94,15 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, mak
 
 def test_password_change_with_wrong_current_password(client, make, login):
     login(make.trainer(password="old-password"))
-    response = client.post("/profile", data={"action": "password", "password-current_password": "nope-nope",
-                                             "password-new_password": "new-password-1",
-                                             "password-new_password_confirm": "new-password-1"})
+    response = client.post(
+        "/profile",
+        data={
+            "action": "password",
+            "password-current_password": "nope-nope",
+            "password-new_password": "new-password-1",
+            "password-new_password_confirm": "new-password-1",
+        },
+    )
     assert response.status_code == 422 and "当前密码不正确" in response.get_data(as_text=True)
 
 
@@ -113,10 +128,18 @@ def test_api_token_is_shown_once_and_revocable(app, client, make, login):
 
 
 def signup_data(**overrides):
-    data = {"name": "华东标准件有限公司", "uscc": uscc.generate(random.Random(3)), "district": "朝阳区",
-            "industry": "制造业", "contact_name": "李雷", "contact_phone": "13800001111",
-            "contact_email": "lilei@example.cn", "pilot_unit_requested": "y",
-            "password": "long-enough-pw", "password_confirm": "long-enough-pw"}
+    data = {
+        "name": "华东标准件有限公司",
+        "uscc": uscc.generate(random.Random(3)),
+        "district": "朝阳区",
+        "industry": "制造业",
+        "contact_name": "李雷",
+        "contact_phone": "13800001111",
+        "contact_email": "lilei@example.cn",
+        "pilot_unit_requested": "y",
+        "password": "long-enough-pw",
+        "password_confirm": "long-enough-pw",
+    }
     data.update(overrides)
     return data
 
@@ -172,8 +195,10 @@ def test_admin_users_page_creates_trainer_and_disables_users(client, make, login
     organizer = login(make.organizer())
     trainer = make.trainer(name="被停用的讲师")
     assert "被停用的讲师" in client.get("/manage/users?role=trainer").get_data(as_text=True)
-    response = client.post("/manage/users/new", data={"role": "trainer", "name": "新讲师", "email": "new@example.cn",
-                                                      "unit_id": str(organizer.unit_id)})
+    response = client.post(
+        "/manage/users/new",
+        data={"role": "trainer", "name": "新讲师", "email": "new@example.cn", "unit_id": str(organizer.unit_id)},
+    )
     assert response.status_code == 302
     assert db.session.scalar(db.select(User).where(User.email == "new@example.cn")).role == "trainer"
     assert client.post(f"/manage/users/{trainer.id}/active", data={"active": "0"}).status_code == 302
@@ -214,11 +239,17 @@ def test_profile_forms_work_with_csrf_and_refuse_without(app, client, make):
     make.trainer(email="t@example.cn", password="old-password")
     login_page = client.get("/login").get_data(as_text=True)
     post_login(client, "t@example.cn", "old-password", csrf_token=_csrf_from(login_page)["csrf_token"])
-    data = {"action": "password", "password-current_password": "old-password",
-            "password-new_password": "new-password-1", "password-new_password_confirm": "new-password-1"}
+    data = {
+        "action": "password",
+        "password-current_password": "old-password",
+        "password-new_password": "new-password-1",
+        "password-new_password_confirm": "new-password-1",
+    }
     assert client.post("/profile", data=data).status_code == 400
     tokens = _csrf_from(client.get("/profile").get_data(as_text=True))
-    assert client.post("/profile", data={**data, "password-csrf_token": tokens["password-csrf_token"]}).status_code == 302
+    assert (
+        client.post("/profile", data={**data, "password-csrf_token": tokens["password-csrf_token"]}).status_code == 302
+    )
     assert client.get("/profile").status_code == 200
 
 
@@ -258,8 +289,15 @@ def test_the_password_rules_are_the_schemas_on_every_page(client, make, login):
     """The profile's password change and name, and the emailed first-password link, refuse what the
     schemas refuse, next to the field; nothing changes."""
     user = login(make.trainer(password="old-password", name="原名"))
-    short = client.post("/profile", data={"action": "password", "password-current_password": "old-password",
-                                          "password-new_password": "short", "password-new_password_confirm": "short"})
+    short = client.post(
+        "/profile",
+        data={
+            "action": "password",
+            "password-current_password": "old-password",
+            "password-new_password": "short",
+            "password-new_password_confirm": "short",
+        },
+    )
     assert short.status_code == 422 and "密码至少 8 位" in short.get_data(as_text=True)
     blank = client.post("/profile", data={"action": "profile", "profile-name": "  ", "profile-locale": ""})
     assert blank.status_code == 422 and db.session.get(User, user.id).name == "原名"
@@ -268,13 +306,17 @@ def test_the_password_rules_are_the_schemas_on_every_page(client, make, login):
 
 
 def test_first_password_page_from_the_emailed_link(app, client, make, api):
-    created = api(make.organizer()).post("/api/v1/users", json={"email": "new@example.cn", "name": "新讲师",
-                                                                "role": "trainer"})
+    created = api(make.organizer()).post(
+        "/api/v1/users", json={"email": "new@example.cn", "name": "新讲师", "role": "trainer"}
+    )
     assert created.status_code == 201
     message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == "account_setup"))
     path = message.body_text.split("http://trainhub.test", 1)[1].strip()
     assert client.get(path).status_code == 200
     short = client.post(path, data={"password": "short", "password_confirm": "short"})
     assert short.status_code == 422 and "密码至少 8 位" in short.get_data(as_text=True)
-    assert client.post(path, data={"password": "chosen-password", "password_confirm": "chosen-password"}).status_code == 302
+    assert (
+        client.post(path, data={"password": "chosen-password", "password_confirm": "chosen-password"}).status_code
+        == 302
+    )
     assert post_login(app.test_client(), "new@example.cn", "chosen-password").status_code == 302

@@ -1,5 +1,6 @@
 """No request answers a 500 for client input: every writing API endpoint gets malformed and
 mistyped bodies from each role, on the demo data."""
+
 from __future__ import annotations
 
 import re
@@ -14,11 +15,39 @@ BODIES = [
     ("data", "{not json"),
     ("json", []),
     ("json", "text"),
-    ("json", {"title": 5, "starts_at": "yesterday", "capacity": "many", "attendees": [{"phone": 13800000000}],
-              "token": ["x"], "event_id": "7", "summary": {"a": 1}, "organization_ids": "1,2", "email": 3,
-              "uscc": None, "kind": [], "status": 7, "trainer_ids": ["a"], "unit_id": "x", "reason": None}),
-    ("json", {"attendees": "x", "token": "", "event_id": None, "name": "", "is_pilot_unit": "yes",
-              "reporting_unit_ids": [None], "starts_on": "2021-13-40", "report_due_at": 5}),
+    (
+        "json",
+        {
+            "title": 5,
+            "starts_at": "yesterday",
+            "capacity": "many",
+            "attendees": [{"phone": 13800000000}],
+            "token": ["x"],
+            "event_id": "7",
+            "summary": {"a": 1},
+            "organization_ids": "1,2",
+            "email": 3,
+            "uscc": None,
+            "kind": [],
+            "status": 7,
+            "trainer_ids": ["a"],
+            "unit_id": "x",
+            "reason": None,
+        },
+    ),
+    (
+        "json",
+        {
+            "attendees": "x",
+            "token": "",
+            "event_id": None,
+            "name": "",
+            "is_pilot_unit": "yes",
+            "reporting_unit_ids": [None],
+            "starts_on": "2021-13-40",
+            "report_due_at": 5,
+        },
+    ),
 ]
 
 
@@ -43,8 +72,10 @@ def concrete(rule: str, ids: dict) -> str:
     return re.sub(r"<(?:(\w+):)?(\w+)>", value, rule)
 
 
-@pytest.mark.parametrize("email", ["admin@trainhub.local", "chaoyang@trainhub.local", "trainer1@trainhub.local",
-                                   "hr@huabei-jixie.example.cn"])
+@pytest.mark.parametrize(
+    "email",
+    ["admin@trainhub.local", "chaoyang@trainhub.local", "trainer1@trainhub.local", "hr@huabei-jixie.example.cn"],
+)
 def test_malformed_bodies_never_answer_500(app, api, runner, email, dialect):
     if dialect != "sqlite":
         pytest.skip("runs once, on SQLite")

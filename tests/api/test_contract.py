@@ -1,5 +1,6 @@
 """The JSON contract of ../shared/API.md: every endpoint it names exists, and openapi.json describes
 every /api/v1 route (it is generated from the URL map, so it cannot drift)."""
+
 from __future__ import annotations
 
 import re
@@ -13,34 +14,60 @@ API_MD = Path(__file__).resolve().parents[3] / "shared" / "API.md"
 
 # Every endpoint API.md names (method, path); kept by hand and checked against API.md below.
 CONTRACT = [
-    ("GET", "/api/v1/me"), ("POST", "/api/v1/users"),
-    ("GET", "/api/v1/organizations"), ("POST", "/api/v1/organizations"),
-    ("GET", "/api/v1/organizations/{id}"), ("PATCH", "/api/v1/organizations/{id}"),
+    ("GET", "/api/v1/me"),
+    ("POST", "/api/v1/users"),
+    ("GET", "/api/v1/organizations"),
+    ("POST", "/api/v1/organizations"),
+    ("GET", "/api/v1/organizations/{id}"),
+    ("PATCH", "/api/v1/organizations/{id}"),
     ("POST", "/api/v1/organizations/{id}/members"),
-    ("GET", "/api/v1/units"), ("POST", "/api/v1/units"), ("PATCH", "/api/v1/units/{id}"),
-    ("GET", "/api/v1/campaigns"), ("POST", "/api/v1/campaigns"), ("GET", "/api/v1/campaigns/{id}"),
-    ("PATCH", "/api/v1/campaigns/{id}"), ("POST", "/api/v1/campaigns/{id}/attachments"),
-    ("GET", "/api/v1/campaigns/{id}/reports"), ("GET", "/api/v1/campaigns/{id}/reports/{unit_id}"),
-    ("PUT", "/api/v1/campaigns/{id}/reports/{unit_id}"), ("POST", "/api/v1/campaigns/{id}/reports/{unit_id}/submit"),
+    ("GET", "/api/v1/units"),
+    ("POST", "/api/v1/units"),
+    ("PATCH", "/api/v1/units/{id}"),
+    ("GET", "/api/v1/campaigns"),
+    ("POST", "/api/v1/campaigns"),
+    ("GET", "/api/v1/campaigns/{id}"),
+    ("PATCH", "/api/v1/campaigns/{id}"),
+    ("POST", "/api/v1/campaigns/{id}/attachments"),
+    ("GET", "/api/v1/campaigns/{id}/reports"),
+    ("GET", "/api/v1/campaigns/{id}/reports/{unit_id}"),
+    ("PUT", "/api/v1/campaigns/{id}/reports/{unit_id}"),
+    ("POST", "/api/v1/campaigns/{id}/reports/{unit_id}/submit"),
     ("POST", "/api/v1/campaigns/{id}/reports/{unit_id}/return"),
     ("POST", "/api/v1/campaigns/{id}/reports/{unit_id}/accept"),
     ("POST", "/api/v1/campaigns/{id}/reports/{unit_id}/attachments"),
-    ("GET", "/api/v1/campaigns/{id}/reports.xlsx"), ("GET", "/api/v1/campaigns/{id}/reports.zip"),
-    ("GET", "/api/v1/campaigns/{id}/news"), ("POST", "/api/v1/campaigns/{id}/news"),
+    ("GET", "/api/v1/campaigns/{id}/reports.xlsx"),
+    ("GET", "/api/v1/campaigns/{id}/reports.zip"),
+    ("GET", "/api/v1/campaigns/{id}/news"),
+    ("POST", "/api/v1/campaigns/{id}/news"),
     ("POST", "/api/v1/news/{id}/publish"),
-    ("POST", "/api/v1/events/{id}/invitations"), ("GET", "/api/v1/events/{id}/invitations"),
-    ("GET", "/api/v1/events"), ("POST", "/api/v1/events"), ("GET", "/api/v1/events/{id}"),
-    ("PATCH", "/api/v1/events/{id}"), ("POST", "/api/v1/events/{id}/cancel"),
-    ("POST", "/api/v1/events/{id}/registrations"), ("GET", "/api/v1/events/{id}/registrations"),
-    ("GET", "/api/v1/registrations"), ("GET", "/api/v1/registrations/{id}"), ("DELETE", "/api/v1/registrations/{id}"),
-    ("GET", "/api/v1/registrations/{id}/ticket.svg"), ("GET", "/api/v1/registrations/{id}/ticket.png"),
+    ("POST", "/api/v1/events/{id}/invitations"),
+    ("GET", "/api/v1/events/{id}/invitations"),
+    ("GET", "/api/v1/events"),
+    ("POST", "/api/v1/events"),
+    ("GET", "/api/v1/events/{id}"),
+    ("PATCH", "/api/v1/events/{id}"),
+    ("POST", "/api/v1/events/{id}/cancel"),
+    ("POST", "/api/v1/events/{id}/registrations"),
+    ("GET", "/api/v1/events/{id}/registrations"),
+    ("GET", "/api/v1/registrations"),
+    ("GET", "/api/v1/registrations/{id}"),
+    ("DELETE", "/api/v1/registrations/{id}"),
+    ("GET", "/api/v1/registrations/{id}/ticket.svg"),
+    ("GET", "/api/v1/registrations/{id}/ticket.png"),
     ("GET", "/api/v1/registrations/{id}/invite.ics"),
-    ("POST", "/api/v1/checkins"), ("GET", "/api/v1/events/{id}/checkins"),
-    ("POST", "/api/v1/events/{id}/certificates"), ("GET", "/api/v1/certificates/{serial}.pdf"),
+    ("POST", "/api/v1/checkins"),
+    ("GET", "/api/v1/events/{id}/checkins"),
+    ("POST", "/api/v1/events/{id}/certificates"),
+    ("GET", "/api/v1/certificates/{serial}.pdf"),
     ("GET", "/api/v1/certificates/{serial}"),
-    ("GET", "/api/v1/events/{id}/attendance.csv"), ("GET", "/api/v1/events/{id}/attendance.xlsx"),
-    ("GET", "/api/v1/attendance.xlsx"), ("GET", "/api/v1/openapi.json"),
-    ("GET", "/calendar/public.ics"), ("GET", "/calendar/org/{token}.ics"), ("GET", "/calendar/trainer/{token}.ics"),
+    ("GET", "/api/v1/events/{id}/attendance.csv"),
+    ("GET", "/api/v1/events/{id}/attendance.xlsx"),
+    ("GET", "/api/v1/attendance.xlsx"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/calendar/public.ics"),
+    ("GET", "/calendar/org/{token}.ics"),
+    ("GET", "/calendar/trainer/{token}.ics"),
 ]
 
 # Endpoints API.md already names for open issues, not built yet: each moves into CONTRACT when its issue
@@ -79,7 +106,9 @@ def test_every_contract_endpoint_is_routed(app, method, path):
 def test_the_contract_list_covers_api_md():
     text = API_MD.read_text(encoding="utf-8")
     named = set()
-    for methods, path in re.findall(r"((?:GET|POST|PUT|PATCH|DELETE)(?:/(?:GET|POST|PUT|PATCH|DELETE))*) (/[a-z][^\s`,)]*)", text):
+    for methods, path in re.findall(
+        r"((?:GET|POST|PUT|PATCH|DELETE)(?:/(?:GET|POST|PUT|PATCH|DELETE))*) (/[a-z][^\s`,)]*)", text
+    ):
         path = path.split("?")[0].removesuffix("[")  # "….pdf[?session_id=]": an optional query
         if not path.startswith(("/api/v1", "/calendar")):
             continue
@@ -129,8 +158,12 @@ def test_openapi_describes_every_api_route(app, client):
             endpoint, _args = adapter.match(url, method=method.upper())
             assert operation["operationId"] == f"{endpoint}.{method}", (path, method)
             documented.add((endpoint, method.upper()))
-    routed = {(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    routed = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert routed == documented
     operations = [op for ops in spec["paths"].values() for method, op in ops.items() if method != "parameters"]
     operation_ids = [op["operationId"] for op in operations]

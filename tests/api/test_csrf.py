@@ -1,6 +1,7 @@
 """Only a valid bearer token exempts an API call from CSRF: a browser's session cookie with any other
 Authorization header (which a page could not send anyway, but a proxy or an extension might add) is
 checked like any cookie session."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,9 @@ def test_a_session_with_a_junk_authorization_header_still_needs_csrf(app, client
     organizer = make.organizer()
     event = make.event(title="原标题")
     login(organizer)
-    response = client.patch(f"/api/v1/events/{event.id}", json={"title": "被改的标题"},
-                            headers={"Authorization": authorization})
+    response = client.patch(
+        f"/api/v1/events/{event.id}", json={"title": "被改的标题"}, headers={"Authorization": authorization}
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "csrf_failed"
     db.session.expire_all()

@@ -3,19 +3,20 @@ operation gets positive and negative data (a fixed seed), as the commission's or
 enterprise member, on the demo data, with path ids drawn among the seeded ones half of the time. No
 answer may be a 500, every status must be one the document declares, and every answer must match the
 schema the document declares for it."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
+import schemathesis
 import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
-
-import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
 from trainhub.extensions import db
 from trainhub.models import User
 
@@ -25,10 +26,19 @@ FONT = Path(__file__).resolve().parents[2] / "static" / "vendor" / "fonts" / "No
 
 
 def _fuzz(operation, mode, tokens, seeded_ids):
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-    @given(case=operation.as_strategy(generation_mode=mode), caller=st.sampled_from(CALLERS),
-           seeded=st.none() | st.sampled_from(seeded_ids))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        case=operation.as_strategy(generation_mode=mode),
+        caller=st.sampled_from(CALLERS),
+        seeded=st.none() | st.sampled_from(seeded_ids),
+    )
     def run(case, caller, seeded):
         if seeded is not None:  # an id that exists, so the request gets past the loader
             for name, value in (case.path_parameters or {}).items():
@@ -36,7 +46,9 @@ def _fuzz(operation, mode, tokens, seeded_ids):
                     case.path_parameters[name] = seeded
         headers = {"Authorization": f"Bearer {tokens[caller]}"}
         response = case.call(headers=headers)
-        case.validate_response(response, checks=[not_a_server_error, status_code_conformance, response_schema_conformance], headers=headers)
+        case.validate_response(
+            response, checks=[not_a_server_error, status_code_conformance, response_schema_conformance], headers=headers
+        )
 
     run()
 

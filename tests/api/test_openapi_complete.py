@@ -1,6 +1,7 @@
 """The generated document is complete enough to generate a client from (issue 13): every operation
 declares its success answer (a schema, or the media type of a file), its request body when it reads
 one, and its error answers with the error schema; every live GET answer validates against its schema."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,16 +38,14 @@ def incomplete_operations(spec: dict) -> list[str]:
             problems.append(f"{label}: no success answer")
         for code, answer in success.items():
             content = answer.get("content") or {}
-            if code not in ("204", "302", "303", "304") and not any(
-                    media.get("schema") for media in content.values()):
+            if code not in ("204", "302", "303", "304") and not any(media.get("schema") for media in content.values()):
                 problems.append(f"{label}: answer {code} has no schema or media type")
         for code, answer in responses.items():
             if code.startswith(("4", "5")) or code == "default":
                 schema = ((answer.get("content") or {}).get("application/json") or {}).get("schema", {})
                 if schema.get("$ref") != ERROR_REF:
                     problems.append(f"{label}: error {code} without the error schema")
-        if method in ("post", "put", "patch") and not operation.get("requestBody") \
-                and not operation.get("x-no-body"):
+        if method in ("post", "put", "patch") and not operation.get("requestBody") and not operation.get("x-no-body"):
             problems.append(f"{label}: no request body declared (or x-no-body for an action without one)")
     return problems
 

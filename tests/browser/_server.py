@@ -2,6 +2,7 @@
 
 (Separate from any shared tests/browser/conftest.py; names are prefixed so they never clash.)
 """
+
 from __future__ import annotations
 
 import os

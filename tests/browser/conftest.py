@@ -7,6 +7,7 @@
 - `browser_login(page, user)`: put the user's session cookie into the page's context.
 Skipped with a clear reason when /usr/bin/chromium or Playwright is missing.
 """
+
 from __future__ import annotations
 
 import os
@@ -62,9 +63,14 @@ def browser_page(live_server, fake_video):
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={fake_video}",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={fake_video}",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
             ],
         )
         context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server)

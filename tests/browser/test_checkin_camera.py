@@ -1,9 +1,10 @@
 """End to end: a fake camera shows a real ticket's QR code; the console decodes it in the browser,
 checks the attendee in through the API and shows the green answer (issue 3)."""
+
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -25,7 +26,7 @@ def scene(make, fake_video, app):
     if not (Path(app.static_folder) / "vendor" / "jsqr" / "jsQR.js").exists():
         pytest.skip("browser test skipped: static/vendor/jsqr/jsQR.js is missing (run make assets)")
     trainer = make.trainer(name="李讲师")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     event = make.event(starts_at=now - timedelta(minutes=10), trainers=[trainer])
     org = make.organization(name="华东精密机械有限公司")
     attendee = make.registration(event, org, name="张大伟")
@@ -46,7 +47,8 @@ def test_console_scans_a_ticket_with_the_camera(scene, browser_page, browser_log
     page.goto(f"/checkin/{scene['event_id']}")
     result = page.locator("#checkin-result")
     page.wait_for_function(
-        "() => ['ok', 'already_checked_in'].includes(document.getElementById('checkin-result').dataset.result)")
+        "() => ['ok', 'already_checked_in'].includes(document.getElementById('checkin-result').dataset.result)"
+    )
     assert "张大伟" in result.inner_text()
     assert "华东精密机械有限公司" in result.inner_text()
     page.wait_for_function("() => document.querySelector('[data-counter=checked_in]').textContent.trim() === '1'")

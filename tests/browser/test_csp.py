@@ -1,6 +1,7 @@
 """The main pages work under the Content-Security-Policy in headless Chromium: no page reports a CSP
 violation (a `securitypolicyviolation` event or a console error), and what moved out of inline
 handlers still works (the print buttons)."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,8 +27,12 @@ def visit_all(browser, base, browser_login, user, paths):
     page = context.new_page()
     page.set_default_timeout(10000)
     console = []
-    page.on("console", lambda message: console.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            console.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+        ),
+    )
     if user is not None:
         browser_login(page, user)
     found = []
@@ -35,8 +40,10 @@ def visit_all(browser, base, browser_login, user, paths):
         for path in paths:
             response = page.goto(base + path)
             assert response.status == 200, (path, response.status)
-            assert "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()} or \
-                "content-security-policy" in response.headers
+            assert (
+                "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()}
+                or "content-security-policy" in response.headers
+            )
             page.wait_for_load_state("networkidle")
             found += [f"{path}: {line}" for line in page.evaluate("window.__cspViolations")]
             if page.locator("[data-print]").count():
@@ -48,8 +55,7 @@ def visit_all(browser, base, browser_login, user, paths):
 
 
 @pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
-def test_main_pages_report_no_csp_violation(app, make, report_live_server, report_browser, browser_login,
-                                            dialect):
+def test_main_pages_report_no_csp_violation(app, make, report_live_server, report_browser, browser_login, dialect):
     if dialect != "sqlite":
         pytest.skip("the browser check runs once, on SQLite")
     base = report_live_server
@@ -59,19 +65,45 @@ def test_main_pages_report_no_csp_violation(app, make, report_live_server, repor
     campaign = make.campaign(description="第一段\n第二段")
     event = make.event(trainers=[trainer], campaign_id=campaign.id, description="课程介绍\n第二行", mode="hybrid")
     registration = make.registration(event, member.organization)
-    ids = {"event": event.id, "campaign": campaign.id, "token": registration.ticket_token,
-           "org": member.organization_id}
+    ids = {
+        "event": event.id,
+        "campaign": campaign.id,
+        "token": registration.ticket_token,
+        "org": member.organization_id,
+    }
 
-    anonymous = ["/events", f"/events/{ids['event']}", "/login", "/signup", "/campaigns",
-                 f"/campaigns/{ids['campaign']}", f"/t/{ids['token']}", "/verify/TH-2021-000001-x"]
-    enterprise = ["/my/registrations", f"/events/{ids['event']}/register", "/my/organization", "/profile",
-                  "/my/certificates"]
+    anonymous = [
+        "/events",
+        f"/events/{ids['event']}",
+        "/login",
+        "/signup",
+        "/campaigns",
+        f"/campaigns/{ids['campaign']}",
+        f"/t/{ids['token']}",
+        "/verify/TH-2021-000001-x",
+    ]
+    enterprise = [
+        "/my/registrations",
+        f"/events/{ids['event']}/register",
+        "/my/organization",
+        "/profile",
+        "/my/certificates",
+    ]
     trainer_pages = ["/checkin", f"/checkin/{ids['event']}", f"/checkin/{ids['event']}/presenter"]
-    organizer_pages = ["/manage/dashboard", f"/manage/campaigns/{ids['campaign']}/summary", "/manage/events",
-                       f"/manage/events/{ids['event']}", f"/manage/events/{ids['event']}/registrations",
-                       f"/manage/events/{ids['event']}/attendance", "/manage/reports", "/manage/users",
-                       "/manage/organizations", f"/manage/organizations/{ids['org']}", "/manage/exports",
-                       "/manage/events/new"]
+    organizer_pages = [
+        "/manage/dashboard",
+        f"/manage/campaigns/{ids['campaign']}/summary",
+        "/manage/events",
+        f"/manage/events/{ids['event']}",
+        f"/manage/events/{ids['event']}/registrations",
+        f"/manage/events/{ids['event']}/attendance",
+        "/manage/reports",
+        "/manage/users",
+        "/manage/organizations",
+        f"/manage/organizations/{ids['org']}",
+        "/manage/exports",
+        "/manage/events/new",
+    ]
     violations = []
     violations += visit_all(report_browser, base, browser_login, None, [p for p in anonymous if "verify" not in p])
     violations += visit_all(report_browser, base, browser_login, member, enterprise)

@@ -1,5 +1,6 @@
 """The golden path of issue 2 in headless Chromium: an enterprise signs up, registers two attendees,
 sees them confirmed and cancels one, while a waitlisted attendee of another enterprise is promoted."""
+
 from __future__ import annotations
 
 import random
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
 def test_enterprise_signs_up_registers_cancels_and_the_waitlist_moves(
-        app, make, report_live_server, report_browser, dialect):
+    app, make, report_live_server, report_browser, dialect
+):
     if dialect != "sqlite":
         pytest.skip("the browser flow runs once, on SQLite")
     base = report_live_server
@@ -64,20 +66,29 @@ def test_enterprise_signs_up_registers_cancels_and_the_waitlist_moves(
     # Another enterprise registers after the seats are gone: waitlisted.
     db.session.rollback()
     waitlisted = register_attendees(
-        event, other_member.organization, [{"name": "李娜", "phone": "13700000009"}], actor=other_member, now=now())[0]
+        event, other_member.organization, [{"name": "李娜", "phone": "13700000009"}], actor=other_member, now=now()
+    )[0]
     assert waitlisted.status == "waitlisted"
     waitlisted_id = waitlisted.id
 
     # The first enterprise cancels one attendee; the waitlisted attendee is promoted at once.
     page.locator("#existing tbody tr", has_text="杨帆").get_by_role("button", name="取消报名").click()
     expect(page.locator("#existing tbody tr", has_text="杨帆").locator("[data-status]")).to_have_attribute(
-        "data-status", "cancelled")
+        "data-status", "cancelled"
+    )
     expect(page.locator("#existing tbody tr", has_text="周敏").locator("[data-status]")).to_have_attribute(
-        "data-status", "confirmed")
+        "data-status", "confirmed"
+    )
 
     db.session.rollback()  # end the test thread's read snapshot
     promoted = db.session.get(Registration, waitlisted_id)
     assert promoted.status == "confirmed" and promoted.ticket_token
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
-        Registration.event_id == event.id, Registration.status == "confirmed")) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(Registration.event_id == event.id, Registration.status == "confirmed")
+        )
+        == 2
+    )
     context.close()

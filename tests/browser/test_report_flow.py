@@ -1,4 +1,5 @@
 """A district bureau's organizer writes and submits a report; the commission returns it with a comment."""
+
 from __future__ import annotations
 
 import re

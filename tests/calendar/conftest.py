@@ -1,8 +1,9 @@
 """A world for the calendar tests: an event on 14 Oct 2030 09:00–12:00 Shanghai, an enterprise,
 a trainer; helpers that parse every .ics with icalendar AND vobject (an independent parser)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import icalendar
@@ -31,7 +32,7 @@ def vevents(data: bytes) -> list:
 
 @pytest.fixture
 def now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @pytest.fixture
@@ -42,11 +43,25 @@ def world(make, now):
     member = make.member(org, email="hr@jia.cn")
     other_org = make.organization(name="乙制造有限公司")
     other_member = make.member(other_org)
-    event = make.event("企业标准化良好行为创建", starts_at=START, hours=3, trainers=[trainer], capacity=10,
-                       registration_opens_at=now - timedelta(days=1), registration_closes_at=START,
-                       venue="市标准化研究院报告厅")
-    return SimpleNamespace(organizer=organizer, trainer=trainer, org=org, member=member, other_org=other_org,
-                           other_member=other_member, event=event)
+    event = make.event(
+        "企业标准化良好行为创建",
+        starts_at=START,
+        hours=3,
+        trainers=[trainer],
+        capacity=10,
+        registration_opens_at=now - timedelta(days=1),
+        registration_closes_at=START,
+        venue="市标准化研究院报告厅",
+    )
+    return SimpleNamespace(
+        organizer=organizer,
+        trainer=trainer,
+        org=org,
+        member=member,
+        other_org=other_org,
+        other_member=other_member,
+        event=event,
+    )
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """Invites: every field a calendar needs, checked with two parsers; updates and cancellations keep
 the UID and raise the SEQUENCE."""
+
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -13,7 +14,7 @@ from trainhub.calendar import ics
 from trainhub.extensions import db
 from trainhub.models import OutboxMessage
 
-UTC_START = datetime(2030, 10, 14, 1, 0, tzinfo=timezone.utc)
+UTC_START = datetime(2030, 10, 14, 1, 0, tzinfo=UTC)
 
 
 def _invites(registration_email: str) -> list[tuple[str, bytes]]:
@@ -37,11 +38,11 @@ def test_invite_of_a_confirmed_registration_has_every_field(world, register):
 
     # Instants: TZID of the platform's zone with its VTIMEZONE; 09:00 in Shanghai is 01:00 UTC.
     assert event["DTSTART"].params["TZID"] == "Asia/Shanghai"
-    assert event.decoded("DTSTART") == START and event.decoded("DTSTART").astimezone(timezone.utc) == UTC_START
-    assert event.decoded("DTEND").astimezone(timezone.utc) == UTC_START + timedelta(hours=3)
+    assert event.decoded("DTSTART") == START and event.decoded("DTSTART").astimezone(UTC) == UTC_START
+    assert event.decoded("DTEND").astimezone(UTC) == UTC_START + timedelta(hours=3)
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"]
-    assert vcal.vevent.dtstart.value.astimezone(timezone.utc) == UTC_START  # the second parser agrees
-    assert vcal.vevent.dtend.value.astimezone(timezone.utc) == UTC_START + timedelta(hours=3)
+    assert vcal.vevent.dtstart.value.astimezone(UTC) == UTC_START  # the second parser agrees
+    assert vcal.vevent.dtend.value.astimezone(UTC) == UTC_START + timedelta(hours=3)
 
     assert str(event["SUMMARY"]) == "企业标准化良好行为创建"
     assert str(event["LOCATION"]) == "市标准化研究院报告厅"
@@ -75,8 +76,12 @@ def test_time_change_sends_an_update_then_cancel_with_same_uid_and_higher_sequen
     from trainhub.registrations import services as registrations
 
     registration = register()
-    events.update_event(world.event, {"starts_at": local(2030, 10, 15, 14), "ends_at": local(2030, 10, 15, 17)},
-                        actor=world.organizer, now=now)
+    events.update_event(
+        world.event,
+        {"starts_at": local(2030, 10, 15, 14), "ends_at": local(2030, 10, 15, 17)},
+        actor=world.organizer,
+        now=now,
+    )
     registrations.cancel_registration(registration, actor=world.member, now=now)
 
     invites = _invites("zhangwei@jia.cn")
@@ -85,7 +90,7 @@ def test_time_change_sends_an_update_then_cancel_with_same_uid_and_higher_sequen
     assert len({str(e["UID"]) for e in parsed}) == 1
     sequences = [e.decoded("SEQUENCE") for e in parsed]
     assert sequences == sorted(sequences) and len(set(sequences)) == 3
-    assert parsed[1].decoded("DTSTART").astimezone(timezone.utc) == datetime(2030, 10, 15, 6, 0, tzinfo=timezone.utc)
+    assert parsed[1].decoded("DTSTART").astimezone(UTC) == datetime(2030, 10, 15, 6, 0, tzinfo=UTC)
     assert str(parsed[2]["STATUS"]) == "CANCELLED"
     cal, _ = parse_both(invites[2][1])
     assert str(cal["METHOD"]) == "CANCEL"

@@ -1,5 +1,6 @@
 """The meeting link stays private in every calendar (API.md: only the event's confirmed attendees —
 their invite —, its organizers and trainers), and a disabled enterprise's or trainer's feed stops."""
+
 from __future__ import annotations
 
 import pytest

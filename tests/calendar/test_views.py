@@ -1,8 +1,9 @@
 """Feeds (public, enterprise, trainer) with conditional requests, the event download, the ticket's
 invite, the invite API's access rules, and regenerating private feed URLs."""
+
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 import pytest
 
@@ -115,7 +116,7 @@ def test_event_download_published_only(client, make, world):
     response = client.get(f"/events/{world.event.id}/calendar.ics")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     [event] = vevents(response.data)
-    assert event.decoded("DTSTART").astimezone(timezone.utc).hour == 1
+    assert event.decoded("DTSTART").astimezone(UTC).hour == 1
     draft = make.event(status="draft")
     assert client.get(f"/events/{draft.id}/calendar.ics").status_code == 404
     assert client.get("/events/999999/calendar.ics").status_code == 404
@@ -130,15 +131,29 @@ def test_ticket_holder_downloads_own_invite(client, world, register):
     assert client.get("/t/unknown-token-xxxxxxxxxxxx/invite.ics").status_code == 404
 
 
-@pytest.mark.parametrize("who, status", [
-    ("anonymous", 401), ("member", 200), ("other_member", 404), ("trainer", 200), ("other_trainer", 404),
-    ("organizer", 200), ("other_unit_organizer", 404),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("anonymous", 401),
+        ("member", 200),
+        ("other_member", 404),
+        ("trainer", 200),
+        ("other_trainer", 404),
+        ("organizer", 200),
+        ("other_unit_organizer", 404),
+    ],
+)
 def test_invite_api_access(api, make, world, register, who, status):
     registration = register()
-    users = {"anonymous": None, "member": world.member, "other_member": world.other_member,
-             "trainer": world.trainer, "other_trainer": make.trainer(), "organizer": world.organizer,
-             "other_unit_organizer": make.organizer(unit=make.unit())}
+    users = {
+        "anonymous": None,
+        "member": world.member,
+        "other_member": world.other_member,
+        "trainer": world.trainer,
+        "other_trainer": make.trainer(),
+        "organizer": world.organizer,
+        "other_unit_organizer": make.organizer(unit=make.unit()),
+    }
     response = api(users[who]).get(f"/api/v1/registrations/{registration.id}/invite.ics")
     assert response.status_code == status
     if status == 200:

@@ -1,4 +1,5 @@
 """Campaigns (专题活动): API, pages, attachments and the upload checks."""
+
 from __future__ import annotations
 
 import io
@@ -25,14 +26,23 @@ def docx_bytes() -> bytes:
 
 
 def upload(api_caller, campaign_id, data: bytes, name: str):
-    return api_caller.post(f"/api/v1/campaigns/{campaign_id}/attachments",
-                           data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    return api_caller.post(
+        f"/api/v1/campaigns/{campaign_id}/attachments",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def campaign_body(**overrides):
-    data = {"title": "2021年世界标准日系列活动", "theme": "标准促进可持续发展", "description": "请各单位组织活动",
-            "starts_on": "2021-10-01", "ends_on": "2021-10-31", "status": "published",
-            "report_due_at": "2021-10-27T17:00"}
+    data = {
+        "title": "2021年世界标准日系列活动",
+        "theme": "标准促进可持续发展",
+        "description": "请各单位组织活动",
+        "starts_on": "2021-10-01",
+        "ends_on": "2021-10-31",
+        "status": "published",
+        "report_due_at": "2021-10-27T17:00",
+    }
     data.update(overrides)
     return data
 
@@ -46,17 +56,27 @@ def test_commission_creates_and_edits_a_campaign(api, make):
     assert data["reporting_units"] == [{"id": unit.id, "name": "朝阳区市场监督管理局"}]
     assert data["report_due_at"] == "2021-10-27T17:00:00+08:00"
     assert data["events"] == [] and data["attachments"] == []
-    response = caller.patch(f"/api/v1/campaigns/{data['id']}", json={"report_due_at": "2020-01-01T00:00",
-                                                                      "reporting_unit_ids": []})
+    response = caller.patch(
+        f"/api/v1/campaigns/{data['id']}", json={"report_due_at": "2020-01-01T00:00", "reporting_unit_ids": []}
+    )
     assert response.status_code == 200
-    assert response.get_json()["report_due_at"].startswith("2020-01-01") and response.get_json()["reporting_units"] == []
+    assert (
+        response.get_json()["report_due_at"].startswith("2020-01-01") and response.get_json()["reporting_units"] == []
+    )
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"title": ""}, "title"), ({"starts_on": "tomorrow"}, "starts_on"), ({"ends_on": "2021-09-30"}, "ends_on"),
-    ({"status": "archived"}, "status"), ({"report_due_at": "soon"}, "report_due_at"),
-    ({"reporting_unit_ids": [999]}, "reporting_unit_ids"), ({"reporting_unit_ids": "1"}, "reporting_unit_ids"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"title": ""}, "title"),
+        ({"starts_on": "tomorrow"}, "starts_on"),
+        ({"ends_on": "2021-09-30"}, "ends_on"),
+        ({"status": "archived"}, "status"),
+        ({"report_due_at": "soon"}, "report_due_at"),
+        ({"reporting_unit_ids": [999]}, "reporting_unit_ids"),
+        ({"reporting_unit_ids": "1"}, "reporting_unit_ids"),
+    ],
+)
 def test_invalid_campaign_fields(api, make, overrides, field):
     response = api(make.organizer()).post("/api/v1/campaigns", json=campaign_body(**overrides))
     assert response.status_code == 422
@@ -110,20 +130,26 @@ def test_attachment_upload_and_download(api, make, client):
     upload_schema = spec["components"]["schemas"][upload_ref.rsplit("/", 1)[1]]
     assert upload_schema["properties"]["file"] == {"type": "string", "format": "binary"}
     assert upload_schema["required"] == ["file"]
-    for answer, schema in ((data, operations["responses"]["201"]),
-                           (detail, spec["paths"]["/api/v1/campaigns/{campaign_id}"]["get"]["responses"]["200"])):
-        validator = Draft202012Validator({**schema["content"]["application/json"]["schema"],
-                                          "components": spec["components"]})
+    for answer, schema in (
+        (data, operations["responses"]["201"]),
+        (detail, spec["paths"]["/api/v1/campaigns/{campaign_id}"]["get"]["responses"]["200"]),
+    ):
+        validator = Draft202012Validator(
+            {**schema["content"]["application/json"]["schema"], "components": spec["components"]}
+        )
         assert [e.message for e in validator.iter_errors(answer)] == []
 
 
-@pytest.mark.parametrize("data, name", [
-    (b"MZ\x90\x00 evil", "virus.exe"),       # wrong extension
-    (b"MZ\x90\x00 evil", "poster.pdf"),      # right extension, wrong content
-    (PNG, "poster.jpg"),                      # an image, but not the one the name says
-    (PDF, "notes.docx"),
-    (b"", "empty.pdf"),
-])
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (b"MZ\x90\x00 evil", "virus.exe"),  # wrong extension
+        (b"MZ\x90\x00 evil", "poster.pdf"),  # right extension, wrong content
+        (PNG, "poster.jpg"),  # an image, but not the one the name says
+        (PDF, "notes.docx"),
+        (b"", "empty.pdf"),
+    ],
+)
 def test_wrong_types_are_422(api, make, data, name):
     campaign = make.campaign()
     response = upload(api(make.organizer()), campaign.id, data, name)
@@ -134,8 +160,9 @@ def test_wrong_types_are_422(api, make, data, name):
 
 def test_missing_file_is_422(api, make):
     campaign = make.campaign()
-    response = api(make.organizer()).post(f"/api/v1/campaigns/{campaign.id}/attachments", data={},
-                                          content_type="multipart/form-data")
+    response = api(make.organizer()).post(
+        f"/api/v1/campaigns/{campaign.id}/attachments", data={}, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
 
 
@@ -181,16 +208,30 @@ def test_campaign_pages(client, make, login):
 
 def test_commission_pages_create_edit_upload(client, make, login):
     login(make.organizer())
-    response = client.post("/manage/campaigns/new", data={
-        "title": "质量月", "theme": "质量强国", "description": "", "starts_on": "2030-09-01",
-        "ends_on": "2030-09-30", "report_due_at": "", "status": "published"})
+    response = client.post(
+        "/manage/campaigns/new",
+        data={
+            "title": "质量月",
+            "theme": "质量强国",
+            "description": "",
+            "starts_on": "2030-09-01",
+            "ends_on": "2030-09-30",
+            "report_due_at": "",
+            "status": "published",
+        },
+    )
     assert response.status_code == 302
     campaign_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
-    response = client.post(f"/manage/campaigns/{campaign_id}/edit", data={
-        "title": "质量月", "starts_on": "2030-09-30", "ends_on": "2030-09-01", "status": "published"})
+    response = client.post(
+        f"/manage/campaigns/{campaign_id}/edit",
+        data={"title": "质量月", "starts_on": "2030-09-30", "ends_on": "2030-09-01", "status": "published"},
+    )
     assert response.status_code == 422 and "结束日期不能早于开始日期" in response.get_data(as_text=True)
-    response = client.post(f"/manage/campaigns/{campaign_id}/attachments",
-                           data={"file": (io.BytesIO(PNG), "海报.png")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/manage/campaigns/{campaign_id}/attachments",
+        data={"file": (io.BytesIO(PNG), "海报.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     html = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     assert "海报.png" in html

@@ -1,4 +1,5 @@
 """An event that took place, with attendees who did (or did not) check in and out."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,8 +18,13 @@ def held_event(make):
     def _make(**fields):
         start = local(2021, 10, 14, 9)
         fields.setdefault("certificate_min_minutes", 120)
-        event = make.event(title=fields.pop("title", "标准化法规解读"), starts_at=start, hours=3,
-                           registration_opens_at=start - timedelta(days=10), **fields)
+        event = make.event(
+            title=fields.pop("title", "标准化法规解读"),
+            starts_at=start,
+            hours=3,
+            registration_opens_at=start - timedelta(days=10),
+            **fields,
+        )
         return event
 
     return _make
@@ -32,8 +38,16 @@ def attend(registration, *, at=None, minutes=None, self_checkin=False):
     if minutes is not None:
         registration.checked_out_at = at + timedelta(minutes=minutes)
     if self_checkin:
-        db.session.add(CheckIn(event_id=event.id, registration_id=registration.id, direction="in", method="self",
-                               result="ok", created_at=at))
+        db.session.add(
+            CheckIn(
+                event_id=event.id,
+                registration_id=registration.id,
+                direction="in",
+                method="self",
+                result="ok",
+                created_at=at,
+            )
+        )
     db.session.commit()
     return registration
 

@@ -1,4 +1,5 @@
 """Serials stay unique when two organizers issue for two events at the same moment."""
+
 from __future__ import annotations
 
 import threading
@@ -32,7 +33,7 @@ def test_parallel_issuing_allocates_distinct_serials(app, make, held_event):
                 barrier.wait()
                 services.issue_certificates(event, actor=actor, now=local(2021, 10, 15))
                 db.session.remove()
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=issue, args=(event_id,)) for event_id in events]

@@ -1,4 +1,5 @@
 """Issuing, skipping, serials, revoking, reissuing, and the PDF as an independent reader sees it."""
+
 from __future__ import annotations
 
 import io
@@ -36,7 +37,10 @@ def test_issues_to_attendees_who_stayed_long_enough_and_says_why_others_were_ski
 
     assert result["issued"] == 1
     assert {k: [p["name"] for p in v] for k, v in result["skipped"].items()} == {
-        "too_short": ["李娜"], "not_checked_out": ["王强"], "not_checked_in": ["赵敏"]}
+        "too_short": ["李娜"],
+        "not_checked_out": ["王强"],
+        "not_checked_in": ["赵敏"],
+    }
     certificate = db.session.scalar(sa.select(Certificate))
     assert certificate.registration_id == stayed.id
     assert certificate.serial == "TH-2021-000001"
@@ -111,13 +115,19 @@ def test_revoke_needs_a_reason_and_reissue_gives_a_new_serial(make, held_event):
 
 
 def _pdftotext(pdf: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def test_pdf_has_chinese_text_serial_and_a_qr_to_the_verification_page(app, make, held_event, tmp_path):
     organizer = make.organizer()
     event = held_event(certificate_min_minutes=None, title="企业标准化良好行为实践")
-    attend(make.registration(event, make.organization(name="星海精密制造有限公司"), name="欧阳明华"), at=event.starts_at, minutes=180)
+    attend(
+        make.registration(event, make.organization(name="星海精密制造有限公司"), name="欧阳明华"),
+        at=event.starts_at,
+        minutes=180,
+    )
     services.issue_certificates(event, actor=organizer, now=NOW)
     certificate = db.session.scalar(sa.select(Certificate))
 
@@ -128,8 +138,15 @@ def test_pdf_has_chinese_text_serial_and_a_qr_to_the_verification_page(app, make
     assert float(page.mediabox.width) > float(page.mediabox.height)  # landscape
     assert round(float(page.mediabox.width) / 72 * 25.4) == 297
     text = page.extract_text()
-    for expected in ("参训证明", "欧阳明华", "星海精密制造有限公司", "企业标准化良好行为实践", "TH-2021-000001",
-                     "2021年10月14日", "3 学时"):
+    for expected in (
+        "参训证明",
+        "欧阳明华",
+        "星海精密制造有限公司",
+        "企业标准化良好行为实践",
+        "TH-2021-000001",
+        "2021年10月14日",
+        "3 学时",
+    ):
         assert expected in text
     fonts = [f["/BaseFont"] for f in _fonts(page)]
     assert any("NotoSansSC" in str(name) and "+" in str(name) for name in fonts)  # an embedded subset
@@ -151,8 +168,9 @@ def _qr_from_pdf(pdf: bytes, tmp_path) -> str:
 
     if shutil.which("pdftoppm"):
         (tmp_path / "c.pdf").write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(tmp_path / "c.pdf"), str(tmp_path / "c")],
-                       check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "100", "-png", "-singlefile", str(tmp_path / "c.pdf"), str(tmp_path / "c")], check=True
+        )
         image = Image.open(tmp_path / "c.png")
     else:  # the embedded image itself
         page = PdfReader(io.BytesIO(pdf)).pages[0]

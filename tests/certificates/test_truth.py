@@ -1,4 +1,5 @@
 """Certificates tell the truth: none before the event has ended; the hours come from attended minutes."""
+
 from __future__ import annotations
 
 import io
@@ -53,8 +54,9 @@ def test_the_event_page_says_why_it_cannot_issue_yet(make, client, login):
     event = make.event(certificate_min_minutes=None)  # next week
     login(make.organizer())
     page_url = f"/manage/events/{event.id}/certificates"
-    response = client.post(f"{page_url}/issue", headers={"Referer": f"http://localhost{page_url}"},
-                           follow_redirects=True)
+    response = client.post(
+        f"{page_url}/issue", headers={"Referer": f"http://localhost{page_url}"}, follow_redirects=True
+    )
     assert response.status_code == 200 and response.request.path == page_url
     assert "活动尚未结束，结束后才能发放证明。" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Certificate.id))) == 0

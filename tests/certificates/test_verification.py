@@ -1,5 +1,6 @@
 """Public verification tells only what API.md allows, by the random code on the certificate's QR code
 (the printed serial still verifies, with the same answer)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -12,8 +13,11 @@ from trainhub.models import Certificate
 
 def issued(make, held_event):
     event = held_event(certificate_min_minutes=None, title="标准化法规解读")
-    attend(make.registration(event, make.organization(name="星海精密制造有限公司"), name="张建伟"),
-           at=event.starts_at, minutes=150)
+    attend(
+        make.registration(event, make.organization(name="星海精密制造有限公司"), name="张建伟"),
+        at=event.starts_at,
+        minutes=150,
+    )
     services.issue_certificates(event, actor=make.organizer(), now=event.ends_at)
     return db.session.scalar(sa.select(Certificate).order_by(Certificate.id.desc()))
 

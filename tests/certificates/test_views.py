@@ -1,4 +1,5 @@
 """Certificates through the API, the pages and the CLI: who may do what, verification, downloads."""
+
 from __future__ import annotations
 
 import io
@@ -75,17 +76,31 @@ def test_revoke_without_reason_is_422_and_reissue_gives_a_new_serial(make, api, 
     assert api(None).get(f"/api/v1/certificates/{serial}").json["valid"] is False
 
 
-@pytest.mark.parametrize("who, pdf_status, issue_status", [
-    ("anonymous", 401, 401), ("enterprise_a", 200, 403), ("enterprise_b", 404, 403), ("event_trainer", 404, 403),
-    ("other_organizer", 404, 404), ("manager", 200, 200), ("commission", 200, 200),
-])
+@pytest.mark.parametrize(
+    "who, pdf_status, issue_status",
+    [
+        ("anonymous", 401, 401),
+        ("enterprise_a", 200, 403),
+        ("enterprise_b", 404, 403),
+        ("event_trainer", 404, 403),
+        ("other_organizer", 404, 404),
+        ("manager", 200, 200),
+        ("commission", 200, 200),
+    ],
+)
 def test_access_matrix(make, api, issued, who, pdf_status, issue_status):
     event, bureau, trainer, org_a, manager = issued
     api(manager).post(f"/api/v1/events/{event.id}/certificates")
     serial = first_serial()
-    users = {"anonymous": None, "enterprise_a": make.member(org_a), "enterprise_b": make.member(),
-             "event_trainer": trainer, "other_organizer": make.organizer(unit=make.unit()),
-             "manager": manager, "commission": make.organizer()}
+    users = {
+        "anonymous": None,
+        "enterprise_a": make.member(org_a),
+        "enterprise_b": make.member(),
+        "event_trainer": trainer,
+        "other_organizer": make.organizer(unit=make.unit()),
+        "manager": manager,
+        "commission": make.organizer(),
+    }
     caller = api(users[who])
     pdf = caller.get(f"/api/v1/certificates/{serial}.pdf")
     assert pdf.status_code == pdf_status
@@ -113,7 +128,8 @@ def test_zip_downloads_are_logged_and_scoped(make, api, issued, held_event):
     assert zipfile.ZipFile(io.BytesIO(response.data)).namelist() == [f"{serial}-张伟.pdf"]
     logs = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "certificates.zip")).all()
     assert sorted((log.actor_id, log.object_type) for log in logs) == sorted(
-        [(member.id, "organization"), (manager.id, "event")])
+        [(member.id, "organization"), (manager.id, "event")]
+    )
 
 
 def test_event_page_shows_reasons_and_issues_with_csrf(make, client, login, issued):
@@ -160,7 +176,11 @@ def test_cli_issues_with_a_progress_bar(make, runner, issued):
 def test_only_the_events_managers_revoke_or_reissue_pages_and_api_alike(make, api, client, login, held_event):
     """A co-organizing unit sees the event but may not change its certificates (403); another unit does
     not see them at all (404); nothing is revoked either way."""
-    host, co_unit, other_unit = make.unit(name="朝阳区市场监管局"), make.unit(name="市标准化研究院"), make.unit(district="海淀区")
+    host, co_unit, other_unit = (
+        make.unit(name="朝阳区市场监管局"),
+        make.unit(name="市标准化研究院"),
+        make.unit(district="海淀区"),
+    )
     event = held_event(host_unit=host, co_units=[co_unit], certificate_min_minutes=None)
     attend(make.registration(event, make.organization(), name="张伟"))
     api(make.organizer(unit=host)).post(f"/api/v1/events/{event.id}/certificates")

@@ -1,11 +1,12 @@
 """A live offline event (doors open), its trainer, and a clock inside the check-in window."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-STARTS = datetime(2030, 10, 14, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai
+STARTS = datetime(2030, 10, 14, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 
 
 @pytest.fixture
@@ -21,8 +22,14 @@ def trainer(make):
 
 @pytest.fixture
 def event(make, trainer):
-    return make.event(title="标准化法律法规培训", starts_at=STARTS, hours=3, trainers=[trainer],
-                      registration_opens_at=STARTS - timedelta(days=20), registration_closes_at=STARTS)
+    return make.event(
+        title="标准化法律法规培训",
+        starts_at=STARTS,
+        hours=3,
+        trainers=[trainer],
+        registration_opens_at=STARTS - timedelta(days=20),
+        registration_closes_at=STARTS,
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """POST /api/v1/checkins and GET /api/v1/events/{id}/checkins: codes, statuses, scope, audit."""
+
 from __future__ import annotations
 
 import json
@@ -38,12 +39,13 @@ def test_ok_then_already_with_first_time_and_who(api, event, attendee, trainer, 
     assert again["first_checked_in_by"]["name"] == "李讲师"
 
 
-
 def test_the_answer_is_in_the_scanners_language_with_the_first_time_and_who(api, event, attendee, trainer, clock):
     token = attendee.ticket_token
     english = api(trainer, lang="en-US")
-    assert english.post("/api/v1/checkins", json={"token": token, "event_id": event.id}).get_json()["message"] == \
-        "Checked in"
+    assert (
+        english.post("/api/v1/checkins", json={"token": token, "event_id": event.id}).get_json()["message"]
+        == "Checked in"
+    )
     again = english.post("/api/v1/checkins", json={"token": token, "event_id": event.id}).get_json()
     assert again["message"] == "Already checked in at 08:55 · 李讲师"
     chinese = api(trainer, lang="zh-CN").post("/api/v1/checkins", json={"token": token, "event_id": event.id})
@@ -51,15 +53,23 @@ def test_the_answer_is_in_the_scanners_language_with_the_first_time_and_who(api,
     unknown_event = english.post("/api/v1/checkins", json={"token": token, "event_id": event.id + 999}).get_json()
     assert unknown_event["result"] == "wrong_event" and unknown_event["message"] != "这张电子票不属于本场活动"
 
-@pytest.mark.parametrize("mutate, code", [
-    (lambda t: t[:-1] + ("x" if t[-1] != "x" else "y"), "invalid_token"),
-    (lambda t: "garbage", "invalid_token"),
-])
+
+@pytest.mark.parametrize(
+    "mutate, code",
+    [
+        (lambda t: t[:-1] + ("x" if t[-1] != "x" else "y"), "invalid_token"),
+        (lambda t: "garbage", "invalid_token"),
+    ],
+)
 def test_tampered_tokens_are_refused_with_200(api, event, attendee, trainer, clock, mutate, code):
     response = scan(api, trainer, mutate(attendee.ticket_token), event.id)
     assert response.status_code == 200
-    assert response.get_json() == {"result": code, "registration": None, "checked_in_at": None,
-                                   "message": response.get_json()["message"]}
+    assert response.get_json() == {
+        "result": code,
+        "registration": None,
+        "checked_in_at": None,
+        "message": response.get_json()["message"],
+    }
 
 
 def test_other_events_ticket_and_unknown_event(api, make, event, trainer, org, clock):
@@ -98,8 +108,9 @@ def test_the_api_takes_the_directions_the_rules_take(api, event, attendee, train
             assert response.get_json()["error"]["fields"] == {"direction": ["in | out"]}, case
         else:
             assert response.status_code == 200 and response.get_json()["result"] in ("ok", "already_checked_in"), case
-    directions = db.session.scalars(sa.select(CheckIn.direction).where(CheckIn.registration_id == attendee.id)
-                                    .order_by(CheckIn.id)).all()
+    directions = db.session.scalars(
+        sa.select(CheckIn.direction).where(CheckIn.registration_id == attendee.id).order_by(CheckIn.id)
+    ).all()
     assert directions == ["in", "in", "in", "out"]
 
 
@@ -115,7 +126,9 @@ def test_audit_log_lists_every_scan_newest_first_in_scope(api, make, event, atte
     body = api(trainer).get(f"/api/v1/events/{event.id}/checkins").get_json()
     assert body["total"] == 2
     assert [(i["result"], i["device"], i["actor"]["name"]) for i in body["items"]] == [
-        ("invalid_token", "phone-B", "李讲师"), ("ok", "phone-A", "李讲师")]
+        ("invalid_token", "phone-B", "李讲师"),
+        ("ok", "phone-A", "李讲师"),
+    ]
     assert body["items"][1]["registration"]["name"] == "张大伟"
     assert api(make.organizer()).get(f"/api/v1/events/{event.id}/checkins").status_code == 200
     assert api(make.organizer(unit=make.unit())).get(f"/api/v1/events/{event.id}/checkins").status_code == 404
@@ -129,8 +142,11 @@ def test_the_console_session_needs_the_csrf_header(app, client, login, event, at
     login(trainer)
     page = client.get(f"/checkin/{event.id}").get_data(as_text=True)
     csrf_token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    response = client.post("/api/v1/checkins", json={"token": attendee.ticket_token, "event_id": event.id},
-                           headers={"X-CSRFToken": csrf_token})
+    response = client.post(
+        "/api/v1/checkins",
+        json={"token": attendee.ticket_token, "event_id": event.id},
+        headers={"X-CSRFToken": csrf_token},
+    )
     assert response.status_code == 200 and response.get_json()["result"] == "ok"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
 
@@ -194,27 +210,40 @@ def test_scan_answers_validate_against_the_documented_schema(api, client, make, 
 
     spec = client.get("/api/v1/openapi.json").get_json()
     operation = spec["paths"]["/api/v1/checkins"]["post"]
-    validator = Draft202012Validator({**operation["responses"]["200"]["content"]["application/json"]["schema"],
-                                      "components": spec["components"]})
-    answers = [scan(api, trainer, attendee.ticket_token, event.id, device="iPhone"),
-               scan(api, trainer, attendee.ticket_token, event.id),
-               scan(api, trainer, attendee.ticket_token, event.id, direction="out"),
-               scan(api, trainer, "bogus-token-1234567890", event.id),
-               scan(api, make.trainer(), attendee.ticket_token, event.id),
-               scan(api, trainer, attendee.ticket_token, event.id + 999)]
-    assert [a.get_json()["result"] for a in answers] == ["ok", "already_checked_in", "ok", "invalid_token",
-                                                         "not_allowed", "wrong_event"]
+    validator = Draft202012Validator(
+        {**operation["responses"]["200"]["content"]["application/json"]["schema"], "components": spec["components"]}
+    )
+    answers = [
+        scan(api, trainer, attendee.ticket_token, event.id, device="iPhone"),
+        scan(api, trainer, attendee.ticket_token, event.id),
+        scan(api, trainer, attendee.ticket_token, event.id, direction="out"),
+        scan(api, trainer, "bogus-token-1234567890", event.id),
+        scan(api, make.trainer(), attendee.ticket_token, event.id),
+        scan(api, trainer, attendee.ticket_token, event.id + 999),
+    ]
+    assert [a.get_json()["result"] for a in answers] == [
+        "ok",
+        "already_checked_in",
+        "ok",
+        "invalid_token",
+        "not_allowed",
+        "wrong_event",
+    ]
     for answer in answers:
         assert list(validator.iter_errors(answer.get_json())) == []
     scan_schema = spec["components"]["schemas"]["ScanResult"]
     assert set(answers[1].get_json()) <= set(scan_schema["properties"])
-    assert set(answers[0].get_json()["registration"]) == set(spec["components"]["schemas"]["Registration"]["properties"])
+    assert set(answers[0].get_json()["registration"]) == set(
+        spec["components"]["schemas"]["Registration"]["properties"]
+    )
 
 
 def test_the_audit_log_filters_by_result_and_refuses_an_unknown_one(api, event, attendee, trainer, clock):
     scan(api, trainer, attendee.ticket_token, event.id)
     scan(api, trainer, "bogus-token-1234567890", event.id)
     url = f"/api/v1/events/{event.id}/checkins"
-    assert [i["result"] for i in api(trainer).get(url + "?result=invalid_token").get_json()["items"]] == ["invalid_token"]
+    assert [i["result"] for i in api(trainer).get(url + "?result=invalid_token").get_json()["items"]] == [
+        "invalid_token"
+    ]
     refused = api(trainer).get(url + "?result=maybe")
     assert refused.status_code == 422 and list(refused.get_json()["error"]["fields"]) == ["result"]

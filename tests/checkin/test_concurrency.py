@@ -1,6 +1,7 @@
 """Two trainers scanning the same ticket at the same moment: exactly one `ok`, one `already_checked_in`
 (SQLite: immediate write transactions; PostgreSQL: the locked registration, or the conditional write of an
 autocommit scan; both: the unique index)."""
+
 from __future__ import annotations
 
 import threading
@@ -58,8 +59,9 @@ def test_two_trainers_same_ticket_same_moment(app, door, at):
         out = _race(app, actor_ids, lambda actor_id, barrier: scan(actor_id, token, barrier))
         assert out == ["already_checked_in", "ok"], out
 
-    accepted = db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)
-                                 .where(CheckIn.event_id == event_id, CheckIn.result == "ok"))
+    accepted = db.session.scalar(
+        sa.select(sa.func.count()).select_from(CheckIn).where(CheckIn.event_id == event_id, CheckIn.result == "ok")
+    )
     assert accepted == ROUNDS
 
 
@@ -75,14 +77,18 @@ def test_two_trainers_same_ticket_same_moment_through_the_api_scan(app, door, at
     def scan(actor_id, token, direction, barrier):
         actor = db.session.get(User, actor_id)
         barrier.wait()
-        return checkin_scan.trainer_check_in(token, event_id, actor=actor, device=f"t{actor_id}", now=at(),
-                                             direction=direction, optimistic=autocommit).code
+        return checkin_scan.trainer_check_in(
+            token, event_id, actor=actor, device=f"t{actor_id}", now=at(), direction=direction, optimistic=autocommit
+        ).code
 
     for direction in ("in", "out"):
         for token in tokens:
             out = _race(app, actor_ids, lambda actor_id, barrier: scan(actor_id, token, direction, barrier))
             assert out == ["already_checked_in", "ok"], (direction, out)
 
-    accepted = db.session.execute(sa.select(CheckIn.direction, sa.func.count()).where(
-        CheckIn.event_id == event_id, CheckIn.result == "ok").group_by(CheckIn.direction)).all()
+    accepted = db.session.execute(
+        sa.select(CheckIn.direction, sa.func.count())
+        .where(CheckIn.event_id == event_id, CheckIn.result == "ok")
+        .group_by(CheckIn.direction)
+    ).all()
     assert dict(accepted) == {"in": ROUNDS, "out": ROUNDS}

@@ -1,6 +1,7 @@
 """The door scan's remembered trainer: after one full authentication a trainer's scans re-check the bearer
 token inside the scan's own statement, and a revoked token, a disabled trainer or a changed role is
 noticed at the very next scan — nothing is written for it."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -49,8 +50,9 @@ def _accepted_and_refused(event_id):
     return sorted(rows)
 
 
-def test_a_trainers_second_scan_authenticates_inside_the_scan_statement(api, make, event, trainer, org, clock,
-                                                                         statements):
+def test_a_trainers_second_scan_authenticates_inside_the_scan_statement(
+    api, make, event, trainer, org, clock, statements
+):
     first, second = (make.registration(event, org, status="confirmed") for _ in range(2))
     door = api(trainer)
     assert _scan(door, first.ticket_token, event.id).get_json()["result"] == "ok"
@@ -94,8 +96,7 @@ def test_a_disabled_trainer_is_refused_at_the_next_scan(api, make, event, traine
     assert _accepted_and_refused(event.id) == [("ok", trainer.id)]
 
 
-def test_a_trainer_made_organizer_is_authenticated_afresh_and_answered_as_one(api, make, event, trainer, org,
-                                                                              clock):
+def test_a_trainer_made_organizer_is_authenticated_afresh_and_answered_as_one(api, make, event, trainer, org, clock):
     first, second = (make.registration(event, org, status="confirmed") for _ in range(2))
     door = api(trainer)
     assert _scan(door, first.ticket_token, event.id).get_json()["result"] == "ok"
@@ -120,7 +121,8 @@ def test_two_trainers_at_one_door_are_each_recorded_as_themselves(api, make, eve
     again = _scan(doors[1], tickets[0], event.id).get_json()
     assert again["result"] == "already_checked_in" and again["first_checked_in_by"]["name"] == "李讲师"
     assert _accepted_and_refused(event.id) == sorted(
-        [("ok", trainer.id), ("ok", colleague.id)] * 2 + [("already_checked_in", colleague.id)])
+        [("ok", trainer.id), ("ok", colleague.id)] * 2 + [("already_checked_in", colleague.id)]
+    )
 
 
 def test_the_tokens_last_use_is_still_written_once_a_minute(api, make, event, trainer, org, clock, statements):
@@ -134,8 +136,10 @@ def test_the_tokens_last_use_is_still_written_once_a_minute(api, make, event, tr
     assert _scan(door, tickets[1], event.id).status_code == 200
     assert not any(s.startswith("UPDATE api_tokens") for s in statements)
     later = first_use + timedelta(seconds=61)
-    with mock.patch("trainhub.security.now", return_value=later), \
-            mock.patch("trainhub.security.time.monotonic", return_value=10**9):
+    with (
+        mock.patch("trainhub.security.now", return_value=later),
+        mock.patch("trainhub.security.time.monotonic", return_value=10**9),
+    ):
         assert _scan(door, tickets[2], event.id).get_json()["result"] == "ok"
     db.session.expire_all()
     assert db.session.get(ApiToken, token.id).last_used_at == later

@@ -2,6 +2,7 @@
 deciding offline — can load as it is) run through rules.decide, rules.window and rules.direction; no app,
 no database. Also: the rules import nothing but the standard library, and the check-in modules import one
 another without a cycle."""
+
 from __future__ import annotations
 
 import ast
@@ -22,8 +23,10 @@ PACKAGE = Path(rules.__file__).parent
 
 def _values(given: dict) -> dict:
     """The table's JSON values as the rules take them: ISO instants → aware datetimes."""
-    return {key: datetime.fromisoformat(value) if key in INSTANTS and value is not None else value
-            for key, value in given.items()}
+    return {
+        key: datetime.fromisoformat(value) if key in INSTANTS and value is not None else value
+        for key, value in given.items()
+    }
 
 
 @pytest.mark.parametrize("case", DECIDE["cases"], ids=lambda case: case["name"])
@@ -44,8 +47,10 @@ def test_the_table_reaches_every_code_and_gives_every_argument():
 
 @pytest.mark.parametrize("case", TABLE["windows"], ids=lambda case: case["name"])
 def test_window(case):
-    assert rules.window(**_values(case["given"])) == (datetime.fromisoformat(case["expect"]["opens"]),
-                                                      datetime.fromisoformat(case["expect"]["closes"]))
+    assert rules.window(**_values(case["given"])) == (
+        datetime.fromisoformat(case["expect"]["opens"]),
+        datetime.fromisoformat(case["expect"]["closes"]),
+    )
 
 
 @pytest.mark.parametrize("case", TABLE["directions"], ids=lambda case: json.dumps(case["given"]))
@@ -76,19 +81,29 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_the_rules_use_only_the_standard_library():
-    assert _imports(PACKAGE / "rules.py") <= {"__future__", "__future__.annotations", "datetime",
-                                              "datetime.datetime", "datetime.timedelta"}
+    assert _imports(PACKAGE / "rules.py") <= {
+        "__future__",
+        "__future__.annotations",
+        "datetime",
+        "datetime.datetime",
+        "datetime.timedelta",
+    }
 
 
 def test_the_check_in_modules_import_one_another_without_a_cycle():
     modules = {path.stem: path for path in PACKAGE.glob("*.py") if path.stem != "__init__"}
-    edges = {name: {imported.rsplit(".", 1)[1] for imported in _imports(path)
-                    if imported.startswith("trainhub.checkin.") and imported.rsplit(".", 1)[1] in modules}
-             for name, path in modules.items()}
+    edges = {
+        name: {
+            imported.rsplit(".", 1)[1]
+            for imported in _imports(path)
+            if imported.startswith("trainhub.checkin.") and imported.rsplit(".", 1)[1] in modules
+        }
+        for name, path in modules.items()
+    }
     done, path = set(), []
 
     def visit(name):
-        assert name not in path, " → ".join([*path[path.index(name):], name])
+        assert name not in path, " → ".join([*path[path.index(name) :], name])
         if name in done:
             return
         path.append(name)

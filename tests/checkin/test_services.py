@@ -1,10 +1,12 @@
 """The rules of the check-in service: every code of API.md, tampered tokens, undo, check-out, audit."""
+
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
 
-from trainhub.checkin import queries, services, scan as checkin_scan
+from trainhub.checkin import queries, services
+from trainhub.checkin import scan as checkin_scan
 from trainhub.extensions import db
 from trainhub.models import CheckIn, Registration, Unit
 from trainhub.tickets.services import reissue_ticket
@@ -25,8 +27,10 @@ def test_first_scan_checks_in_and_second_says_when_and_who(event, attendee, trai
     assert again.first_by.id == trainer.id
     assert "08:50" in again.message and trainer.name in again.message
     rows = scans(event)
-    assert [(r.result, r.device, r.actor_id) for r in rows] == [("ok", "phone-1", trainer.id),
-                                                               ("already_checked_in", "phone-2", trainer.id)]
+    assert [(r.result, r.device, r.actor_id) for r in rows] == [
+        ("ok", "phone-1", trainer.id),
+        ("already_checked_in", "phone-2", trainer.id),
+    ]
 
 
 def test_the_ticket_url_is_accepted_as_well_as_the_bare_token(app, event, attendee, trainer, at):
@@ -34,14 +38,17 @@ def test_the_ticket_url_is_accepted_as_well_as_the_bare_token(app, event, attend
     assert checkin_scan.check_in(url, event, actor=trainer, now=at()).code == "ok"
 
 
-@pytest.mark.parametrize("template", [
-    "https://evil.example/t/{token}",  # another host
-    "http://trainhub.test.evil.example/t/{token}",  # a look-alike host
-    "https://trainhub.test/t/{token}",  # another scheme: not what the platform prints
-    "http://trainhub.test/evil/t/{token}",  # another path before /t/
-    "http://evil.example/?next=http://trainhub.test/t/{token}",
-    "http://[trainhub.test/t/{token}",  # not even a URL
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "https://evil.example/t/{token}",  # another host
+        "http://trainhub.test.evil.example/t/{token}",  # a look-alike host
+        "https://trainhub.test/t/{token}",  # another scheme: not what the platform prints
+        "http://trainhub.test/evil/t/{token}",  # another path before /t/
+        "http://evil.example/?next=http://trainhub.test/t/{token}",
+        "http://[trainhub.test/t/{token}",  # not even a URL
+    ],
+)
 def test_a_ticket_url_not_of_this_platform_is_an_invalid_token(event, attendee, trainer, at, template):
     result = checkin_scan.check_in(template.format(token=attendee.ticket_token), event, actor=trainer, now=at())
     assert result.code == "invalid_token" and result.registration is None
@@ -122,8 +129,10 @@ def test_too_early_days_before_names_the_opening_date_in_the_scanners_language(a
     a_year_before = checkin_scan.check_in(attendee.ticket_token, event, actor=trainer, now=at(-400 * 24 * 60))
     assert "2030" in a_year_before.message and "08:00" in a_year_before.message
     # On the day itself the time alone is enough.
-    assert checkin_scan.check_in(attendee.ticket_token, event, actor=trainer, now=at(-120)).message == \
-        "签到尚未开始（08:00 开始）"
+    assert (
+        checkin_scan.check_in(attendee.ticket_token, event, actor=trainer, now=at(-120)).message
+        == "签到尚未开始（08:00 开始）"
+    )
 
 
 def test_a_trainer_not_assigned_or_another_units_organizer_is_not_allowed(make, event, attendee, at):
@@ -148,8 +157,10 @@ def test_check_out_records_the_leaving_time(event, attendee, trainer, at):
     assert out.code == "ok"
     registration = db.session.get(Registration, attendee.id)
     assert (registration.checked_in_at, registration.checked_out_at) == (at(-5), at(170))
-    assert checkin_scan.check_in(attendee.ticket_token, event, actor=trainer, now=at(175), direction="out").code \
+    assert (
+        checkin_scan.check_in(attendee.ticket_token, event, actor=trainer, now=at(175), direction="out").code
         == "already_checked_in"
+    )
 
 
 def test_undo_keeps_the_record_and_lets_the_attendee_check_in_again(make, event, attendee, trainer, at):
@@ -163,7 +174,10 @@ def test_undo_keeps_the_record_and_lets_the_attendee_check_in_again(make, event,
     row = db.session.get(CheckIn, first.checkin.id)
     assert row.undone_at == at(1) and row.undone_by_id == organizer.id and row.result == "ok"
     assert checkin_scan.check_in(attendee.ticket_token, event, actor=trainer, now=at(2)).code == "ok"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(AuditLog.action == "checkin.undo")) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(AuditLog.action == "checkin.undo"))
+        == 1
+    )
     import pytest
 
     from trainhub.errors import DomainError
@@ -218,10 +232,13 @@ def test_the_scan_path_is_a_handful_of_statements(app, event, attendee, trainer,
 def _reads_and_writes(statements):
     def writes(statement):
         text = statement.lstrip().upper()
-        return text.startswith(("INSERT", "UPDATE")) or (text.startswith("WITH") and ") INSERT" in " ".join(text.split()))
+        return text.startswith(("INSERT", "UPDATE")) or (
+            text.startswith("WITH") and ") INSERT" in " ".join(text.split())
+        )
 
-    return [s for s in statements if not writes(s) and s.lstrip().upper().startswith(("SELECT", "WITH"))], \
-        [s for s in statements if writes(s)]
+    return [s for s in statements if not writes(s) and s.lstrip().upper().startswith(("SELECT", "WITH"))], [
+        s for s in statements if writes(s)
+    ]
 
 
 def test_a_trainers_scan_reads_event_assignment_and_ticket_in_one_statement(app, event, attendee, trainer, at):
@@ -263,8 +280,16 @@ def test_the_unique_index_refuses_a_second_accepted_row_even_past_the_lock(event
     # A stale state: an accepted row exists but the registration does not show it (as if two writers
     # had both read "not checked in"). The insert is refused by uq_checkins_accepted; the answer is
     # already_checked_in and nothing half-written stays.
-    db.session.add(CheckIn(event_id=event.id, registration_id=attendee.id, result="ok", direction="in",
-                           method="scan", created_at=at(-1)))
+    db.session.add(
+        CheckIn(
+            event_id=event.id,
+            registration_id=attendee.id,
+            result="ok",
+            direction="in",
+            method="scan",
+            created_at=at(-1),
+        )
+    )
     db.session.commit()
     result = checkin_scan.check_in(attendee.ticket_token, event, actor=trainer, now=at())
     assert result.code == "already_checked_in"

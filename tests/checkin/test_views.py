@@ -1,4 +1,5 @@
 """Console, counters, manual fallback, attendance page with undo, access matrix, CLI."""
+
 from __future__ import annotations
 
 from unittest import mock
@@ -25,7 +26,11 @@ def people(make, trainer, org):
 
 
 EXPECTED = {  # console and its JSON endpoints
-    "anonymous": 302, "member": 403, "trainer": 200, "other_trainer": 404, "organizer": 200,
+    "anonymous": 302,
+    "member": 403,
+    "trainer": 200,
+    "other_trainer": 404,
+    "organizer": 200,
     "other_unit_organizer": 404,
 }
 
@@ -48,11 +53,22 @@ def test_console_page_is_mobile_ready_and_serves_jsqr_locally(client, login, eve
 def test_stats_search_and_one_tap_manual_check_in(client, login, make, event, attendee, trainer, org, at):
     make.registration(event, org, name="王芳")
     login(trainer)
-    assert client.get(f"/checkin/{event.id}/stats").get_json() == {"confirmed": 2, "checked_in": 0, "expected": 2,
-                                                                   "rate": 0.0}
+    assert client.get(f"/checkin/{event.id}/stats").get_json() == {
+        "confirmed": 2,
+        "checked_in": 0,
+        "expected": 2,
+        "rate": 0.0,
+    }
     items = client.get(f"/checkin/{event.id}/search?q=5678").get_json()["items"]
-    assert items == [{"id": attendee.id, "name": "张大伟", "phone_last4": "5678",
-                      "organization": "华东精密机械有限公司", "checked_in_at": None}]
+    assert items == [
+        {
+            "id": attendee.id,
+            "name": "张大伟",
+            "phone_last4": "5678",
+            "organization": "华东精密机械有限公司",
+            "checked_in_at": None,
+        }
+    ]
     with mock.patch("trainhub.checkin.views.now", return_value=at()):
         body = client.post(f"/checkin/{event.id}/manual", json={"registration_id": attendee.id}).get_json()
     assert body["result"] == "ok"
@@ -101,7 +117,7 @@ def test_attendance_page_statement_count_does_not_grow_with_scans(client, login,
 
     def statements() -> int:
         seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
+        listener = lambda *args: seen.append(1)
         sa.event.listen(db.engine, "before_cursor_execute", listener)
         try:
             assert client.get(f"/manage/events/{event.id}/attendance").status_code == 200
@@ -112,8 +128,9 @@ def test_attendance_page_statement_count_does_not_grow_with_scans(client, login,
     checkin_scan.check_in(make.registration(event, org).ticket_token, event, actor=trainer, now=at())
     few = statements()
     for _ in range(5):
-        checkin_scan.check_in(make.registration(event, make.organization()).ticket_token, event, actor=trainer,
-                              now=at())
+        checkin_scan.check_in(
+            make.registration(event, make.organization()).ticket_token, event, actor=trainer, now=at()
+        )
     assert statements() == few
 
 
@@ -144,6 +161,9 @@ def test_trainer_finds_the_console_from_the_menu(client, login, make, event, tra
 
 def test_api_answers_in_english_when_asked(api, event, attendee, trainer, at):
     with mock.patch("trainhub.api.checkins.now", return_value=at(-120)):
-        body = api(trainer, lang="en").post("/api/v1/checkins", json={"token": attendee.ticket_token,
-                                                                       "event_id": event.id}).get_json()
+        body = (
+            api(trainer, lang="en")
+            .post("/api/v1/checkins", json={"token": attendee.ticket_token, "event_id": event.id})
+            .get_json()
+        )
     assert body["result"] == "too_early" and body["message"] == "Check-in has not opened yet (opens at 08:00)"

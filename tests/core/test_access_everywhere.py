@@ -3,6 +3,7 @@ unprotected: anonymous visitors reach only the public ones; an enterprise never 
 attendees, tickets or certificates; enterprises and unassigned trainers never open management or
 check-in pages. (Per-feature matrices in tests/units, tests/events, tests/registrations pin the
 exact status for each role.)"""
+
 from __future__ import annotations
 
 import re
@@ -15,15 +16,37 @@ from trainhub.models import Certificate
 
 # Routes anyone may open (no login).
 PUBLIC = {
-    "main.index", "main.health", "main.ready", "main.set_language", "static",
-    "accounts.login", "accounts.signup", "accounts.accept_invitation", "accounts.setup_password",
-    "events.catalogue", "events.detail", "calendar.event_ics", "calendar.public_feed",
-    "calendar.org_feed", "calendar.trainer_feed",
-    "campaigns.index", "campaigns.detail", "campaigns.attachment",
-    "tickets.show", "tickets.image", "calendar.ticket_invite",  # the holder of the private ticket URL
-    "certificates.verify", "checkin.self_entry",
-    "api.events_list", "api.events_get", "api.campaigns_list", "api.campaigns_get", "api.campaign_news",
-    "api.news_photo", "api.verify_certificate", "api.openapi_json",
+    "main.index",
+    "main.health",
+    "main.ready",
+    "main.set_language",
+    "static",
+    "accounts.login",
+    "accounts.signup",
+    "accounts.accept_invitation",
+    "accounts.setup_password",
+    "events.catalogue",
+    "events.detail",
+    "calendar.event_ics",
+    "calendar.public_feed",
+    "calendar.org_feed",
+    "calendar.trainer_feed",
+    "campaigns.index",
+    "campaigns.detail",
+    "campaigns.attachment",
+    "tickets.show",
+    "tickets.image",
+    "calendar.ticket_invite",  # the holder of the private ticket URL
+    "certificates.verify",
+    "checkin.self_entry",
+    "api.events_list",
+    "api.events_get",
+    "api.campaigns_list",
+    "api.campaigns_get",
+    "api.campaign_news",
+    "api.news_photo",
+    "api.verify_certificate",
+    "api.openapi_json",
 }
 DENIED = {302, 401, 403, 404}
 
@@ -43,11 +66,28 @@ def world(app, make):
     db.session.add(certificate)
     db.session.commit()
     return dict(
-        users=dict(organizer=commission_organizer, trainer=trainer, other_trainer=other_trainer,
-                   member_a=member_a, member_b=member_b),
-        values=dict(event_id=event.id, campaign_id=campaign.id, unit_id=bureau.id, organization_id=org_a.id,
-                    registration_id=registration.id, serial=certificate.serial, token=registration.ticket_token,
-                    user_id=member_a.id, code="en", kind="png", news_id=1, attachment_id=1, filename="x.pdf"),
+        users=dict(
+            organizer=commission_organizer,
+            trainer=trainer,
+            other_trainer=other_trainer,
+            member_a=member_a,
+            member_b=member_b,
+        ),
+        values=dict(
+            event_id=event.id,
+            campaign_id=campaign.id,
+            unit_id=bureau.id,
+            organization_id=org_a.id,
+            registration_id=registration.id,
+            serial=certificate.serial,
+            token=registration.ticket_token,
+            user_id=member_a.id,
+            code="en",
+            kind="png",
+            news_id=1,
+            attachment_id=1,
+            filename="x.pdf",
+        ),
     )
 
 
@@ -88,8 +128,9 @@ def test_another_enterprise_never_reads_our_attendees(app, client, login, world)
     ours = ("registration_id", "serial", "organization_id", "user_id")
     leaks = []
     for endpoint, url in get_routes(app, world["values"]):
-        if endpoint in PUBLIC or not any(f"<{name}>" in str(rule) for rule in app.url_map.iter_rules()
-                                         if rule.endpoint == endpoint for name in ours):
+        if endpoint in PUBLIC or not any(
+            f"<{name}>" in str(rule) for rule in app.url_map.iter_rules() if rule.endpoint == endpoint for name in ours
+        ):
             continue
         status = client.get(url).status_code
         if status not in DENIED:
@@ -98,13 +139,15 @@ def test_another_enterprise_never_reads_our_attendees(app, client, login, world)
 
 
 @pytest.mark.parametrize("who", ["member_a", "member_b", "other_trainer"])
-def test_management_and_checkin_pages_are_closed_to_enterprises_and_unassigned_trainers(app, client, login, world,
-                                                                                        who):
+def test_management_and_checkin_pages_are_closed_to_enterprises_and_unassigned_trainers(app, client, login, world, who):
     as_user(client, login, world["users"][who])
     leaks = []
     for endpoint, url in get_routes(app, world["values"]):
-        closed = url.startswith("/manage/") or (url.startswith("/checkin/") and "/self" not in url) or \
-            re.match(r"/api/v1/events/\d+/(checkins|attendance|certificates|invitations)", url)
+        closed = (
+            url.startswith("/manage/")
+            or (url.startswith("/checkin/") and "/self" not in url)
+            or re.match(r"/api/v1/events/\d+/(checkins|attendance|certificates|invitations)", url)
+        )
         if who == "other_trainer" and url in ("/checkin", "/manage/exports"):  # lists of the trainer's own events
             continue
         if closed and client.get(url).status_code not in DENIED:
@@ -113,6 +156,7 @@ def test_management_and_checkin_pages_are_closed_to_enterprises_and_unassigned_t
 
 
 # -- a district bureau sees its own people, its district's enterprises and its own events' mail -----------
+
 
 @pytest.fixture
 def district(app, make):
@@ -131,9 +175,11 @@ def district(app, make):
         their_member=make.member(theirs, email="hr@theirs.cn"),
     )
     our_event, their_event = make.event(host_unit=chaoyang), make.event(host_unit=haidian)
-    mails = dict(ours=notify.send_plain("test", "a@x.cn", "朝阳活动的通知", "正文", event=our_event),
-                 theirs=notify.send_plain("test", "a@x.cn", "海淀活动的通知", "正文", event=their_event),
-                 platform=notify.send_plain("test", "b@x.cn", "平台账号通知", "正文"))
+    mails = dict(
+        ours=notify.send_plain("test", "a@x.cn", "朝阳活动的通知", "正文", event=our_event),
+        theirs=notify.send_plain("test", "a@x.cn", "海淀活动的通知", "正文", event=their_event),
+        platform=notify.send_plain("test", "b@x.cn", "平台账号通知", "正文"),
+    )
     for message in mails.values():
         message.status = "failed"
     db.session.commit()
@@ -143,8 +189,7 @@ def district(app, make):
 SEEN_BY_BUREAU = {"bureau", "colleague", "trainer", "our_member"}
 
 
-def test_a_district_bureau_lists_only_its_own_organizers_and_its_districts_enterprises(client, login, api,
-                                                                                     district):
+def test_a_district_bureau_lists_only_its_own_organizers_and_its_districts_enterprises(client, login, api, district):
     people = district["people"]
     login(people["bureau"])
     page = client.get("/manage/users").get_data(as_text=True)
@@ -207,6 +252,7 @@ def test_a_units_outbox_holds_its_own_events_mail_and_the_commissions_everything
 
 # -- enterprises: the commission sees all, a district bureau its district's, other units none ---------------
 
+
 def _organizations_seen(client, caller, district_names=("朝阳区", "海淀区")):
     """The organizations page, the contact e-mails in the API list and the page's district choices."""
     page = client.get("/manage/organizations").get_data(as_text=True)
@@ -265,9 +311,12 @@ def test_a_district_bureau_reaching_another_districts_enterprise_gets_404(client
         "active": lambda: client.post(f"{base}/active", data={"value": "0"}),
         "invite": lambda: client.post(base, data={"email": "new@theirs.cn", "name": "新人"}),
         "api_get": lambda: caller.get(f"/api/v1/organizations/{theirs.id}"),
-        "api_patch": lambda: caller.patch(f"/api/v1/organizations/{theirs.id}",
-                                          json={"is_active": False, "is_pilot_unit": True}),
-        "api_member": lambda: caller.post(f"/api/v1/organizations/{theirs.id}/members", json={"email": "new@theirs.cn"}),
+        "api_patch": lambda: caller.patch(
+            f"/api/v1/organizations/{theirs.id}", json={"is_active": False, "is_pilot_unit": True}
+        ),
+        "api_member": lambda: caller.post(
+            f"/api/v1/organizations/{theirs.id}/members", json={"email": "new@theirs.cn"}
+        ),
     }[how]().status_code
     assert status == 404
     db.session.expire_all()
@@ -277,7 +326,8 @@ def test_a_district_bureau_reaching_another_districts_enterprise_gets_404(client
 
 
 def test_a_district_bureau_manages_its_districts_enterprise_and_registers_only_in_its_district(
-        client, login, api, make, district):
+    client, login, api, make, district
+):
     from trainhub.models import Organization
 
     ours = make.organization(district="朝阳区")
@@ -288,8 +338,9 @@ def test_a_district_bureau_manages_its_districts_enterprise_and_registers_only_i
     assert caller.patch(f"/api/v1/organizations/{ours.id}", json={"is_active": False}).status_code == 200
     moved = caller.patch(f"/api/v1/organizations/{ours.id}", json={"district": "海淀区"})
     assert moved.status_code == 422 and "朝阳区" in moved.json["error"]["fields"]["district"][0]
-    elsewhere = caller.post("/api/v1/organizations", json={"name": "海淀新企业有限公司", "uscc": _uscc(),
-                                                           "district": "海淀区"})
+    elsewhere = caller.post(
+        "/api/v1/organizations", json={"name": "海淀新企业有限公司", "uscc": _uscc(), "district": "海淀区"}
+    )
     assert elsewhere.status_code == 422 and "district" in elsewhere.json["error"]["fields"]
     created = caller.post("/api/v1/organizations", json={"name": "朝阳新企业有限公司", "uscc": _uscc()})
     assert created.status_code == 201 and created.json["district"] == "朝阳区"

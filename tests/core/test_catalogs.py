@@ -1,5 +1,6 @@
 """The English catalogs compile with Babel's own `pybabel compile` (which skips a catalog whose header is
 marked fuzzy), and scripts/i18n.py never marks a header fuzzy again."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -18,8 +19,9 @@ PYBABEL = Path(sys.executable).with_name("pybabel")
 
 
 def pybabel_compile(po: Path, mo: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(PYBABEL), "compile", "-l", "en", "-i", str(po), "-o", str(mo)],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [str(PYBABEL), "compile", "-l", "en", "-i", str(po), "-o", str(mo)], capture_output=True, text=True
+    )
 
 
 def test_there_are_catalogs():

@@ -1,11 +1,12 @@
 """A database restart under a real gunicorn: every connection the workers pooled (both engines: the ORM's
 and the door scan's autocommit one) is ended at once, then requests come. At most one failed request per
 worker is allowed by the issue; the pools' check on checkout makes it none."""
+
 from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -24,8 +25,12 @@ def _app_backends() -> int:
     killer = sa.create_engine(POSTGRES_URL)
     try:
         with killer.connect() as conn:
-            return conn.execute(sa.text("select count(*) from pg_stat_activity where datname = current_database() "
-                                        "and pid <> pg_backend_pid() and application_name = ''")).scalar()
+            return conn.execute(
+                sa.text(
+                    "select count(*) from pg_stat_activity where datname = current_database() "
+                    "and pid <> pg_backend_pid() and application_name = ''"
+                )
+            ).scalar()
     finally:
         killer.dispose()
 
@@ -34,8 +39,12 @@ def _app_backends() -> int:
 def gunicorn(app, dialect, tmp_path):
     if dialect != "postgresql":
         pytest.skip("PostgreSQL: connections that a restart ends")
-    env = {"TRAINHUB_DATABASE_URL": POSTGRES_URL, "TRAINHUB_SECRET_KEY": "test-secret", "TRAINHUB_BASE_URL": BASE_URL,
-           "TRAINHUB_REDIS_URL": None}
+    env = {
+        "TRAINHUB_DATABASE_URL": POSTGRES_URL,
+        "TRAINHUB_SECRET_KEY": "test-secret",
+        "TRAINHUB_BASE_URL": BASE_URL,
+        "TRAINHUB_REDIS_URL": None,
+    }
     with Gunicorn("wsgi:app", log=tmp_path / "gunicorn.log", env=env, workers=WORKERS, threads=THREADS) as server:
         server.wait_until_up()
         yield server.base
@@ -46,8 +55,16 @@ def _calls(base: str, event_id: int, bearer: str, tickets: list[str]):
     calls = []
     for ticket in tickets:
         calls.append(lambda: requests.get(f"{base}/api/v1/events", timeout=30).status_code)
-        calls.append(lambda t=ticket: requests.post(f"{base}/api/v1/checkins", headers=headers, timeout=30, json={
-            "token": t, "event_id": event_id, "device": "door", "direction": "in"}).status_code)
+        calls.append(
+            lambda t=ticket: (
+                requests.post(
+                    f"{base}/api/v1/checkins",
+                    headers=headers,
+                    timeout=30,
+                    json={"token": t, "event_id": event_id, "device": "door", "direction": "in"},
+                ).status_code
+            )
+        )
         calls.append(lambda: requests.get(f"{base}/api/v1/me", headers=headers, timeout=30).status_code)
     return calls
 
@@ -59,7 +76,7 @@ def _run(calls, clients: int) -> list[int]:
 
 def test_a_database_restart_fails_no_request(app, make, gunicorn):
     trainer = make.trainer()
-    event = make.event(starts_at=datetime.now(timezone.utc) - timedelta(minutes=10), trainers=[trainer], capacity=200)
+    event = make.event(starts_at=datetime.now(UTC) - timedelta(minutes=10), trainers=[trainer], capacity=200)
     tickets = [make.registration(event).ticket_token for _ in range(80)]
     bearer, event_id = make.token(trainer), event.id
     db.session.remove()

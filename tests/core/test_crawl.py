@@ -1,5 +1,6 @@
 """Every page a person can reach by following links answers without a server error, for each role,
 on the demo data (and in both languages)."""
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,17 @@ def crawl(client, start="/", limit=150):
     return seen, failures
 
 
-@pytest.mark.parametrize("email", [None, "admin@trainhub.local", "chaoyang@trainhub.local", "tc@trainhub.local",
-                                   "trainer1@trainhub.local", "hr@huabei-jixie.example.cn"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        None,
+        "admin@trainhub.local",
+        "chaoyang@trainhub.local",
+        "tc@trainhub.local",
+        "trainer1@trainhub.local",
+        "hr@huabei-jixie.example.cn",
+    ],
+)
 def test_no_page_reachable_by_links_answers_a_server_error(app, client, runner, login, email, dialect):
     if dialect != "sqlite":
         pytest.skip("the crawl runs once, on SQLite")

@@ -1,4 +1,7 @@
 """PostgreSQL connections: no ping per request, yet a connection killed while idle is replaced."""
+
+from datetime import UTC
+
 import pytest
 
 from tests.conftest import terminate_app_connections
@@ -33,20 +36,21 @@ def test_busy_connections_are_not_pinged_but_idle_ones_are(app, client, dialect,
     assert len(pings) == first  # used within the idle window: trusted
 
 
-def test_a_restart_the_checks_do_not_see_fails_one_request_not_one_per_connection(app, client, make, dialect,
-                                                                                   monkeypatch):
+def test_a_restart_the_checks_do_not_see_fails_one_request_not_one_per_connection(
+    app, client, make, dialect, monkeypatch
+):
     """A connection can die unseen (a silent network, or between the check and its use): the first
     request that meets a dead one fails, and every pool of the app — the ORM's and the door scan's
     autocommit one — drops its connections, so the next requests do not each meet another."""
     if dialect != "postgresql":
         pytest.skip("PostgreSQL pool behaviour")
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from trainhub.db import autocommit_engine
     from trainhub.extensions import db
 
     trainer = make.trainer()
-    event = make.event(starts_at=datetime.now(timezone.utc) - timedelta(minutes=10), trainers=[trainer])
+    event = make.event(starts_at=datetime.now(UTC) - timedelta(minutes=10), trainers=[trainer])
     tickets = [make.registration(event).ticket_token for _ in range(8)]
     headers = {"Authorization": f"Bearer {make.token(trainer)}"}
     event_id = event.id
@@ -61,8 +65,11 @@ def test_a_restart_the_checks_do_not_see_fails_one_request_not_one_per_connectio
     app.config["PROPAGATE_EXCEPTIONS"] = False
     statuses = []
     for ticket in tickets:
-        statuses.append(client.post("/api/v1/checkins", headers=headers,
-                                    json={"token": ticket, "event_id": event_id, "device": "door"}).status_code)
+        statuses.append(
+            client.post(
+                "/api/v1/checkins", headers=headers, json={"token": ticket, "event_id": event_id, "device": "door"}
+            ).status_code
+        )
         db.session.remove()  # as each request's teardown does (the test keeps one app context open)
         statuses.append(client.get("/api/v1/events").status_code)
         db.session.remove()

@@ -1,8 +1,9 @@
 """trainhub.db.DirectStatement: a Core statement run on the DB-API cursor must behave as SQLAlchemy's execute
 would — same values in and out, same transaction, same exception classes, visible to cursor listeners."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -14,15 +15,22 @@ from trainhub.models import CheckIn, Registration
 _CHECKINS = CheckIn.__table__
 _INSERT = DirectStatement(
     sa.insert(_CHECKINS)
-    .values(event_id=sa.bindparam("event_id"), registration_id=sa.bindparam("registration_id"),
-            token_tried=sa.bindparam("token_tried"), direction="in", method="scan", result=sa.bindparam("result"),
-            device="", created_at=sa.bindparam("created_at"))
+    .values(
+        event_id=sa.bindparam("event_id"),
+        registration_id=sa.bindparam("registration_id"),
+        token_tried=sa.bindparam("token_tried"),
+        direction="in",
+        method="scan",
+        result=sa.bindparam("result"),
+        device="",
+        created_at=sa.bindparam("created_at"),
+    )
     .returning(_CHECKINS.c.id, _CHECKINS.c.created_at)
 )
 _READ = DirectStatement(
-    sa.select(_CHECKINS.c.id, _CHECKINS.c.created_at, _CHECKINS.c.token_tried,
-              (_CHECKINS.c.result == "ok").label("accepted"))
-    .where(_CHECKINS.c.id == sa.bindparam("id"))
+    sa.select(
+        _CHECKINS.c.id, _CHECKINS.c.created_at, _CHECKINS.c.token_tried, (_CHECKINS.c.result == "ok").label("accepted")
+    ).where(_CHECKINS.c.id == sa.bindparam("id"))
 )
 
 
@@ -33,9 +41,16 @@ def registration(make):
 
 
 def _insert(registration, *, result="ok", at=None):
-    return _INSERT.first(db.session.connection(), {
-        "event_id": registration.event_id, "registration_id": registration.id, "token_tried": "abc…",
-        "result": result, "created_at": at or datetime(2030, 5, 1, 9, 30, tzinfo=timezone(timedelta(hours=8)))})
+    return _INSERT.first(
+        db.session.connection(),
+        {
+            "event_id": registration.event_id,
+            "registration_id": registration.id,
+            "token_tried": "abc…",
+            "result": result,
+            "created_at": at or datetime(2030, 5, 1, 9, 30, tzinfo=timezone(timedelta(hours=8))),
+        },
+    )
 
 
 def test_values_go_in_and_come_back_as_the_column_types_make_them(app, registration):
@@ -43,7 +58,7 @@ def test_values_go_in_and_come_back_as_the_column_types_make_them(app, registrat
     db.session.commit()
     read = _READ.first(db.session.connection(), {"id": row.id})
     # An instant given in +08:00 is stored as UTC and read back aware, on SQLite too; a comparison is a bool.
-    assert read.created_at == datetime(2030, 5, 1, 1, 30, tzinfo=timezone.utc)
+    assert read.created_at == datetime(2030, 5, 1, 1, 30, tzinfo=UTC)
     assert read.created_at.utcoffset() == timedelta(0)
     assert read.accepted is True and read.token_tried == "abc…"
     assert row.created_at == read.created_at

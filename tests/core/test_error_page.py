@@ -1,5 +1,6 @@
 """The 500 page is the app's own — its layout and navigation, in the user's language — even when the error
 came from a database connection that died under the request (the page itself needs the database: the user)."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,7 +24,8 @@ def failing_route(app):
 
 
 def test_a_lost_database_connection_still_gets_the_apps_500_page_in_the_users_language(
-        app, client, login, make, dialect, failing_route):
+    app, client, login, make, dialect, failing_route
+):
     if dialect != "postgresql":
         pytest.skip("a connection is ended from outside on PostgreSQL only")
     login(make.organizer(locale="en", name="Organizer One"))

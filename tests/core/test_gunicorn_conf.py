@@ -1,4 +1,5 @@
 """gunicorn.conf.py: gunicorn reads it from the project directory, and each worker freezes the loaded app."""
+
 from __future__ import annotations
 
 import gc

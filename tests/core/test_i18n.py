@@ -1,4 +1,5 @@
 """Every user-facing string exists in both languages; the API answers in the request's language."""
+
 import subprocess
 import sys
 from pathlib import Path

@@ -1,6 +1,7 @@
 """Imports point one way between the modules that used to import each other from inside functions
 (the symptom of a cycle dodged, not broken): accounts ↔ organizations, notify ↔ messages, and the
 database plumbing ↔ the models. Read from the source, every import counts, module-level or not."""
+
 from __future__ import annotations
 
 import ast
@@ -67,13 +68,16 @@ def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | N
     return None
 
 
-@pytest.mark.parametrize(("lower", "upper"), [
-    ("trainhub.accounts.services", "trainhub.organizations.services"),
-    ("trainhub.notifications.messages", "trainhub.notifications.notify"),
-    ("trainhub.notifications.outbox", "trainhub.notifications.messages"),
-    ("trainhub.models.base", "trainhub.extensions"),
-    ("trainhub.extensions", "trainhub.db"),
-])
+@pytest.mark.parametrize(
+    ("lower", "upper"),
+    [
+        ("trainhub.accounts.services", "trainhub.organizations.services"),
+        ("trainhub.notifications.messages", "trainhub.notifications.notify"),
+        ("trainhub.notifications.outbox", "trainhub.notifications.messages"),
+        ("trainhub.models.base", "trainhub.extensions"),
+        ("trainhub.extensions", "trainhub.db"),
+    ],
+)
 def test_imports_point_one_way(graph, lower, upper):
     assert _reaches(graph, upper, lower), f"{upper} is expected to use {lower}"
     assert _reaches(graph, lower, upper) is None, f"a cycle: {' → '.join(_reaches(graph, lower, upper))}"

@@ -1,4 +1,5 @@
 """`db upgrade` brings an empty database to the head, and the models agree with the migrations."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,9 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
+from tests.conftest import POSTGRES_URL, _test_config
 from trainhub import create_app
 from trainhub.extensions import db
-from tests.conftest import POSTGRES_URL, _test_config
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,4 +1,5 @@
 """/readyz tells the truth: the database and Redis (when configured) checked, 503 naming what failed."""
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,9 @@ def test_an_unreachable_redis_makes_it_not_ready(client):
     assert client.get("/healthz").status_code == 200  # the trivial endpoint stays trivial
 
 
-@pytest.mark.parametrize("url", ["sqlite:////nonexistent-directory/trainhub.sqlite3",
-                                 "postgresql+psycopg://postgres@127.0.0.1:1/trainhub"])
+@pytest.mark.parametrize(
+    "url", ["sqlite:////nonexistent-directory/trainhub.sqlite3", "postgresql+psycopg://postgres@127.0.0.1:1/trainhub"]
+)
 def test_an_unreachable_database_makes_it_not_ready(url, tmp_path):
     app = create_app(_test_config(url, tmp_path))
     response = app.test_client().get("/readyz")

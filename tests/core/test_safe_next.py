@@ -1,5 +1,6 @@
 """Every redirect to a `next` parameter stays on this site (one helper: security.safe_next), whatever
 trick the value uses; none answers 500."""
+
 from __future__ import annotations
 
 import re
@@ -13,13 +14,37 @@ SITE = "http://localhost/"
 
 # Known open-redirect bypasses: each leads a browser to another host, or runs script, if followed as is.
 BYPASSES = [
-    "//evil.example", "///evil.example", "/\t/evil.example", "/%09/evil.example", "/\n/evil.example",
-    "/\r\n/evil.example", "/\\evil.example", "\\\\evil.example", "/\\/evil.example", "\\/evil.example",
-    "https://evil.example", "https:evil.example", "http:/evil.example", "//evil.example/%2F..",
-    "/%2F%2Fevil.example", "/%2f/evil.example", "/%5Cevil.example", "/%5C/evil.example",
-    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " /\t/evil.example", "\t//evil.example",
-    "/\x00/evil.example", "//evil.example@trainhub", "/events\r\nSet-Cookie: x=1", "data:text/html,evil",
-    "／／evil.example", "/\u3000/evil.example", "/\u200b/evil.example", "/\u202e/evil.example", "evil.example",
+    "//evil.example",
+    "///evil.example",
+    "/\t/evil.example",
+    "/%09/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\/evil.example",
+    "\\/evil.example",
+    "https://evil.example",
+    "https:evil.example",
+    "http:/evil.example",
+    "//evil.example/%2F..",
+    "/%2F%2Fevil.example",
+    "/%2f/evil.example",
+    "/%5Cevil.example",
+    "/%5C/evil.example",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " /\t/evil.example",
+    "\t//evil.example",
+    "/\x00/evil.example",
+    "//evil.example@trainhub",
+    "/events\r\nSet-Cookie: x=1",
+    "data:text/html,evil",
+    "／／evil.example",
+    "/\u3000/evil.example",
+    "/\u200b/evil.example",
+    "/\u202e/evil.example",
+    "evil.example",
 ]
 
 
@@ -35,7 +60,10 @@ def assert_stays_here(response, sent=None):
         return
     assert response.status_code in (302, 303), (sent, response.status_code)
     target = browser_target(response.headers["Location"])
-    assert urlsplit(target).netloc == "localhost" and urlsplit(target).scheme == "http", (sent, response.headers["Location"])
+    assert urlsplit(target).netloc == "localhost" and urlsplit(target).scheme == "http", (
+        sent,
+        response.headers["Location"],
+    )
     assert "evil" not in target, sent
 
 
@@ -44,8 +72,16 @@ def test_safe_next_refuses_every_known_bypass(target):
     assert safe_next(target) is None
 
 
-@pytest.mark.parametrize("target", ["/events", "/events?q=%E5%9B%A2%E4%BD%93&page=2", "/profile#tokens",
-                                    "/lang/en?next=/events", "/campaigns/1/attachments/2/通知.pdf"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/events",
+        "/events?q=%E5%9B%A2%E4%BD%93&page=2",
+        "/profile#tokens",
+        "/lang/en?next=/events",
+        "/campaigns/1/attachments/2/通知.pdf",
+    ],
+)
 def test_safe_next_keeps_local_paths(target):
     assert safe_next(target) == target
 
@@ -65,8 +101,9 @@ def test_login_never_leaves_the_site(client, make, login):
     for target in BYPASSES:
         with client.session_transaction() as session:
             session.clear()
-        assert_stays_here(client.post("/login", data={"email": "t@example.cn", "password": "secret-pass-123",
-                                                       "next": target}), target)
+        assert_stays_here(
+            client.post("/login", data={"email": "t@example.cn", "password": "secret-pass-123", "next": target}), target
+        )
         assert_stays_here(client.get("/login?next=" + quote(target, safe="")), target)  # signed in now
 
 

@@ -1,4 +1,5 @@
 """Shared template helpers."""
+
 from flask import render_template_string
 
 from trainhub.templating import mask_name, mask_phone

@@ -1,6 +1,7 @@
 """One transaction convention (trainhub/db.py): a write use case is a service function decorated
 `@use_case` that commits at its end; pages, API handlers and CLI commands never commit or roll back.
 Read from the source, so a new module is held to it without a test of its own."""
+
 from __future__ import annotations
 
 import ast
@@ -9,11 +10,14 @@ from pathlib import Path
 import trainhub
 
 PACKAGE = Path(trainhub.__file__).parent
-ADAPTERS = [path for path in PACKAGE.rglob("*.py")
-            if path.name in {"views.py", "cli.py"} or path.parent.name == "api"]
-SERVICES = [path for path in PACKAGE.rglob("*.py")
-            if path.parent != PACKAGE and path.parent.name not in {"api", "models"}
-            and path.name not in {"views.py", "cli.py", "forms.py", "queries.py", "__init__.py"}]
+ADAPTERS = [path for path in PACKAGE.rglob("*.py") if path.name in {"views.py", "cli.py"} or path.parent.name == "api"]
+SERVICES = [
+    path
+    for path in PACKAGE.rglob("*.py")
+    if path.parent != PACKAGE
+    and path.parent.name not in {"api", "models"}
+    and path.name not in {"views.py", "cli.py", "forms.py", "queries.py", "__init__.py"}
+]
 # Not yet converted (their module is being rewritten on another branch): the check-in use cases.
 NOT_YET = {"trainhub/checkin/services.py"}
 
@@ -34,8 +38,11 @@ def _where(path: Path, line: int) -> str:
 
 
 def test_pages_api_and_cli_never_end_a_transaction():
-    found = [_where(path, line) for path in ADAPTERS
-             for line in _calls(ast.parse(path.read_text(encoding="utf-8")), {"commit", "rollback", "begin_write"})]
+    found = [
+        _where(path, line)
+        for path in ADAPTERS
+        for line in _calls(ast.parse(path.read_text(encoding="utf-8")), {"commit", "rollback", "begin_write"})
+    ]
     assert not found, f"call a use case instead: {found}"
 
 

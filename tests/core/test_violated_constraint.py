@@ -1,6 +1,7 @@
 """trainhub.db.violated_constraint names the constraint an IntegrityError broke, as the naming convention
 wrote it, on both databases (PostgreSQL tells the name; SQLite lists the columns, which the metadata
 resolves); trainhub.db.commit turns a named violation into the refusal the use case mapped it to."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,8 +28,12 @@ def test_a_unique_column_is_named(app, make):
 
 def test_a_unique_constraint_on_two_columns_is_named(app, make):
     event, organization = make.event(), make.organization()
-    row = {"event_id": event.id, "organization_id": organization.id, "invited_by_id": make.organizer().id,
-           "invited_at": event.starts_at}
+    row = {
+        "event_id": event.id,
+        "organization_id": organization.id,
+        "invited_by_id": make.organizer().id,
+        "invited_at": event.starts_at,
+    }
     db.session.execute(sa.insert(EventInvitation).values(**row))
     assert violated_constraint(_violation(sa.insert(EventInvitation).values(**row))) == "uq_event_invitations_event_org"
 

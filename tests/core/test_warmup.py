@@ -1,4 +1,5 @@
 """A new gunicorn worker warms up before its first request (trainhub.warmup), writing nothing."""
+
 from __future__ import annotations
 
 import gc
@@ -19,8 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _counts():
-    return [db.session.scalar(sa.select(sa.func.count()).select_from(model))
-            for model in (CheckIn, AuditLog, ApiToken)]
+    return [db.session.scalar(sa.select(sa.func.count()).select_from(model)) for model in (CheckIn, AuditLog, ApiToken)]
 
 
 def test_the_workers_hook_warms_the_scan_and_writes_nothing(app, monkeypatch):

@@ -1,9 +1,10 @@
 """Dashboard figures, the campaign activity summary (page, XLSX, PDF) and who may see them."""
+
 from __future__ import annotations
 
 import io
-import subprocess
 import shutil
+import subprocess
 from datetime import timedelta
 
 import openpyxl
@@ -22,13 +23,26 @@ NOW = local(2021, 10, 20, 12)
 @pytest.fixture
 def campaign_data(make):
     start = local(2021, 10, 14, 9)
-    campaign = make.campaign(title="世界标准日", starts_on=start.date() - timedelta(days=5),
-                             ends_on=start.date() + timedelta(days=20))
+    campaign = make.campaign(
+        title="世界标准日", starts_on=start.date() - timedelta(days=5), ends_on=start.date() + timedelta(days=20)
+    )
     bureau = make.unit(name="朝阳区市场监管局")
-    training = make.event(title="标准化法规解读", starts_at=start, campaign=campaign, host_unit=bureau,
-                          registration_opens_at=start - timedelta(days=9))
-    seminar = make.event(title="团体标准研讨", kind="seminar", mode="online", venue="", campaign=campaign,
-                         starts_at=start + timedelta(days=2), registration_opens_at=start - timedelta(days=9))
+    training = make.event(
+        title="标准化法规解读",
+        starts_at=start,
+        campaign=campaign,
+        host_unit=bureau,
+        registration_opens_at=start - timedelta(days=9),
+    )
+    seminar = make.event(
+        title="团体标准研讨",
+        kind="seminar",
+        mode="online",
+        venue="",
+        campaign=campaign,
+        starts_at=start + timedelta(days=2),
+        registration_opens_at=start - timedelta(days=9),
+    )
     make.event(title="草稿活动", status="draft", campaign=campaign, starts_at=start)
     pilot = make.organization(name="星海精密", is_pilot_unit=True, district="朝阳区", industry="制造业")
     other = make.organization(name="海淀软件", district="海淀区", industry="信息技术")
@@ -48,8 +62,14 @@ def test_dashboard_figures(campaign_data):
     campaign, bureau, training, seminar = campaign_data
     data = figures.dashboard(figures.Scope(campaign_id=campaign.id), now=NOW)
     t = data["totals"]
-    assert (t["events"], t["registrations"], t["confirmed"], t["checked_in"], t["no_shows"], t["waitlisted"]) == \
-        (2, 5, 4, 3, 1, 1)
+    assert (t["events"], t["registrations"], t["confirmed"], t["checked_in"], t["no_shows"], t["waitlisted"]) == (
+        2,
+        5,
+        4,
+        3,
+        1,
+        1,
+    )
     assert t["attendance_rate"] == 0.75 and t["certificates"] == 1 and t["enterprises"] == 2
     assert {r["key"]: r["checked_in"] for r in data["by_district"]} == {"朝阳区": 2, "海淀区": 1}
     assert {r["key"]: r["confirmed"] for r in data["by_industry"]} == {"制造业": 2, "信息技术": 2}
@@ -66,8 +86,13 @@ def test_campaign_summary_whole_and_per_unit(campaign_data):
     assert summary["events"] == 2
     assert summary["by_kind"] == {"training": 1, "seminar": 1}
     assert summary["by_mode"] == {"offline": 1, "online": 1}
-    assert (summary["enterprises"], summary["people"], summary["attendees_registered"],
-            summary["attendees_checked_in"], summary["certificates"]) == (2, 4, 4, 3, 1)
+    assert (
+        summary["enterprises"],
+        summary["people"],
+        summary["attendees_registered"],
+        summary["attendees_checked_in"],
+        summary["certificates"],
+    ) == (2, 4, 4, 3, 1)
     assert summary["top_enterprises"][0]["key"] == "星海精密"
     assert [e["title"] for e in summary["event_list"]] == ["标准化法规解读", "团体标准研讨"]
     mine = figures.campaign_summary(campaign, unit=bureau, now=NOW)
@@ -96,14 +121,19 @@ def test_summary_page_xlsx_and_pdf(make, client, login, campaign_data, tmp_path)
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     overview = {r[0]: r[1] for r in book.worksheets[0].iter_rows(min_row=4, values_only=True)}
     assert overview["活动场次"] == 2 and overview["实际签到"] == 3 and overview["发放参训证明"] == 1
-    assert [r[1] for r in book.worksheets[1].iter_rows(min_row=2, values_only=True)] == ["标准化法规解读", "团体标准研讨"]
+    assert [r[1] for r in book.worksheets[1].iter_rows(min_row=2, values_only=True)] == [
+        "标准化法规解读",
+        "团体标准研讨",
+    ]
 
     response = client.get(f"/manage/campaigns/{campaign.id}/summary.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
     assert "世界标准日 活动总结" in text and "星海精密" in text and "标准化法规解读" in text
     if shutil.which("pdftotext"):
-        out = subprocess.run(["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True).stdout.decode()
+        out = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True
+        ).stdout.decode()
         assert "活动总结" in out
     logged = db.session.scalars(sa.select(AuditLog.details).where(AuditLog.actor_id == organizer.id)).all()
     assert sorted(d["format"] for d in logged) == ["pdf", "xlsx"]

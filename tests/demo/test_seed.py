@@ -1,4 +1,5 @@
 """`seed-demo` loads the seed's campaigns and is idempotent."""
+
 import sqlalchemy as sa
 
 from trainhub.extensions import db
@@ -7,8 +8,10 @@ from trainhub.organizations import uscc
 
 
 def _counts():
-    return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-            for model in (Unit, User, Organization, Campaign, Event, Registration)}
+    return {
+        model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for model in (Unit, User, Organization, Campaign, Event, Registration)
+    }
 
 
 def test_seed_demo_twice_duplicates_nothing(runner):
@@ -50,8 +53,9 @@ def test_seed_has_reports_in_each_state_and_news(runner, client):
     from trainhub.models import CampaignReport, NewsItem
 
     wsd = db.session.scalar(sa.select(Campaign).where(Campaign.title.contains("世界标准日")))
-    statuses = sorted(r.status for r in db.session.scalars(sa.select(CampaignReport).where(
-        CampaignReport.campaign_id == wsd.id)))
+    statuses = sorted(
+        r.status for r in db.session.scalars(sa.select(CampaignReport).where(CampaignReport.campaign_id == wsd.id))
+    )
     assert statuses == ["draft", "submitted"]
     submitted = db.session.scalar(sa.select(CampaignReport).where(CampaignReport.status == "submitted"))
     assert submitted.late is False and submitted.frozen_figures["events"] >= 1

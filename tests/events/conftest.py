@@ -1,11 +1,12 @@
 """Helpers for the events tests: a valid event payload in the platform's zone."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-NOW = datetime(2021, 10, 1, 2, 0, tzinfo=timezone.utc)  # 2021-10-01 10:00 in Shanghai
+NOW = datetime(2021, 10, 1, 2, 0, tzinfo=UTC)  # 2021-10-01 10:00 in Shanghai
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """/api/v1/events through the client: the contract of API.md, filters, search, scope, query counts."""
+
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -12,16 +13,38 @@ from trainhub.extensions import db
 from trainhub.models import OutboxMessage
 
 EVENT_FIELDS = {
-    "id", "title", "kind", "mode", "topic", "description", "venue", "online_url", "starts_at", "ends_at",
-    "capacity", "seats_left", "waitlist_length", "registration_opens_at", "registration_closes_at",
-    "per_enterprise_quota", "pilot_reserved_seats", "requires_approval", "status", "trainers",
-    "checkin_opens_minutes_before", "checkin_closes_minutes_after", "certificate_min_minutes", "campaign_id",
-    "host_unit", "co_units", "has_online_url",
+    "id",
+    "title",
+    "kind",
+    "mode",
+    "topic",
+    "description",
+    "venue",
+    "online_url",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "seats_left",
+    "waitlist_length",
+    "registration_opens_at",
+    "registration_closes_at",
+    "per_enterprise_quota",
+    "pilot_reserved_seats",
+    "requires_approval",
+    "status",
+    "trainers",
+    "checkin_opens_minutes_before",
+    "checkin_closes_minutes_after",
+    "certificate_min_minutes",
+    "campaign_id",
+    "host_unit",
+    "co_units",
+    "has_online_url",
 }
 
 
 def future(days=7, hour=9):
-    day = (datetime.now(timezone.utc) + timedelta(days=days)).astimezone(timezone(timedelta(hours=8)))
+    day = (datetime.now(UTC) + timedelta(days=days)).astimezone(timezone(timedelta(hours=8)))
     return local(day.year, day.month, day.day, hour)
 
 
@@ -29,11 +52,16 @@ def body(**overrides):
     start = future(10)
     data = {
         "title": "标准化云课堂：企业标准自我声明",
-        "kind": "training", "mode": "hybrid", "topic": "企业标准",
-        "venue": "市标准化研究院", "online_url": "https://live.example.cn/room/1",
+        "kind": "training",
+        "mode": "hybrid",
+        "topic": "企业标准",
+        "venue": "市标准化研究院",
+        "online_url": "https://live.example.cn/room/1",
         "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": (start + timedelta(hours=2)).isoformat(),
-        "capacity": 30, "pilot_reserved_seats": 5, "status": "published",
+        "capacity": 30,
+        "pilot_reserved_seats": 5,
+        "status": "published",
     }
     data.update(overrides)
     return data
@@ -72,7 +100,8 @@ def test_create_answers_201_with_every_field(api, make):
 
 def test_invalid_fields_answer_422_by_field(api, make):
     response = api(make.organizer(), lang="en").post(
-        "/api/v1/events", json=body(capacity=-1, pilot_reserved_seats=3, ends_at=body()["starts_at"]))
+        "/api/v1/events", json=body(capacity=-1, pilot_reserved_seats=3, ends_at=body()["starts_at"])
+    )
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "invalid"
@@ -124,14 +153,20 @@ def test_patch_time_raises_sequence_and_queues_messages(api, make):
 def test_patch_start_into_past_is_422_while_registered(api, make):
     event = make.event()
     make.registration(event)
-    past = datetime.now(timezone.utc) - timedelta(days=2)
-    response = api(make.organizer()).patch(f"/api/v1/events/{event.id}", json={
-        "starts_at": past.isoformat(), "ends_at": (past + timedelta(hours=2)).isoformat(),
-        "registration_opens_at": None, "registration_closes_at": None})
+    past = datetime.now(UTC) - timedelta(days=2)
+    response = api(make.organizer()).patch(
+        f"/api/v1/events/{event.id}",
+        json={
+            "starts_at": past.isoformat(),
+            "ends_at": (past + timedelta(hours=2)).isoformat(),
+            "registration_opens_at": None,
+            "registration_closes_at": None,
+        },
+    )
     assert response.status_code == 422
     assert "starts_at" in response.get_json()["error"]["fields"]
     db.session.expire_all()
-    assert event.starts_at > datetime.now(timezone.utc)
+    assert event.starts_at > datetime.now(UTC)
 
 
 def test_status_cancelled_only_through_cancel(api, make):
@@ -186,8 +221,14 @@ def test_filters(client, make):
     campaign = make.campaign()
     a = make.event(kind="seminar", mode="online", topic="计量", campaign_id=campaign.id, starts_at=future(3))
     b = make.event(kind="training", mode="offline", topic="标准", starts_at=future(20))
-    c = make.event(kind="meeting", mode="hybrid", topic="标准", starts_at=future(40),
-                   registration_opens_at=future(30), registration_closes_at=future(39))
+    c = make.event(
+        kind="meeting",
+        mode="hybrid",
+        topic="标准",
+        starts_at=future(40),
+        registration_opens_at=future(30),
+        registration_closes_at=future(39),
+    )
     ids = lambda query: [e["id"] for e in client.get("/api/v1/events?" + query).get_json()["items"]]
     assert ids("kind=seminar") == [a.id]
     assert ids("mode=offline") == [b.id]
@@ -199,10 +240,19 @@ def test_filters(client, make):
     assert ids("from=" + future(10).date().isoformat() + "&to=" + future(20).isoformat()) == [b.id]
 
 
-@pytest.mark.parametrize("query, field", [
-    ("from=2021-13-45", "from"), ("to=yesterday", "to"), ("kind=party", "kind"), ("mode=tv", "mode"),
-    ("open=perhaps", "open"), ("campaign_id=x", "campaign_id"), ("page=0", "page"), ("per_page=abc", "per_page"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("from=2021-13-45", "from"),
+        ("to=yesterday", "to"),
+        ("kind=party", "kind"),
+        ("mode=tv", "mode"),
+        ("open=perhaps", "open"),
+        ("campaign_id=x", "campaign_id"),
+        ("page=0", "page"),
+        ("per_page=abc", "per_page"),
+    ],
+)
 def test_bad_filters_are_422(client, query, field):
     response = client.get("/api/v1/events?" + query)
     assert response.status_code == 422

@@ -1,5 +1,6 @@
 """Raising the capacity while enterprises register in parallel: the waitlist is promoted under the
 event's lock, so the seats end exactly full and held by the earliest arrivals (SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 import threading
@@ -36,8 +37,11 @@ def test_capacity_raised_during_registrations(app, make):
             session.headers["Authorization"] = f"Bearer {tokens[index]}"
             barrier.wait()
             for n in range(PER_CLIENT):
-                response = session.post(f"{base}/api/v1/events/{event_id}/registrations", timeout=60,
-                                        json={"attendees": [{"name": f"并发{index}-{n}", "phone": f"137{index}{n:07d}"}]})
+                response = session.post(
+                    f"{base}/api/v1/events/{event_id}/registrations",
+                    timeout=60,
+                    json={"attendees": [{"name": f"并发{index}-{n}", "phone": f"137{index}{n:07d}"}]},
+                )
                 codes.append(response.status_code)
         return codes
 
@@ -47,8 +51,11 @@ def test_capacity_raised_during_registrations(app, make):
             session.headers["Authorization"] = f"Bearer {organizer_token}"
             barrier.wait()
             for capacity in range(FIRST_CAPACITY + 1, LAST_CAPACITY + 1):
-                codes.append(session.patch(f"{base}/api/v1/events/{event_id}", json={"capacity": capacity},
-                                           timeout=60).status_code)
+                codes.append(
+                    session.patch(
+                        f"{base}/api/v1/events/{event_id}", json={"capacity": capacity}, timeout=60
+                    ).status_code
+                )
         return codes
 
     try:
@@ -62,7 +69,10 @@ def test_capacity_raised_during_registrations(app, make):
 
     assert registered == [201] * (CLIENTS * PER_CLIENT)
     assert patched == [200] * (LAST_CAPACITY - FIRST_CAPACITY)
-    statuses = list(db.session.scalars(
-        sa.select(Registration.status).where(Registration.event_id == event_id).order_by(Registration.id)))
+    statuses = list(
+        db.session.scalars(
+            sa.select(Registration.status).where(Registration.event_id == event_id).order_by(Registration.id)
+        )
+    )
     total = CLIENTS * PER_CLIENT
     assert statuses == ["confirmed"] * LAST_CAPACITY + ["waitlisted"] * (total - LAST_CAPACITY)

@@ -1,5 +1,6 @@
 """The organizer's event page shows attendance live (issue 3, item 6): the panel loads the
 attendance figures at once and refreshes them."""
+
 from trainhub.extensions import db
 from trainhub.timeutil import now
 

@@ -1,6 +1,7 @@
 """The meeting link (online_url) is shown only to the event's confirmed attendees (their ticket, mail
 and invite), its organizers and its trainers (API.md); everyone else reads `online_url: null` and
 `has_online_url: true` — on the event page, the catalogue, the API's event, list and campaign."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -8,24 +9,50 @@ from types import SimpleNamespace
 import pytest
 
 LINK = "https://meeting.example.cn/j/secret-room"
-SEES = {"host": True, "co_organizer": True, "commission": True, "trainer": True,
-        "anonymous": False, "member_confirmed": False, "member_other": False, "other_trainer": False,
-        "other_unit": False}
+SEES = {
+    "host": True,
+    "co_organizer": True,
+    "commission": True,
+    "trainer": True,
+    "anonymous": False,
+    "member_confirmed": False,
+    "member_other": False,
+    "other_trainer": False,
+    "other_unit": False,
+}
 
 
 @pytest.fixture
 def world(make):
-    host, co, other = make.unit(name="朝阳区局"), make.unit(name="技委会", kind="technical_committee"), \
-        make.unit(name="海淀区局", district="海淀区")
+    host, co, other = (
+        make.unit(name="朝阳区局"),
+        make.unit(name="技委会", kind="technical_committee"),
+        make.unit(name="海淀区局", district="海淀区"),
+    )
     trainer = make.trainer()
     campaign = make.campaign()
-    event = make.event("线上课堂", mode="hybrid", online_url=LINK, host_unit=host, co_units=[co],
-                       trainers=[trainer], campaign_id=campaign.id)
+    event = make.event(
+        "线上课堂",
+        mode="hybrid",
+        online_url=LINK,
+        host_unit=host,
+        co_units=[co],
+        trainers=[trainer],
+        campaign_id=campaign.id,
+    )
     org = make.organization()
     registration = make.registration(event, org)
-    users = dict(host=make.organizer(unit=host), co_organizer=make.organizer(unit=co), commission=make.organizer(),
-                 trainer=trainer, anonymous=None, member_confirmed=make.member(org), member_other=make.member(),
-                 other_trainer=make.trainer(), other_unit=make.organizer(unit=other))
+    users = dict(
+        host=make.organizer(unit=host),
+        co_organizer=make.organizer(unit=co),
+        commission=make.organizer(),
+        trainer=trainer,
+        anonymous=None,
+        member_confirmed=make.member(org),
+        member_other=make.member(),
+        other_trainer=make.trainer(),
+        other_unit=make.organizer(unit=other),
+    )
     return SimpleNamespace(event=event, campaign=campaign, registration=registration, users=users)
 
 
@@ -75,8 +102,9 @@ def test_an_invitation_mail_does_not_carry_the_link(api, make, world):
     world.event.mode, world.event.venue = "online", ""  # the place is the link alone
     db.session.commit()
     invited = make.organization(contact_email="invited@example.cn")
-    response = api(world.users["commission"]).post(f"/api/v1/events/{world.event.id}/invitations",
-                                                   json={"organization_ids": [invited.id]})
+    response = api(world.users["commission"]).post(
+        f"/api/v1/events/{world.event.id}/invitations", json={"organization_ids": [invited.id]}
+    )
     assert response.status_code == 200
     [mail] = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "event_invitation")).all()
     assert "线上课堂" in mail.body_text and LINK not in mail.body_text and LINK not in mail.body_html

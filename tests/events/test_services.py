@@ -1,10 +1,10 @@
 """Event use cases with the values EventSchema loads: every validation rule by its field (the schema's and
 the service's), scope, changes and cancelling."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
-import marshmallow as ma
 import pytest
 import sqlalchemy as sa
 
@@ -13,15 +13,12 @@ from trainhub.events import services
 from trainhub.events.schemas import EventSchema
 from trainhub.extensions import db
 from trainhub.models import Event, OutboxMessage, Registration
-from trainhub.schemas import field_errors
+from trainhub.schemas import load as schema_load
 
 
 def load(data: dict, *, partial: bool = False) -> dict:
     """What the API and the form hand the service: the values as EventSchema loads them (422 by field)."""
-    try:
-        return EventSchema(partial=partial).load(data)
-    except ma.ValidationError as error:
-        raise ValidationError(field_errors(error.messages))
+    return schema_load(EventSchema(partial=partial), data)
 
 
 def create(data: dict, **kwargs):
@@ -51,8 +48,7 @@ def test_draft_is_the_default_status(make, payload, now):
 
 @pytest.mark.parametrize("mode", ["online", "hybrid"])
 def test_online_events_get_a_self_checkin_secret(make, payload, now, mode):
-    event = create(payload(mode=mode, online_url="https://meeting.example.cn/123"),
-                                  actor=make.organizer(), now=now)
+    event = create(payload(mode=mode, online_url="https://meeting.example.cn/123"), actor=make.organizer(), now=now)
     assert event.self_checkin_secret and len(event.self_checkin_secret) >= 20
 
 
@@ -129,8 +125,11 @@ def test_trainers_co_units_and_campaign_are_written(make, payload, now):
     t1, t2 = make.trainer(), make.trainer()
     co = make.unit()
     campaign = make.campaign()
-    event = create(payload(trainer_ids=[t2.id, t1.id], co_unit_ids=[co.id], campaign_id=campaign.id),
-                                  actor=make.organizer(), now=now)
+    event = create(
+        payload(trainer_ids=[t2.id, t1.id], co_unit_ids=[co.id], campaign_id=campaign.id),
+        actor=make.organizer(),
+        now=now,
+    )
     assert [t.id for t in event.trainers] == [t1.id, t2.id]
     assert [u.id for u in event.co_units] == [co.id]
     assert event.campaign_id == campaign.id
@@ -173,8 +172,7 @@ def test_change_of_time_raises_sequence_and_tells_confirmed_attendees(make, payl
     waiting = make.registration(event, status="waitlisted")
     make.registration(event, status="cancelled")
     before = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
-    update(event, {"starts_at": "2021-10-14T10:00", "ends_at": "2021-10-14T13:00"},
-                          actor=organizer, now=now)
+    update(event, {"starts_at": "2021-10-14T10:00", "ends_at": "2021-10-14T13:00"}, actor=organizer, now=now)
     db.session.refresh(event)
     assert event.sequence == 1
     assert db.session.get(Registration, confirmed.id).sequence == 1
@@ -196,8 +194,12 @@ def test_other_changes_leave_the_sequence_alone(make, payload, now):
 def test_moving_the_start_into_the_past_is_refused_with_registrations(make, payload, now):
     organizer = make.organizer()
     event = create(payload(), actor=organizer, now=now)
-    past = {"starts_at": "2021-09-20T09:00", "ends_at": "2021-09-20T12:00", "registration_opens_at": None,
-            "registration_closes_at": None}
+    past = {
+        "starts_at": "2021-09-20T09:00",
+        "ends_at": "2021-09-20T12:00",
+        "registration_opens_at": None,
+        "registration_closes_at": None,
+    }
     make.registration(event)
     with pytest.raises(ValidationError) as excinfo:
         update(event, past, actor=organizer, now=now)

@@ -1,8 +1,9 @@
 """Event pages through the client: catalogue, event page, organizer forms, the hub, cancel."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -13,19 +14,31 @@ from trainhub.models import Event
 
 
 def future_local(days: int, hour: int = 9) -> str:
-    day = (datetime.now(timezone.utc) + timedelta(days=days)).astimezone(timezone(timedelta(hours=8))).date()
+    day = (datetime.now(UTC) + timedelta(days=days)).astimezone(timezone(timedelta(hours=8))).date()
     return f"{day.isoformat()}T{hour:02d}:00"
 
 
 def form(**overrides):
     data = {
-        "title": "标准化云课堂：标准化法律法规", "kind": "training", "mode": "offline", "topic": "法规",
-        "description": "课程介绍", "venue": "报告厅", "online_url": "",
-        "starts_at": future_local(10, 9), "ends_at": future_local(10, 12),
-        "registration_opens_at": "", "registration_closes_at": "",
-        "capacity": "40", "pilot_reserved_seats": "5", "per_enterprise_quota": "",
-        "checkin_opens_minutes_before": "60", "checkin_closes_minutes_after": "30", "certificate_min_minutes": "",
-        "status": "published", "campaign_id": "0",
+        "title": "标准化云课堂：标准化法律法规",
+        "kind": "training",
+        "mode": "offline",
+        "topic": "法规",
+        "description": "课程介绍",
+        "venue": "报告厅",
+        "online_url": "",
+        "starts_at": future_local(10, 9),
+        "ends_at": future_local(10, 12),
+        "registration_opens_at": "",
+        "registration_closes_at": "",
+        "capacity": "40",
+        "pilot_reserved_seats": "5",
+        "per_enterprise_quota": "",
+        "checkin_opens_minutes_before": "60",
+        "checkin_closes_minutes_after": "30",
+        "certificate_min_minutes": "",
+        "status": "published",
+        "campaign_id": "0",
     }
     data.update(overrides)
     return data
@@ -74,10 +87,12 @@ def test_event_page_shows_seats_waitlist_window_and_trainers(client, make, login
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "王教授" in html and "一号报告厅" in html
     assert "剩余名额 0" in html and "候补人数：1" in html and "报名中" in html
-    later = make.event(registration_opens_at=datetime.now(timezone.utc) + timedelta(days=1))
+    later = make.event(registration_opens_at=datetime.now(UTC) + timedelta(days=1))
     assert "报名未开始" in client.get(f"/events/{later.id}").get_data(as_text=True)
-    closed = make.event(registration_closes_at=datetime.now(timezone.utc) - timedelta(minutes=1),
-                        registration_opens_at=datetime.now(timezone.utc) - timedelta(days=2))
+    closed = make.event(
+        registration_closes_at=datetime.now(UTC) - timedelta(minutes=1),
+        registration_opens_at=datetime.now(UTC) - timedelta(days=2),
+    )
     assert "报名已截止" in client.get(f"/events/{closed.id}").get_data(as_text=True)
     online = make.event(mode="online", online_url="https://live.example.cn/1", venue="")
     public = client.get(f"/events/{online.id}").get_data(as_text=True)
@@ -106,8 +121,10 @@ def test_organizer_creates_and_edits_an_event(client, make, login):
     assert [t.id for t in event.trainers] == [trainer.id] and event.created_by_id == organizer.id
     page = client.get(f"/manage/events/{event.id}/edit")
     assert page.status_code == 200 and future_local(10, 9) in page.get_data(as_text=True)
-    response = client.post(f"/manage/events/{event.id}/edit",
-                           data={**form(title="改名了", capacity="60"), "trainer_ids": [str(trainer.id)]})
+    response = client.post(
+        f"/manage/events/{event.id}/edit",
+        data={**form(title="改名了", capacity="60"), "trainer_ids": [str(trainer.id)]},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert event.title == "改名了" and event.capacity == 60 and event.sequence == 0

@@ -2,6 +2,7 @@
 the test's configuration (JSON in TRAINHUB_TEST_SERVED_CONFIG) and one injected fault — a CSV cell or a
 certificate whose name is FAULT raises while the file is being made, as a row that cannot be rendered would.
 Importing this module changes nothing; only the server process calls served_app()."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Attendance exports read back as Excel would: the CSV (BOM, separators, no formulas) and the XLSX."""
+
 from __future__ import annotations
 
 import csv
@@ -13,26 +14,54 @@ from tests.factories import local
 from trainhub.extensions import db
 from trainhub.models import AuditLog, Certificate
 
-HEADER = ["活动", "活动日期", "企业", "统一社会信用代码", "区", "试点单位", "参训人", "手机号", "邮箱", "职务", "状态",
-          "报名时间", "签到时间", "签退时间", "参训分钟", "证书编号"]
+HEADER = [
+    "活动",
+    "活动日期",
+    "企业",
+    "统一社会信用代码",
+    "区",
+    "试点单位",
+    "参训人",
+    "手机号",
+    "邮箱",
+    "职务",
+    "状态",
+    "报名时间",
+    "签到时间",
+    "签退时间",
+    "参训分钟",
+    "证书编号",
+]
 
 
 @pytest.fixture
 def attendance(make):
     start = local(2021, 10, 14, 9)
     host = make.unit(name="朝阳区市场监管局")
-    event = make.event(title="标准化法规解读", starts_at=start, hours=3, host_unit=host,
-                       registration_opens_at=start - timedelta(days=9))
-    pilot = make.organization(name="=HYPERLINK(\"http://x\")试点企业", is_pilot_unit=True, district="朝阳区")
+    event = make.event(
+        title="标准化法规解读",
+        starts_at=start,
+        hours=3,
+        host_unit=host,
+        registration_opens_at=start - timedelta(days=9),
+    )
+    pilot = make.organization(name='=HYPERLINK("http://x")试点企业', is_pilot_unit=True, district="朝阳区")
     other = make.organization(name="海淀企业", district="海淀区")
     came = make.registration(event, pilot, name="张伟", phone="13812345678", job_title="-经理")
     came.checked_in_at, came.checked_out_at = start - timedelta(minutes=3), start + timedelta(minutes=150)
-    db.session.add(Certificate(serial="TH-2021-000007", registration_id=came.id, minutes_attended=150,
-                               issued_at=start + timedelta(days=1)))
+    db.session.add(
+        Certificate(
+            serial="TH-2021-000007", registration_id=came.id, minutes_attended=150, issued_at=start + timedelta(days=1)
+        )
+    )
     make.registration(event, other, name="@李娜", phone="13900001111")
     make.registration(event, other, name="王强", status="cancelled")
     db.session.commit()
-    elsewhere = make.event(title="另一单位的活动", starts_at=start + timedelta(days=2), host_unit=make.unit(name="海淀局", district="海淀区"))
+    elsewhere = make.event(
+        title="另一单位的活动",
+        starts_at=start + timedelta(days=2),
+        host_unit=make.unit(name="海淀局", district="海淀区"),
+    )
     make.registration(elsewhere, other, name="赵敏")
     return event, host
 
@@ -68,7 +97,12 @@ def test_event_csv_one_row_per_registration_masked_and_formula_safe(make, api, a
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@"))
     log = db.session.scalar(sa.select(AuditLog))
-    assert (log.actor_id, log.action, log.object_id, log.details["format"]) == (organizer.id, "exports.attendance", event.id, "csv")
+    assert (log.actor_id, log.action, log.object_id, log.details["format"]) == (
+        organizer.id,
+        "exports.attendance",
+        event.id,
+        "csv",
+    )
 
 
 def test_full_phone_numbers_on_request_are_logged(make, api, attendance):
@@ -122,10 +156,18 @@ def test_cross_event_filters_and_unit_scope(make, api, attendance):
     assert bad.status_code == 422 and set(bad.json["error"]["fields"]) == {"from", "organization_id"}
 
 
-@pytest.mark.parametrize("who, status", [
-    ("anonymous", 401), ("member", 403), ("other_trainer", 404), ("event_trainer", 200),
-    ("co_organizer", 200), ("other_unit", 404), ("commission", 200),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("anonymous", 401),
+        ("member", 403),
+        ("other_trainer", 404),
+        ("event_trainer", 200),
+        ("co_organizer", 200),
+        ("other_unit", 404),
+        ("commission", 200),
+    ],
+)
 def test_event_export_access(make, api, attendance, who, status):
     event, host = attendance
     co = make.unit(name="协办单位")
@@ -134,8 +176,12 @@ def test_event_export_access(make, api, attendance, who, status):
     event.co_units = [co]
     db.session.commit()
     users = {
-        "anonymous": None, "member": make.member(), "other_trainer": make.trainer(), "event_trainer": trainer,
-        "co_organizer": make.organizer(unit=co), "other_unit": make.organizer(unit=make.unit()),
+        "anonymous": None,
+        "member": make.member(),
+        "other_trainer": make.trainer(),
+        "event_trainer": trainer,
+        "co_organizer": make.organizer(unit=co),
+        "other_unit": make.organizer(unit=make.unit()),
         "commission": make.organizer(),
     }
     for suffix in ("csv", "xlsx"):

@@ -4,6 +4,7 @@ fails midway (cut off, logged), one that fails before its first byte (the app's 
 
 One server per database for the whole module (starting one costs a second or two).
 """
+
 from __future__ import annotations
 
 import csv
@@ -40,12 +41,19 @@ def _seed(make: Factory) -> SimpleNamespace:
     certified."""
     organizer = make.organizer(email="organizer@served.test")
     english = make.organizer(email="english@served.test", locale="en")
-    org_a, org_b, org_c = (make.organization(name=name) for name in ("甲精密制造有限公司", "乙标准化服务公司", "丙公司"))
+    org_a, org_b, org_c = (
+        make.organization(name=name) for name in ("甲精密制造有限公司", "乙标准化服务公司", "丙公司")
+    )
     member_a, member_none = make.member(org_a), make.member(make.organization(name="丁公司"))
 
     def event(title):
-        return make.event(title=title, starts_at=START, hours=3, registration_opens_at=START - timedelta(days=9),
-                          certificate_min_minutes=60)
+        return make.event(
+            title=title,
+            starts_at=START,
+            hours=3,
+            registration_opens_at=START - timedelta(days=9),
+            certificate_min_minutes=60,
+        )
 
     def came(event, organization, name):
         registration = make.registration(event, organization, name=name)
@@ -64,11 +72,28 @@ def _seed(make: Factory) -> SimpleNamespace:
     came(midway_zip, org_c, "吴正常")
     came(midway_zip, org_c, FAULT)
     came(at_once, org_c, FAULT)
-    db.session.execute(sa.insert(Registration), [
-        {"event_id": midway.id, "organization_id": org_c.id, "name": f"参训人{n:03d}", "phone": f"1370000{n:04d}",
-         "status": "pending"} for n in range(597)] + [
-        {"event_id": midway.id, "organization_id": org_c.id, "name": FAULT, "phone": "13799999999",
-         "status": "pending"}])
+    db.session.execute(
+        sa.insert(Registration),
+        [
+            {
+                "event_id": midway.id,
+                "organization_id": org_c.id,
+                "name": f"参训人{n:03d}",
+                "phone": f"1370000{n:04d}",
+                "status": "pending",
+            }
+            for n in range(597)
+        ]
+        + [
+            {
+                "event_id": midway.id,
+                "organization_id": org_c.id,
+                "name": FAULT,
+                "phone": "13799999999",
+                "status": "pending",
+            }
+        ],
+    )
     db.session.commit()
     for each in (held, midway_zip, at_once):
         assert issue_certificates(each, actor=organizer, now=ISSUED_AT)["issued"] > 0
@@ -84,9 +109,19 @@ def _seed(make: Factory) -> SimpleNamespace:
         return {"Authorization": f"Bearer {make.token(user)}"}
 
     return SimpleNamespace(
-        held=held.id, midway=midway.id, midway_zip=midway_zip.id, at_once=at_once.id, bare=bare.id, held_rows=6,
-        organizer=cookie(organizer), english=cookie(english), member_a=cookie(member_a),
-        member_none=cookie(member_none), organizer_api=bearer(organizer), member_a_api=bearer(member_a))
+        held=held.id,
+        midway=midway.id,
+        midway_zip=midway_zip.id,
+        at_once=at_once.id,
+        bare=bare.id,
+        held_rows=6,
+        organizer=cookie(organizer),
+        english=cookie(english),
+        member_a=cookie(member_a),
+        member_none=cookie(member_none),
+        organizer_api=bearer(organizer),
+        member_a_api=bearer(member_a),
+    )
 
 
 def _fresh_schema(url: str) -> None:
@@ -131,8 +166,7 @@ def served(request, tmp_path_factory):
 
 
 def get(served, path, *, cookies=None, headers=None, **kw):
-    return requests.get(served.base + path, cookies=cookies, headers=headers, allow_redirects=False, timeout=60,
-                        **kw)
+    return requests.get(served.base + path, cookies=cookies, headers=headers, allow_redirects=False, timeout=60, **kw)
 
 
 def pdf_names(response) -> list[str]:
@@ -150,7 +184,9 @@ def test_every_certificate_zip_holds_one_pdf_per_certificate(served):
     event_page = pdf_names(get(served, f"/manage/events/{served.held}/certificates.zip", cookies=served.organizer))
     event_api = pdf_names(get(served, f"/api/v1/events/{served.held}/certificates.zip", headers=served.organizer_api))
     assert len(event_page) == 5 and sorted(event_api) == sorted(event_page)
-    assert {name.split("-", 3)[-1] for name in event_page} == {f"{n}.pdf" for n in ("张伟", "李娜", "王强", "赵敏", "钱多")}
+    assert {name.split("-", 3)[-1] for name in event_page} == {
+        f"{n}.pdf" for n in ("张伟", "李娜", "王强", "赵敏", "钱多")
+    }
     own_page = pdf_names(get(served, "/my/certificates.zip", cookies=served.member_a))
     own_api = pdf_names(get(served, "/api/v1/certificates.zip", headers=served.member_a_api))
     assert sorted(own_page) == sorted(own_api) and len(own_page) == 3
@@ -164,14 +200,16 @@ def read_csv(response) -> list[list[str]]:
 
 
 def test_attendance_csv_from_the_export_page_and_the_api_has_one_row_per_registration(served):
-    page = read_csv(get(served, f"/manage/exports/attendance?event_id={served.held}&format=csv",
-                        cookies=served.organizer))
+    page = read_csv(
+        get(served, f"/manage/exports/attendance?event_id={served.held}&format=csv", cookies=served.organizer)
+    )
     assert page[0][:3] == ["活动", "活动日期", "企业"] and len(page) == 1 + served.held_rows
     by_name = {row[6]: row for row in page[1:]}
     assert by_name["张伟"][10] == "已确认" and by_name["张伟"][14] == "170" and by_name["张伟"][15].startswith("TH-")
     assert by_name["孙未到"][12] == ""
-    english = read_csv(get(served, f"/manage/exports/attendance?event_id={served.held}&format=csv",
-                           cookies=served.english))
+    english = read_csv(
+        get(served, f"/manage/exports/attendance?event_id={served.held}&format=csv", cookies=served.english)
+    )
     assert english[0][:2] == ["Event", "Event date"] and english[1][10] == "Confirmed"
     api = read_csv(get(served, f"/api/v1/events/{served.held}/attendance.csv", headers=served.organizer_api))
     assert api == page
@@ -180,7 +218,8 @@ def test_attendance_csv_from_the_export_page_and_the_api_has_one_row_per_registr
 def test_with_nothing_to_zip_the_page_says_so(served):
     response = get(served, f"/manage/events/{served.bare}/certificates.zip", cookies=served.organizer)
     assert response.status_code == 302 and response.headers["Location"].endswith(
-        f"/manage/events/{served.bare}/certificates")
+        f"/manage/events/{served.bare}/certificates"
+    )
     cookies = {**served.organizer, **response.cookies.get_dict()}
     assert "该活动还没有可下载的参训证明" in get(served, response.headers["Location"], cookies=cookies).text
     response = get(served, "/my/certificates.zip", cookies=served.member_none)
@@ -198,10 +237,13 @@ def _log_since(served, offset: int) -> str:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("path, auth", [
-    ("/manage/exports/attendance?event_id={midway}&format=csv", "organizer"),
-    ("/api/v1/events/{midway_zip}/certificates.zip", "organizer_api"),
-])
+@pytest.mark.parametrize(
+    "path, auth",
+    [
+        ("/manage/exports/attendance?event_id={midway}&format=csv", "organizer"),
+        ("/api/v1/events/{midway_zip}/certificates.zip", "organizer_api"),
+    ],
+)
 def test_a_stream_failing_after_its_first_bytes_is_cut_off_and_logged(served, path, auth):
     offset = len(served.log.read_text(errors="replace"))
     credentials = getattr(served, auth)
@@ -223,16 +265,22 @@ def test_an_http10_client_without_chunked_framing_sees_a_reset_not_an_end(served
     """Without chunks a plain close would read as a whole file (nginx speaks HTTP/1.0 upstream by default)."""
     port = int(served.base.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
-        conn.sendall(f"GET /manage/exports/attendance?event_id={served.midway}&format=csv HTTP/1.0\r\n"
-                     f"Host: 127.0.0.1\r\nCookie: session={served.organizer['session']}\r\n\r\n".encode())
+        conn.sendall(
+            f"GET /manage/exports/attendance?event_id={served.midway}&format=csv HTTP/1.0\r\n"
+            f"Host: 127.0.0.1\r\nCookie: session={served.organizer['session']}\r\n\r\n".encode()
+        )
         with pytest.raises(ConnectionResetError):  # a clean end (recv → b"") would pass for a whole file
             while conn.recv(65536):
                 pass
 
 
-@pytest.mark.parametrize("who, expected", [
-    ("organizer", "服务器内部错误，请稍后重试。"), ("english", "Internal server error. Please try again later."),
-])
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        ("organizer", "服务器内部错误，请稍后重试。"),
+        ("english", "Internal server error. Please try again later."),
+    ],
+)
 def test_a_failure_before_the_first_byte_is_the_apps_own_500_page_in_the_users_language(served, who, expected):
     response = get(served, f"/manage/events/{served.at_once}/certificates.zip", cookies=getattr(served, who))
     assert response.status_code == 500

@@ -1,9 +1,10 @@
 """A real SMTP server in the test process (aiosmtpd) that can be stopped and started again on the
 same port, and a world with an event and an enterprise."""
+
 from __future__ import annotations
 
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from types import SimpleNamespace
 
@@ -56,8 +57,13 @@ def smtp_port():
 def smtp(app, smtp_port):
     """The app delivers to this server (running); stop() it to simulate an outage."""
     server = SmtpServer(smtp_port)
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port, MAIL_USE_TLS=False,
-                      MAIL_SENDER="标准化云课堂 <noreply@trainhub.test>", MAIL_MAX_ATTEMPTS=4)
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_port,
+        MAIL_USE_TLS=False,
+        MAIL_SENDER="标准化云课堂 <noreply@trainhub.test>",
+        MAIL_MAX_ATTEMPTS=4,
+    )
     server.start()
     yield server
     server.stop()
@@ -65,7 +71,7 @@ def smtp(app, smtp_port):
 
 @pytest.fixture
 def now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @pytest.fixture
@@ -73,8 +79,14 @@ def world(make, now):
     organizer = make.organizer(email="organizer@example.cn")
     org = make.organization(name="甲标准科技有限公司")
     member = make.member(org, email="hr@jia.cn")
-    event = make.event("企业标准化良好行为创建", starts_at=local(2030, 10, 14, 9), hours=3, capacity=1,
-                       registration_opens_at=now - timedelta(days=1), registration_closes_at=local(2030, 10, 14, 9))
+    event = make.event(
+        "企业标准化良好行为创建",
+        starts_at=local(2030, 10, 14, 9),
+        hours=3,
+        capacity=1,
+        registration_opens_at=now - timedelta(days=1),
+        registration_closes_at=local(2030, 10, 14, 9),
+    )
     return SimpleNamespace(organizer=organizer, org=org, member=member, event=event)
 
 
@@ -87,7 +99,6 @@ def register(world, now):
     def _register(name="张伟", email="zhangwei@jia.cn", locale=None, event=None):
         world.member.locale = locale
         attendee = {"name": name, "phone": f"138000000{next(counter)}", "email": email, "job_title": "工程师"}
-        return services.register_attendees(event or world.event, world.org, [attendee], actor=world.member,
-                                           now=now)[0]
+        return services.register_attendees(event or world.event, world.org, [attendee], actor=world.member, now=now)[0]
 
     return _register

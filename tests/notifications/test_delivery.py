@@ -1,9 +1,10 @@
 """Delivery over a real SMTP server: headers, parts and attachments; outages lose nothing and every
 message arrives exactly once; backoff, giving up visibly, retrying; two workers at once."""
+
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -15,7 +16,7 @@ from trainhub.notifications.services import deliver_due, retry_delay
 
 def _now() -> datetime:
     """Delivery's clock: messages are due from the moment they were queued."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _outbox(**where) -> list[OutboxMessage]:
@@ -44,8 +45,9 @@ def test_the_mailed_ticket_is_the_tickets_own_image(app, smtp, world, register):
     registration = register()
     deliver_due(now=_now())
     [message] = smtp.messages
-    [png] = [part.get_payload(decode=True) for part in message.iter_attachments()
-             if part.get_filename() == "ticket.png"]
+    [png] = [
+        part.get_payload(decode=True) for part in message.iter_attachments() if part.get_filename() == "ticket.png"
+    ]
     downloaded = app.test_client().get(f"/t/{registration.ticket_token}/ticket.png")
     assert downloaded.status_code == 200 and png == downloaded.data
 
@@ -93,8 +95,12 @@ def test_waitlist_promotion_and_cancel_messages(smtp, world, register, now):
     services.cancel_registration(first, actor=world.member, now=now)  # 王芳 is promoted
     deliver_due(now=_now())
     by_subject = {(m["To"], m["Subject"].split("：")[0]): m for m in smtp.messages}
-    assert set(by_subject) == {("zhangwei@jia.cn", "报名成功"), ("wangfang@jia.cn", "已进入候补名单"),
-                               ("zhangwei@jia.cn", "报名已取消"), ("wangfang@jia.cn", "候补转为正式报名")}
+    assert set(by_subject) == {
+        ("zhangwei@jia.cn", "报名成功"),
+        ("wangfang@jia.cn", "已进入候补名单"),
+        ("zhangwei@jia.cn", "报名已取消"),
+        ("wangfang@jia.cn", "候补转为正式报名"),
+    }
     cancel = by_subject[("zhangwei@jia.cn", "报名已取消")]
     [ics] = list(cancel.iter_attachments())
     assert ics.get_content_type() == "text/calendar" and ics.get_param("method") == "CANCEL"

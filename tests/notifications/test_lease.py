@@ -1,8 +1,9 @@
 """A worker killed mid-batch: the messages it claimed but never sent go out again within minutes, while a
 live worker's slow batch keeps its claim."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from trainhub.extensions import db
 from trainhub.models import OutboxMessage
@@ -14,7 +15,7 @@ def _queue(count: int) -> datetime:
     for i in range(count):
         notify.send_plain("test", f"p{i}@example.cn", f"消息 {i}", "正文")
     db.session.commit()
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def test_messages_claimed_by_a_worker_that_died_are_sent_within_two_minutes(app, smtp):

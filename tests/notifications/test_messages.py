@@ -1,4 +1,5 @@
 """What each message says and carries, in the recipient's language (composed in the outbox)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,8 +10,11 @@ from trainhub.models import OutboxMessage
 
 def _messages(address):
     db.session.expire_all()
-    return list(db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.recipient == address).order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.recipient == address).order_by(OutboxMessage.id)
+        )
+    )
 
 
 def _attachments(message):

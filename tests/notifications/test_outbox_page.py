@@ -1,4 +1,5 @@
 """The organizers' outbox page: who sees what, the status filter, retrying failed messages."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,7 +1,8 @@
 """`send-reminders` (the day before, never twice, other features' jobs) and `send-mail --once`."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -38,8 +39,12 @@ def test_a_rescheduled_event_reminds_again(world, register, now):
     register()
     start = world.event.starts_at
     assert reminders.send_event_reminders(start - timedelta(hours=20)) == 1
-    events.update_event(world.event, {"starts_at": local(2030, 10, 15, 9), "ends_at": local(2030, 10, 15, 12)},
-                        actor=world.organizer, now=now)
+    events.update_event(
+        world.event,
+        {"starts_at": local(2030, 10, 15, 9), "ends_at": local(2030, 10, 15, 12)},
+        actor=world.organizer,
+        now=now,
+    )
     assert reminders.send_event_reminders(start - timedelta(hours=19)) == 0
     assert reminders.send_event_reminders(local(2030, 10, 14, 12)) == 1
     assert len(_reminders()) == 2
@@ -62,7 +67,7 @@ def test_send_reminders_command_runs_registered_jobs_and_never_twice(runner, mak
         calls.append(now)
         return 2
 
-    soon = datetime.now(timezone.utc) + timedelta(hours=3)
+    soon = datetime.now(UTC) + timedelta(hours=3)
     event = make.event(starts_at=soon)
     make.registration(event, email="soon@example.cn")
     result = runner.invoke(args=["send-reminders"])
@@ -80,7 +85,7 @@ def test_send_mail_once_exits_0_while_the_server_is_down(app, runner, smtp_port)
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port)  # nothing listens there
     notify.send_plain("test", "a@example.cn", "主题", "正文")
     db.session.commit()
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     result = runner.invoke(args=["send-mail", "--once"])
     assert result.exit_code == 0, result.output
     assert "sent 0, retrying 1, failed 0" in result.output

@@ -1,8 +1,9 @@
 """Enterprise sign-up, the USCC (统一社会信用代码) rules and the pilot-unit flag."""
+
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import marshmallow as ma
 import pytest
@@ -14,15 +15,23 @@ from trainhub.organizations import services, uscc
 from trainhub.organizations.schemas import SignupSchema, uscc_message
 from trainhub.schemas import field_errors
 
-NOW = datetime(2026, 10, 14, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 14, 1, 0, tzinfo=UTC)
 VALID = uscc.generate(random.Random(7))
 
 
 def signup(**overrides):
     """What the sign-up page does: the fields as SignupSchema loads them (a refusal is the page's 422), then the service."""
-    raw = dict(name="华东标准件有限公司", uscc=VALID, district="朝阳区", industry="制造业", contact_name="李雷",
-               contact_phone="13800001111", contact_email="li.lei@huadong.example.cn", pilot_unit_requested=True,
-               password="long-enough-pw")
+    raw = dict(
+        name="华东标准件有限公司",
+        uscc=VALID,
+        district="朝阳区",
+        industry="制造业",
+        contact_name="李雷",
+        contact_phone="13800001111",
+        contact_email="li.lei@huadong.example.cn",
+        pilot_unit_requested=True,
+        password="long-enough-pw",
+    )
     raw.update(overrides)
     try:
         values = SignupSchema().load(raw)

@@ -1,4 +1,5 @@
 """Organization pages: who sees what (access matrix), pilot confirmation, members, statement counts."""
+
 from __future__ import annotations
 
 import pytest

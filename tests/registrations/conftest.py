@@ -1,8 +1,9 @@
 """Helpers for the registration tests."""
+
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,8 +16,13 @@ def phone() -> str:
 
 def attendee(name="张伟", **fields) -> dict:
     number = fields.pop("phone", None) or phone()
-    return {"name": name, "phone": number, "email": fields.pop("email", f"a{number}@example.cn"),
-            "job_title": fields.pop("job_title", "标准化专员"), **fields}
+    return {
+        "name": name,
+        "phone": number,
+        "email": fields.pop("email", f"a{number}@example.cn"),
+        "job_title": fields.pop("job_title", "标准化专员"),
+        **fields,
+    }
 
 
 def attendees(n: int) -> list[dict]:
@@ -25,7 +31,7 @@ def attendees(n: int) -> list[dict]:
 
 @pytest.fixture
 def now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """A registration's answer is built before its commit: the database lost right after the commit (a
 restart, a dropped connection) cannot turn a registration that was made into a 500 that the client
 then retries."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -25,13 +26,16 @@ def test_the_api_answers_the_registration_it_committed(app, api, make, open_even
     member = make.member()
     caller = api(member)
     with database_lost_after_registrations_commit(app) as state:
-        response = caller.post(f"/api/v1/events/{event.id}/registrations",
-                               json={"attendees": [attendee("甲"), attendee("乙")]})
+        response = caller.post(
+            f"/api/v1/events/{event.id}/registrations", json={"attendees": [attendee("甲"), attendee("乙")]}
+        )
     assert state["lost"]  # the commit happened, and the database was gone after it
     assert response.status_code == 201
     items = response.get_json()["items"]
     assert [(i["name"], i["status"], i["waitlist_position"]) for i in items] == [
-        ("甲", "confirmed", None), ("乙", "waitlisted", 1)]
+        ("甲", "confirmed", None),
+        ("乙", "waitlisted", 1),
+    ]
     assert items[0]["ticket_url"].startswith("http://trainhub.test/t/")
     assert _registered() == ["confirmed", "waitlisted"]
 

@@ -1,4 +1,5 @@
 """The registrations API (API.md "Registrations") and its scope: not yours → 404."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,16 +15,34 @@ from trainhub.models import Certificate, Registration
 def test_register_returns_items_with_contract_fields(make, api, open_event):
     event = open_event(capacity=1)
     member = make.member()
-    response = api(member).post(f"/api/v1/events/{event.id}/registrations",
-                                json={"attendees": [attendee("张伟", phone="13800000000", email="zw@b.cn"),
-                                                    attendee("李娜")]})
+    response = api(member).post(
+        f"/api/v1/events/{event.id}/registrations",
+        json={"attendees": [attendee("张伟", phone="13800000000", email="zw@b.cn"), attendee("李娜")]},
+    )
     assert response.status_code == 201, response.get_json()
     first, second = response.get_json()["items"]
-    assert set(first) >= {"id", "event_id", "organization", "name", "phone", "email", "job_title", "status",
-                          "waitlist_position", "created_at", "checked_in_at", "checked_out_at", "ticket_url",
-                          "invite_url", "certificate_url"}
-    assert first["organization"] == {"id": member.organization_id, "name": member.organization.name,
-                                     "is_pilot_unit": False}
+    assert set(first) >= {
+        "id",
+        "event_id",
+        "organization",
+        "name",
+        "phone",
+        "email",
+        "job_title",
+        "status",
+        "waitlist_position",
+        "created_at",
+        "checked_in_at",
+        "checked_out_at",
+        "ticket_url",
+        "invite_url",
+        "certificate_url",
+    }
+    assert first["organization"] == {
+        "id": member.organization_id,
+        "name": member.organization.name,
+        "is_pilot_unit": False,
+    }
     assert first["status"] == "confirmed" and first["ticket_url"].startswith("http://trainhub.test/t/")
     assert first["waitlist_position"] is None and first["certificate_url"] is None
     assert first["invite_url"] == f"http://trainhub.test/api/v1/registrations/{first['id']}/invite.ics"
@@ -34,23 +53,32 @@ def test_register_returns_items_with_contract_fields(make, api, open_event):
 def test_invalid_fields_are_422_with_field_keys(make, api, open_event):
     event = open_event()
     response = api(make.member(), lang="en").post(
-        f"/api/v1/events/{event.id}/registrations", json={"attendees": [attendee(), {"name": "王", "phone": "123"}]})
+        f"/api/v1/events/{event.id}/registrations", json={"attendees": [attendee(), {"name": "王", "phone": "123"}]}
+    )
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "invalid" and list(error["fields"]) == ["attendees.1.phone"]
     assert "phone" in error["fields"]["attendees.1.phone"][0].lower()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
-    assert api(make.member()).post(f"/api/v1/events/{event.id}/registrations", data="x",
-                                   content_type="application/json").status_code == 400
-    assert api(make.member()).post(f"/api/v1/events/{event.id}/registrations",
-                                   json={"attendees": "x"}).status_code == 422
+    assert (
+        api(make.member())
+        .post(f"/api/v1/events/{event.id}/registrations", data="x", content_type="application/json")
+        .status_code
+        == 400
+    )
+    assert (
+        api(make.member()).post(f"/api/v1/events/{event.id}/registrations", json={"attendees": "x"}).status_code == 422
+    )
 
 
-@pytest.mark.parametrize("fields, code", [
-    ({"registration_opens_at_delta": timedelta(days=1)}, "registration_not_open"),
-    ({"registration_closes_at_delta": -timedelta(hours=1)}, "registration_closed"),
-    ({"status": "cancelled"}, "event_not_open"),
-])
+@pytest.mark.parametrize(
+    "fields, code",
+    [
+        ({"registration_opens_at_delta": timedelta(days=1)}, "registration_not_open"),
+        ({"registration_closes_at_delta": -timedelta(hours=1)}, "registration_closed"),
+        ({"status": "cancelled"}, "event_not_open"),
+    ],
+)
 def test_refusals_are_409_with_codes(make, api, open_event, now, fields, code):
     extra = {}
     if "registration_opens_at_delta" in fields:
@@ -67,31 +95,48 @@ def test_refusals_are_409_with_codes(make, api, open_event, now, fields, code):
 def test_quota_and_duplicate_phone_over_the_api(make, api, open_event):
     event = open_event(per_enterprise_quota=2)
     caller = api(make.member())
-    assert caller.post(f"/api/v1/events/{event.id}/registrations",
-                       json={"attendees": [attendee(phone="13600000001")]}).status_code == 201
+    assert (
+        caller.post(
+            f"/api/v1/events/{event.id}/registrations", json={"attendees": [attendee(phone="13600000001")]}
+        ).status_code
+        == 201
+    )
     response = caller.post(f"/api/v1/events/{event.id}/registrations", json={"attendees": attendees(2)})
     assert response.status_code == 409
     error = response.get_json()["error"]
     assert error["code"] == "quota_exceeded" and error["allowed"] == 1 and error["message"]
-    response = api(make.member()).post(f"/api/v1/events/{event.id}/registrations",
-                                       json={"attendees": [attendee(phone="13600000001")]})
+    response = api(make.member()).post(
+        f"/api/v1/events/{event.id}/registrations", json={"attendees": [attendee(phone="13600000001")]}
+    )
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "duplicate_phone"
 
 
 def test_draft_event_is_404_and_other_roles_are_403(make, api, open_event):
-    assert api(make.member()).post(f"/api/v1/events/{open_event(status='draft').id}/registrations",
-                                   json={"attendees": [attendee()]}).status_code == 404
+    assert (
+        api(make.member())
+        .post(f"/api/v1/events/{open_event(status='draft').id}/registrations", json={"attendees": [attendee()]})
+        .status_code
+        == 404
+    )
     event = open_event()
-    assert api(make.organizer()).post(f"/api/v1/events/{event.id}/registrations",
-                                      json={"attendees": [attendee()]}).status_code == 403
-    assert api(None).post(f"/api/v1/events/{event.id}/registrations", json={"attendees": [attendee()]}).status_code == 401
+    assert (
+        api(make.organizer())
+        .post(f"/api/v1/events/{event.id}/registrations", json={"attendees": [attendee()]})
+        .status_code
+        == 403
+    )
+    assert (
+        api(None).post(f"/api/v1/events/{event.id}/registrations", json={"attendees": [attendee()]}).status_code == 401
+    )
 
 
 def test_delete_cancels_and_promotes(make, api, open_event):
     event = open_event(capacity=1)
     member = make.member()
     caller = api(member)
-    items = caller.post(f"/api/v1/events/{event.id}/registrations", json={"attendees": attendees(2)}).get_json()["items"]
+    items = caller.post(f"/api/v1/events/{event.id}/registrations", json={"attendees": attendees(2)}).get_json()[
+        "items"
+    ]
     response = caller.delete(f"/api/v1/registrations/{items[0]['id']}")
     assert response.status_code == 200
     assert response.get_json()["status"] == "cancelled" and response.get_json()["ticket_url"] is None
@@ -125,8 +170,11 @@ def test_lists_by_role(make, api, open_event):
 def test_another_enterprises_registration_is_404_everywhere(make, api, open_event):
     event = open_event()
     owner, stranger = make.member(), make.member()
-    reg_id = api(owner).post(f"/api/v1/events/{event.id}/registrations",
-                             json={"attendees": [attendee()]}).get_json()["items"][0]["id"]
+    reg_id = (
+        api(owner)
+        .post(f"/api/v1/events/{event.id}/registrations", json={"attendees": [attendee()]})
+        .get_json()["items"][0]["id"]
+    )
     caller = api(stranger)
     assert caller.get(f"/api/v1/registrations/{reg_id}").status_code == 404
     assert caller.delete(f"/api/v1/registrations/{reg_id}").status_code == 404
@@ -140,8 +188,11 @@ def test_approve_reject_by_managers_only(make, api, open_event):
     unit, co_unit = make.unit(), make.unit()
     event = open_event(capacity=1, requires_approval=True, host_unit=unit, co_units=[co_unit])
     member = make.member()
-    items = api(member).post(f"/api/v1/events/{event.id}/registrations",
-                             json={"attendees": attendees(2)}).get_json()["items"]
+    items = (
+        api(member)
+        .post(f"/api/v1/events/{event.id}/registrations", json={"attendees": attendees(2)})
+        .get_json()["items"]
+    )
     assert [i["status"] for i in items] == ["pending", "pending"]
     first, second = (i["id"] for i in items)
     assert api(make.organizer(unit=co_unit)).post(f"/api/v1/registrations/{first}/approve").status_code == 403
@@ -200,8 +251,9 @@ def test_list_query_count_does_not_grow_with_rows(make, api, open_event, app):
 
 def test_refusal_messages_follow_accept_language(make, api, open_event):
     event = open_event(per_enterprise_quota=1)
-    response = api(make.member(), lang="en").post(f"/api/v1/events/{event.id}/registrations",
-                                                  json={"attendees": attendees(2)})
+    response = api(make.member(), lang="en").post(
+        f"/api/v1/events/{event.id}/registrations", json={"attendees": attendees(2)}
+    )
     error = response.get_json()["error"]
     assert error["code"] == "quota_exceeded" and error["allowed"] == 1
     assert error["message"].startswith("This exceeds the quota of 1 attendees")

@@ -1,4 +1,5 @@
 """The golden path a person clicks through: log in, add a second attendee row, submit, see statuses."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,8 +10,7 @@ from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")]
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_member_registers_two_attendees_with_add_row(app, live_server, make, ope
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-            page.goto(f"{live_server}/login?next={url[len(live_server):]}")
+            page.goto(f"{live_server}/login?next={url[len(live_server) :]}")
             page.fill("input[name=email]", email)
             page.fill("input[name=password]", "secret-pass-123")
             page.click("form button[type=submit], form input[type=submit]")

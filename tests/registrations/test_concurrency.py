@@ -4,6 +4,7 @@ with exactly 50 confirmed and 150 waitlisted, in the order the server accepted t
 The app runs in a real threaded HTTP server inside the test process; 8 client threads post at once.
 Runs on SQLite and PostgreSQL like every test.
 """
+
 from __future__ import annotations
 
 import threading
@@ -41,8 +42,11 @@ def test_parallel_registrations_fill_seats_then_waitlist_in_order(app, make, ope
             barrier.wait()
             for n in range(ATTENDEES // CLIENTS):
                 phone = f"13{index}{n:08d}"
-                response = session.post(f"{base}/api/v1/events/{event_id}/registrations",
-                                        json={"attendees": [{"name": f"并发{index}-{n}", "phone": phone}]}, timeout=60)
+                response = session.post(
+                    f"{base}/api/v1/events/{event_id}/registrations",
+                    json={"attendees": [{"name": f"并发{index}-{n}", "phone": phone}]},
+                    timeout=60,
+                )
                 answers.append((response.status_code, response.json()))
         return answers
 
@@ -58,7 +62,8 @@ def test_parallel_registrations_fill_seats_then_waitlist_in_order(app, make, ope
 
     rows = db.session.execute(
         sa.select(Registration.id, Registration.status, Registration.ticket_token)
-        .where(Registration.event_id == event_id).order_by(Registration.id)
+        .where(Registration.event_id == event_id)
+        .order_by(Registration.id)
     ).all()
     assert len(rows) == ATTENDEES
     statuses = [status for _id, status, _token in rows]

@@ -1,4 +1,5 @@
 """The registration rules, called directly (issue 2, item 9)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -19,7 +20,9 @@ from trainhub.schemas import field_errors
 
 def statuses(event):
     return db.session.execute(
-        sa.select(Registration.name, Registration.status).where(Registration.event_id == event.id).order_by(Registration.id)
+        sa.select(Registration.name, Registration.status)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.id)
     ).all()
 
 
@@ -35,8 +38,9 @@ def test_capacity_then_waitlist_in_arrival_order(make, open_event, now):
     assert kinds == ["registration_confirmed"] * 2 + ["registration_waitlisted"] * 2
 
 
-@pytest.mark.parametrize("offset, code", [(-timedelta(minutes=1), "registration_not_open"),
-                                          (timedelta(days=6), "registration_closed")])
+@pytest.mark.parametrize(
+    "offset, code", [(-timedelta(minutes=1), "registration_not_open"), (timedelta(days=6), "registration_closed")]
+)
 def test_window_both_ends(make, open_event, now, offset, code):
     event = open_event()
     moment = event.registration_opens_at + offset if code == "registration_not_open" else now + offset
@@ -57,7 +61,9 @@ def test_window_edges_are_inclusive_at_opening_and_closed_at_closing(make, open_
 
 def test_cancelled_event_refuses_and_draft_is_not_found(make, open_event, now):
     with pytest.raises(DomainError) as error:
-        services.register_attendees(open_event(status="cancelled"), make.organization(), [attendee()], actor=None, now=now)
+        services.register_attendees(
+            open_event(status="cancelled"), make.organization(), [attendee()], actor=None, now=now
+        )
     assert error.value.code == "event_not_open"
     with pytest.raises(DomainError) as error:
         services.register_attendees(open_event(status="draft"), make.organization(), [attendee()], actor=None, now=now)
@@ -76,8 +82,13 @@ def problems(rows) -> dict:
 
 
 def test_invalid_rows_are_refused_whole_with_field_keys(app):
-    rows = [attendee(), {"name": "", "phone": "12345"}, attendee(email="not-an-email"), attendee(phone="13800000001"),
-            attendee(phone="13800000001")]
+    rows = [
+        attendee(),
+        {"name": "", "phone": "12345"},
+        attendee(email="not-an-email"),
+        attendee(phone="13800000001"),
+        attendee(phone="13800000001"),
+    ]
     fields = problems(rows)
     assert set(fields) == {"attendees.1.name", "attendees.1.phone", "attendees.2.email", "attendees.4.phone"}
     assert [str(m) for m in fields["attendees.4.phone"]] == ["与第 4 行的手机号码重复。"]
@@ -87,7 +98,9 @@ def test_invalid_rows_are_refused_whole_with_field_keys(app):
     assert [str(m) for m in problems([attendee() for _ in range(201)])["attendees"]] == ["一次最多报名 200 人。"]
     assert set(problems([attendee(), "a row", None])) == {"attendees.1", "attendees.2"}
     assert set(problems([{"name": 5, "phone": "13800000002", "job_title": "x" * 101}])) == {
-        "attendees.0.name", "attendees.0.job_title"}
+        "attendees.0.name",
+        "attendees.0.job_title",
+    }
 
 
 def test_a_phone_twice_is_found_even_on_a_row_with_other_problems(app):
@@ -124,9 +137,9 @@ def test_pilot_units_may_use_every_seat(make, open_event, now):
 def test_cancel_promotes_first_waitlisted_for_whom_rules_hold(make, open_event, now):
     event = open_event(capacity=2, pilot_reserved_seats=1)
     other, pilot = make.organization(), make.organization(is_pilot_unit=True)
-    confirmed_pilot, = services.register_attendees(event, pilot, [attendee("试点甲")], actor=None, now=now)
+    (confirmed_pilot,) = services.register_attendees(event, pilot, [attendee("试点甲")], actor=None, now=now)
     confirmed_other, waiting_other = services.register_attendees(event, other, attendees(2), actor=None, now=now)
-    waiting_pilot, = services.register_attendees(event, pilot, [attendee("试点乙")], actor=None, now=now)
+    (waiting_pilot,) = services.register_attendees(event, pilot, [attendee("试点乙")], actor=None, now=now)
     assert (waiting_other.status, waiting_pilot.status) == ("waitlisted", "waitlisted")
     # The pilot's seat frees: the first waitlisted (non-pilot) may not take it (1 non-pilot seat, used).
     cancelled = services.cancel_registration(confirmed_pilot, actor=None, now=now)
@@ -169,7 +182,7 @@ def test_quota_refuses_whole_request_with_allowed(make, open_event, now):
     assert error.value.to_dict()["error"]["allowed"] == 1
     assert len(statuses(event)) == 2
     # Waitlisted places count too; cancelled ones free the quota.
-    third, = services.register_attendees(event, org, attendees(1), actor=None, now=now)
+    (third,) = services.register_attendees(event, org, attendees(1), actor=None, now=now)
     assert third.status == "waitlisted"
     with pytest.raises(DomainError) as error:
         services.register_attendees(event, org, attendees(1), actor=None, now=now)
@@ -182,12 +195,16 @@ def test_quota_refuses_whole_request_with_allowed(make, open_event, now):
 
 def test_same_phone_twice_for_one_event_is_refused(make, open_event, now):
     event = open_event()
-    first, = services.register_attendees(event, make.organization(), [attendee(phone="13900000001")], actor=None, now=now)
+    (first,) = services.register_attendees(
+        event, make.organization(), [attendee(phone="13900000001")], actor=None, now=now
+    )
     with pytest.raises(DomainError) as error:
         services.register_attendees(event, make.organization(), [attendee(phone="13900000001")], actor=None, now=now)
     assert error.value.code == "duplicate_phone" and error.value.status == 409
     # Another event accepts it, and after cancelling it may be registered again.
-    assert services.register_attendees(open_event(), make.organization(), [attendee(phone="13900000001")], actor=None, now=now)
+    assert services.register_attendees(
+        open_event(), make.organization(), [attendee(phone="13900000001")], actor=None, now=now
+    )
     services.cancel_registration(first, actor=None, now=now)
     assert services.register_attendees(event, make.organization(), [attendee(phone="13900000001")], actor=None, now=now)
 
@@ -226,12 +243,14 @@ def test_approval_flow_with_reason(make, open_event, now):
     services.reject_registration(a, "资格不符", actor=organizer, now=now)
     db.session.refresh(b)
     assert b.status == "confirmed"
-    bodies = db.session.scalars(sa.select(OutboxMessage.body_text).where(OutboxMessage.kind == "registration_rejected")).all()
+    bodies = db.session.scalars(
+        sa.select(OutboxMessage.body_text).where(OutboxMessage.kind == "registration_rejected")
+    ).all()
     assert any("名额已满" in body for body in bodies)
 
 
 def test_cancelling_twice_is_a_conflict(make, open_event, now):
-    reg, = services.register_attendees(open_event(), make.organization(), [attendee()], actor=None, now=now)
+    (reg,) = services.register_attendees(open_event(), make.organization(), [attendee()], actor=None, now=now)
     services.cancel_registration(reg, actor=None, now=now)
     with pytest.raises(DomainError) as error:
         services.cancel_registration(reg, actor=None, now=now)
@@ -247,8 +266,14 @@ def test_cancelling_the_event_cancels_its_registrations(make, open_event, now):
     assert [r.id for r in cancelled] == [r.id for r in regs]
     assert {s for _n, s in statuses(event)} == {"cancelled"}
     assert db.session.scalar(sa.select(sa.func.count()).where(Registration.ticket_token.is_not(None))) == 0
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.kind == "registration_event_cancelled")) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.kind == "registration_event_cancelled")
+        )
+        == 2
+    )
 
 
 def test_seat_counts(make, open_event, now):
@@ -264,19 +289,26 @@ def test_through_the_events_service_capacity_raise_promotes_and_cancel_cancels(m
     organizer = make.organizer()
     pilot, other = make.organization(is_pilot_unit=True), make.organization()
     services.register_attendees(event, pilot, attendees(1), actor=None, now=now)
-    waiting, = services.register_attendees(event, other, attendees(1), actor=None, now=now)
+    (waiting,) = services.register_attendees(event, other, attendees(1), actor=None, now=now)
     assert waiting.status == "waitlisted"
     events.update_event(event, {"capacity": 2}, actor=organizer, now=now)  # reserved 1 of 2: the other may now sit
     db.session.refresh(waiting)
     assert waiting.status == "confirmed"
     events.cancel_event(event, actor=organizer, now=now)
     assert {s for _n, s in statuses(event)} == {"cancelled"}
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.kind == "registration_event_cancelled")) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.kind == "registration_event_cancelled")
+        )
+        == 2
+    )
 
 
 @pytest.mark.parametrize("typed", ["138 0013 8000", "138-0013-8000", "+86 13800138000", " 13800138000 "])
 def test_phone_numbers_are_stored_as_eleven_digits(make, open_event, now, typed):
-    reg, = services.register_attendees(open_event(), make.organization(),
-                                       load([attendee(phone=typed, email="HR@Example.cn")]), actor=None, now=now)
+    (reg,) = services.register_attendees(
+        open_event(), make.organization(), load([attendee(phone=typed, email="HR@Example.cn")]), actor=None, now=now
+    )
     assert reg.phone == "13800138000" and reg.email == "hr@example.cn"

@@ -1,4 +1,5 @@
 """Registration pages: the enterprise's form and list, the organizer's list, and who sees what."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,7 +24,9 @@ def rows(*people) -> dict:
 def test_register_page_shows_form_quota_and_own_registrations(client, login, make, open_event, now):
     event = open_event(per_enterprise_quota=5)
     member = make.member()
-    services.register_attendees(event, member.organization, [attendee("王芳", phone="13500000001")], actor=None, now=now)
+    services.register_attendees(
+        event, member.organization, [attendee("王芳", phone="13500000001")], actor=None, now=now
+    )
     services.register_attendees(event, make.organization(), [attendee("外企人员")], actor=None, now=now)
     login(member)
     page = client.get(f"/events/{event.id}/register")
@@ -38,10 +41,11 @@ def test_register_several_rows_in_one_form(client, login, make, open_event):
     event = open_event(capacity=1)
     member = make.member()
     login(member)
-    response = client.post(f"/events/{event.id}/register",
-                           data=rows(attendee("甲", phone="13500000011"), {"name": "", "phone": ""},
-                                     attendee("乙", phone="13500000012")),
-                           follow_redirects=True)
+    response = client.post(
+        f"/events/{event.id}/register",
+        data=rows(attendee("甲", phone="13500000011"), {"name": "", "phone": ""}, attendee("乙", phone="13500000012")),
+        follow_redirects=True,
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "已提交 2 人" in html
     assert "候补第 1 位" in html
@@ -52,8 +56,7 @@ def test_register_several_rows_in_one_form(client, login, make, open_event):
 def test_register_errors_are_shown_on_their_row(client, login, make, open_event):
     event = open_event()
     login(make.member())
-    response = client.post(f"/events/{event.id}/register",
-                           data=rows(attendee("甲"), attendee("乙", phone="999")))
+    response = client.post(f"/events/{event.id}/register", data=rows(attendee("甲"), attendee("乙", phone="999")))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "手机号码格式不正确" in html and 'value="999"' in html
@@ -84,7 +87,9 @@ def test_english_page(client, login, make, open_event):
 def test_my_registrations_show_status_position_reason_and_cancel(client, login, make, open_event, now):
     event = open_event(capacity=1)
     member = make.member()
-    confirmed, waiting, rejected = services.register_attendees(event, member.organization, attendees(3), actor=None, now=now)
+    confirmed, waiting, rejected = services.register_attendees(
+        event, member.organization, attendees(3), actor=None, now=now
+    )
     services.reject_registration(rejected, "非本行业企业", actor=make.organizer(), now=now)
     login(member)
     html = client.get("/my/registrations").get_data(as_text=True)
@@ -100,7 +105,7 @@ def test_my_registrations_show_status_position_reason_and_cancel(client, login, 
 @pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
 def test_cancel_needs_csrf(client, login, make, open_event, now):
     member = make.member()
-    reg, = services.register_attendees(open_event(), member.organization, [attendee()], actor=None, now=now)
+    (reg,) = services.register_attendees(open_event(), member.organization, [attendee()], actor=None, now=now)
     login(member)
     assert client.post(f"/registrations/{reg.id}/cancel").status_code == 400
     db.session.refresh(reg)
@@ -112,8 +117,12 @@ def test_organizer_list_filters_and_actions(client, login, make, open_event, now
     unit = make.unit()
     event = open_event(capacity=2, requires_approval=True, host_unit=unit)
     acme = make.organization(name="甲方科技有限公司")
-    services.register_attendees(event, acme, [attendee("赵一", phone="13300000001"), attendee("钱二")], actor=None, now=now)
-    services.register_attendees(event, make.organization(name="乙方实业有限公司"), [attendee("孙三")], actor=None, now=now)
+    services.register_attendees(
+        event, acme, [attendee("赵一", phone="13300000001"), attendee("钱二")], actor=None, now=now
+    )
+    services.register_attendees(
+        event, make.organization(name="乙方实业有限公司"), [attendee("孙三")], actor=None, now=now
+    )
     organizer = make.organizer(unit=unit)
     login(organizer)
     url = f"/manage/events/{event.id}/registrations"
@@ -139,7 +148,9 @@ def test_co_organizers_and_trainers_read_only(client, login, make, open_event, n
     co_unit = make.unit()
     trainer = make.trainer()
     event = open_event(requires_approval=True, host_unit=make.unit(), co_units=[co_unit], trainers=[trainer])
-    reg, = services.register_attendees(event, make.organization(), [attendee("周五", phone="13300000005")], actor=None, now=now)
+    (reg,) = services.register_attendees(
+        event, make.organization(), [attendee("周五", phone="13300000005")], actor=None, now=now
+    )
     url = f"/manage/events/{event.id}/registrations"
     login(make.organizer(unit=co_unit))
     html = client.get(url).get_data(as_text=True)
@@ -159,22 +170,26 @@ def two_enterprises(make, open_event, now):
     """Enterprise A's registration and event; B is another enterprise."""
     event = open_event(requires_approval=False)
     a, b = make.member(), make.member()
-    reg, = services.register_attendees(event, a.organization, [attendee()], actor=None, now=now)
+    (reg,) = services.register_attendees(event, a.organization, [attendee()], actor=None, now=now)
     return {"event": event, "a": a, "b": b, "reg": reg}
 
 
-@pytest.mark.parametrize("method, url, expected", [
-    ("post", "/registrations/{reg}/cancel", 404),
-    ("get", "/api/v1/registrations/{reg}", 404),
-    ("delete", "/api/v1/registrations/{reg}", 404),
-    ("get", "/manage/events/{event}/registrations", 403),
-    ("post", "/manage/registrations/{reg}/approve", 403),
-    ("post", "/manage/registrations/{reg}/reject", 403),
-    ("post", "/api/v1/registrations/{reg}/approve", 403),
-    ("post", "/api/v1/registrations/{reg}/reject", 403),
-])
-def test_another_enterprise_gets_404_for_ids_and_403_for_organizer_pages(client, login, api, two_enterprises, method,
-                                                                         url, expected):
+@pytest.mark.parametrize(
+    "method, url, expected",
+    [
+        ("post", "/registrations/{reg}/cancel", 404),
+        ("get", "/api/v1/registrations/{reg}", 404),
+        ("delete", "/api/v1/registrations/{reg}", 404),
+        ("get", "/manage/events/{event}/registrations", 403),
+        ("post", "/manage/registrations/{reg}/approve", 403),
+        ("post", "/manage/registrations/{reg}/reject", 403),
+        ("post", "/api/v1/registrations/{reg}/approve", 403),
+        ("post", "/api/v1/registrations/{reg}/reject", 403),
+    ],
+)
+def test_another_enterprise_gets_404_for_ids_and_403_for_organizer_pages(
+    client, login, api, two_enterprises, method, url, expected
+):
     target = url.format(reg=two_enterprises["reg"].id, event=two_enterprises["event"].id)
     if "/api/" in target:
         response = getattr(api(two_enterprises["b"]), method)(target, json={})
@@ -189,16 +204,31 @@ def test_another_enterprise_gets_404_for_ids_and_403_for_organizer_pages(client,
     assert two_enterprises["reg"].name not in html
 
 
-@pytest.mark.parametrize("who, status", [("anonymous", 302), ("enterprise_a", 200), ("enterprise_b", 403),
-                                         ("trainer", 200), ("other_trainer", 404), ("organizer", 200),
-                                         ("other_unit_organizer", 404)])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("anonymous", 302),
+        ("enterprise_a", 200),
+        ("enterprise_b", 403),
+        ("trainer", 200),
+        ("other_trainer", 404),
+        ("organizer", 200),
+        ("other_unit_organizer", 404),
+    ],
+)
 def test_access_matrix_of_the_organizer_list(client, login, make, open_event, now, who, status):
     unit, trainer = make.unit(), make.trainer()
     event = open_event(host_unit=unit, trainers=[trainer])
     a = make.member()
     services.register_attendees(event, a.organization, [attendee()], actor=None, now=now)
-    users = {"enterprise_a": a, "enterprise_b": make.member(), "trainer": trainer, "other_trainer": make.trainer(),
-             "organizer": make.organizer(unit=unit), "other_unit_organizer": make.organizer(unit=make.unit())}
+    users = {
+        "enterprise_a": a,
+        "enterprise_b": make.member(),
+        "trainer": trainer,
+        "other_trainer": make.trainer(),
+        "organizer": make.organizer(unit=unit),
+        "other_unit_organizer": make.organizer(unit=make.unit()),
+    }
     if who != "anonymous":
         login(users[who])
     url = f"/manage/events/{event.id}/registrations"
@@ -216,22 +246,26 @@ def test_register_page_of_a_draft_is_404(client, login, make, open_event):
 def test_cli_register(runner, make, open_event):
     event = open_event(capacity=1)
     org = make.organization()
-    result = runner.invoke(args=["register", str(event.id), "--organization-id", str(org.id), "--name", "吴六",
-                                 "--phone", "13300000006"])
+    result = runner.invoke(
+        args=["register", str(event.id), "--organization-id", str(org.id), "--name", "吴六", "--phone", "13300000006"]
+    )
     assert result.exit_code == 0, result.output
     assert "confirmed" in result.output
-    again = runner.invoke(args=["register", str(event.id), "--organization-id", str(org.id), "--name", "吴六",
-                                "--phone", "13300000006"])
+    again = runner.invoke(
+        args=["register", str(event.id), "--organization-id", str(org.id), "--name", "吴六", "--phone", "13300000006"]
+    )
     assert again.exit_code != 0 and "duplicate_phone" in again.output
-    bad = runner.invoke(args=["register", str(event.id), "--organization-id", str(org.id), "--name", "吴六",
-                              "--phone", "1"])
+    bad = runner.invoke(
+        args=["register", str(event.id), "--organization-id", str(org.id), "--name", "吴六", "--phone", "1"]
+    )
     assert bad.exit_code != 0 and "attendees.0.phone" in bad.output
 
 
 def test_ticket_link_for_confirmed_attendees(client, login, make, open_event, now):
     member = make.member()
-    confirmed, waiting = services.register_attendees(open_event(capacity=1), member.organization, attendees(2),
-                                                     actor=None, now=now)
+    confirmed, waiting = services.register_attendees(
+        open_event(capacity=1), member.organization, attendees(2), actor=None, now=now
+    )
     login(member)
     html = client.get("/my/registrations").get_data(as_text=True)
     assert f"/t/{confirmed.ticket_token}" in html and html.count('href="/t/') == 1
@@ -245,7 +279,7 @@ def test_organizer_page_query_count_does_not_grow(client, login, make, open_even
     def statements_for_page() -> int:
         db.session.remove()
         seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        listener = lambda *args: seen.append(args[2])
         sa.event.listen(db.engine, "before_cursor_execute", listener)
         try:
             assert client.get(f"/manage/events/{event_id}/registrations").status_code == 200
@@ -254,11 +288,13 @@ def test_organizer_page_query_count_does_not_grow(client, login, make, open_even
         return len(seen)
 
     for _ in range(3):
-        services.register_attendees(db.session.get(type(event), event_id), make.organization(), attendees(1),
-                                    actor=None, now=now)
+        services.register_attendees(
+            db.session.get(type(event), event_id), make.organization(), attendees(1), actor=None, now=now
+        )
     statements_for_page()
     few = statements_for_page()
     for _ in range(6):
-        services.register_attendees(db.session.get(type(event), event_id), make.organization(), attendees(1),
-                                    actor=None, now=now)
+        services.register_attendees(
+            db.session.get(type(event), event_id), make.organization(), attendees(1), actor=None, now=now
+        )
     assert statements_for_page() == few

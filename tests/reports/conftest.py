@@ -1,4 +1,5 @@
 """A campaign with two district bureaus and a technical committee reporting to the commission."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,10 +36,16 @@ def world(make):
     campaign.reporting_units = [chaoyang, haidian, tc]
     db.session.commit()
     return World(
-        commission=commission, boss=make.organizer(email="boss@example.cn"), chaoyang=chaoyang, haidian=haidian,
-        tc=tc, cy_org=make.organizer(unit=chaoyang, email="cy@example.cn"),
-        hd_org=make.organizer(unit=haidian, email="hd@example.cn"), tc_org=make.organizer(unit=tc, email="tc@example.cn"),
-        campaign=campaign, due=due,
+        commission=commission,
+        boss=make.organizer(email="boss@example.cn"),
+        chaoyang=chaoyang,
+        haidian=haidian,
+        tc=tc,
+        cy_org=make.organizer(unit=chaoyang, email="cy@example.cn"),
+        hd_org=make.organizer(unit=haidian, email="hd@example.cn"),
+        tc_org=make.organizer(unit=tc, email="tc@example.cn"),
+        campaign=campaign,
+        due=due,
     )
 
 

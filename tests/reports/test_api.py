@@ -1,4 +1,5 @@
 """Reports, news and downloads over HTTP: status codes, JSON shape, XLSX and ZIP read back."""
+
 from __future__ import annotations
 
 import io
@@ -43,23 +44,32 @@ def test_report_round_trip(api, world):
     assert r.status_code == 200 and r.json["status"] == "accepted"
     r = boss.get(url(world))
     assert [(i["unit"]["id"], i["status"]) for i in r.json["items"]] == [
-        (world.chaoyang.id, "accepted"), (world.haidian.id, "not_started"), (world.tc.id, "not_started")]
+        (world.chaoyang.id, "accepted"),
+        (world.haidian.id, "not_started"),
+        (world.tc.id, "not_started"),
+    ]
 
 
-@pytest.mark.parametrize("who, method, suffix, expected", [
-    ("hd_org", "get", "", 404),          # another unit's report
-    ("hd_org", "put", "", 404),
-    ("boss", "put", "", 403),            # the commission reviews, it does not write a unit's report
-    ("cy_org", "post", "/accept", 403),  # commission-only actions
-    ("cy_org", "post", "/return", 403),
-    ("tc_org", "post", "/submit", 404),
-    ("enterprise", "get", "", 403),
-    ("trainer", "get", "", 403),
-    (None, "get", "", 401),
-])
+@pytest.mark.parametrize(
+    "who, method, suffix, expected",
+    [
+        ("hd_org", "get", "", 404),  # another unit's report
+        ("hd_org", "put", "", 404),
+        ("boss", "put", "", 403),  # the commission reviews, it does not write a unit's report
+        ("cy_org", "post", "/accept", 403),  # commission-only actions
+        ("cy_org", "post", "/return", 403),
+        ("tc_org", "post", "/submit", 404),
+        ("enterprise", "get", "", 403),
+        ("trainer", "get", "", 403),
+        (None, "get", "", 401),
+    ],
+)
 def test_report_scope(api, make, world, who, method, suffix, expected):
-    actor = {"enterprise": make.member(), "trainer": make.trainer(), None: None}.get(who) if who in (
-        "enterprise", "trainer", None) else getattr(world, who)
+    actor = (
+        {"enterprise": make.member(), "trainer": make.trainer(), None: None}.get(who)
+        if who in ("enterprise", "trainer", None)
+        else getattr(world, who)
+    )
     r = getattr(api(actor), method)(url(world, world.chaoyang, suffix), json={})
     assert r.status_code == expected
     assert r.json["error"]["code"]
@@ -84,26 +94,38 @@ def test_late_and_overdue_flags(api, world):
 
 def test_attachments(api, world, app):
     cy = api(world.cy_org)
-    r = cy.post(url(world, world.chaoyang, "/attachments"),
-                data={"file": (io.BytesIO(PNG), "现场照片.png")}, content_type="multipart/form-data")
+    r = cy.post(
+        url(world, world.chaoyang, "/attachments"),
+        data={"file": (io.BytesIO(PNG), "现场照片.png")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 201 and r.json["filename"] == "现场照片.png"
     assert cy.get(r.json["url"]).data == PNG
     assert api(world.boss).get(r.json["url"]).status_code == 200
     assert api(world.hd_org).get(r.json["url"]).status_code == 404
-    r = cy.post(url(world, world.chaoyang, "/attachments"),
-                data={"file": (io.BytesIO(b"#!/bin/sh"), "run.sh")}, content_type="multipart/form-data")
+    r = cy.post(
+        url(world, world.chaoyang, "/attachments"),
+        data={"file": (io.BytesIO(b"#!/bin/sh"), "run.sh")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 422 and r.json["error"]["fields"]["file"]
     assert "pdf" in r.json["error"]["fields"]["file"][0]
     app.config["MAX_CONTENT_LENGTH"] = 1024
-    r = cy.post(url(world, world.chaoyang, "/attachments"),
-                data={"file": (io.BytesIO(PDF + b"0" * 4096), "big.pdf")}, content_type="multipart/form-data")
+    r = cy.post(
+        url(world, world.chaoyang, "/attachments"),
+        data={"file": (io.BytesIO(PDF + b"0" * 4096), "big.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 413 and r.json["error"]["code"]
     assert len(cy.get(url(world, world.chaoyang)).json["attachments"]) == 1
 
 
 def _submit_two(api, world):
-    api(world.cy_org).post(url(world, world.chaoyang, "/attachments"),
-                           data={"file": (io.BytesIO(PDF), "纸质版.pdf")}, content_type="multipart/form-data")
+    api(world.cy_org).post(
+        url(world, world.chaoyang, "/attachments"),
+        data={"file": (io.BytesIO(PDF), "纸质版.pdf")},
+        content_type="multipart/form-data",
+    )
     api(world.cy_org).post(url(world, world.chaoyang, "/submit"), json={"summary": "朝阳区开展标准化宣贯活动三场"})
     api(world.hd_org).put(url(world, world.haidian), json={"summary": "草稿"})
     api(world.tc_org).post(url(world, world.tc, "/submit"), json={"summary": "技术委员会组织标准解读"})
@@ -119,11 +141,17 @@ def test_reports_xlsx(api, make, world):
     rows = list(load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("单位", "状态")
     assert [(row[0], row[1]) for row in rows[1:]] == [
-        ("朝阳区市场监管局", "已提交"), ("海淀区市场监管局", "草稿"), ("全国某标准化技术委员会", "已通过")]
+        ("朝阳区市场监管局", "已提交"),
+        ("海淀区市场监管局", "草稿"),
+        ("全国某标准化技术委员会", "已通过"),
+    ]
     assert rows[1][6:] == (1, 1, 1, 0, 0)  # events, enterprises, registered, checked in, certificates
     assert rows[2][6:] == (0, 0, 0, 0, 0)  # zeros are written as 0, not blanks
-    en = list(load_workbook(io.BytesIO(api(world.boss, lang="en").get(url(world, suffix=".xlsx")).data))
-              .active.iter_rows(values_only=True))
+    en = list(
+        load_workbook(io.BytesIO(api(world.boss, lang="en").get(url(world, suffix=".xlsx")).data)).active.iter_rows(
+            values_only=True
+        )
+    )
     assert en[0][:2] == ("Unit", "Status") and en[1][1] == "Submitted"
 
 
@@ -149,8 +177,11 @@ def test_news_posted_published_and_listed_newest_first(api, make, world):
     r = cy.post(news_url, json={"title": "朝阳区走进企业", "body": "宣贯标准化法"})
     assert r.status_code == 201 and r.json["status"] == "pending" and r.json["published_at"] is None
     first = r.json["id"]
-    r = cy.post(news_url, data={"title": "第二条", "body": "配图", "photo": (io.BytesIO(PNG), "p.png")},
-                content_type="multipart/form-data")
+    r = cy.post(
+        news_url,
+        data={"title": "第二条", "body": "配图", "photo": (io.BytesIO(PNG), "p.png")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 201 and r.json["photo_url"]
     second, photo_url = r.json["id"], r.json["photo_url"]
     assert api().get(news_url).json["items"] == []
@@ -171,7 +202,9 @@ def test_news_posted_published_and_listed_newest_first(api, make, world):
     # the list (with and without a photo) is what the document declares
     spec = api().get("/api/v1/openapi.json").json
     answer = spec["paths"]["/api/v1/campaigns/{campaign_id}/news"]["get"]["responses"]["200"]
-    validator = Draft202012Validator({**answer["content"]["application/json"]["schema"], "components": spec["components"]})
+    validator = Draft202012Validator(
+        {**answer["content"]["application/json"]["schema"], "components": spec["components"]}
+    )
     assert [e.message for e in validator.iter_errors(api().get(news_url).json)] == []
 
 
@@ -183,7 +216,9 @@ def test_downloads_are_audited(api, world):
     api(world.cy_org).get(url(world, suffix=".zip"))  # refused: not logged
     rows = db.session.scalars(sa.select(AuditLog).order_by(AuditLog.id)).all()
     assert [(r.action, r.actor_id, r.object_id) for r in rows] == [
-        ("reports.xlsx", world.boss.id, world.campaign.id), ("reports.zip", world.boss.id, world.campaign.id)]
+        ("reports.xlsx", world.boss.id, world.campaign.id),
+        ("reports.zip", world.boss.id, world.campaign.id),
+    ]
 
 
 def test_campaign_page_shows_published_news_newest_first(api, client, world):
@@ -201,14 +236,20 @@ def test_removed_attachment_leaves_the_disk(api, world):
     from trainhub.uploads import upload_dir
 
     cy = api(world.cy_org)
-    r = cy.post(url(world, world.chaoyang, "/attachments"),
-                data={"file": (io.BytesIO(PNG), "a.png")}, content_type="multipart/form-data")
+    r = cy.post(
+        url(world, world.chaoyang, "/attachments"),
+        data={"file": (io.BytesIO(PNG), "a.png")},
+        content_type="multipart/form-data",
+    )
     assert len(list(upload_dir().iterdir())) == 1
     assert cy.delete(r.json["url"]).json["attachments"] == []
     assert list(upload_dir().iterdir()) == []
     cy.post(url(world, world.chaoyang, "/submit"), json={"summary": "x"})
-    r = cy.post(url(world, world.chaoyang, "/attachments"),
-                data={"file": (io.BytesIO(PNG), "b.png")}, content_type="multipart/form-data")
+    r = cy.post(
+        url(world, world.chaoyang, "/attachments"),
+        data={"file": (io.BytesIO(PNG), "b.png")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 409 and r.json["error"]["code"] == "report_locked"
     assert list(upload_dir().iterdir()) == []
 

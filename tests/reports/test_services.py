@@ -1,4 +1,5 @@
 """Report life cycle, figures, late/overdue with an injected clock, reminders — through the services."""
+
 from __future__ import annotations
 
 import io
@@ -31,7 +32,9 @@ def test_life_cycle_draft_submit_locked_returned_resubmitted_accepted(world, bef
     c, unit, author, boss = world.campaign, world.chaoyang, world.cy_org, world.boss
     view = services.save_draft(c, unit, {"summary": "", "outcomes": ""}, actor=author, now=before_due)
     assert view.status == "draft"  # a draft may be empty
-    services.save_draft(c, unit, {"summary": "开展宣贯 3 场", "outcomes": "企业覆盖 20 家"}, actor=author, now=before_due)
+    services.save_draft(
+        c, unit, {"summary": "开展宣贯 3 场", "outcomes": "企业覆盖 20 家"}, actor=author, now=before_due
+    )
     view = services.submit(c, unit, actor=author, now=before_due)
     assert (view.status, view.late, view.submitted_at) == ("submitted", False, before_due)
 
@@ -109,8 +112,9 @@ def _events_with_activity(make, world):
         make.registration(ev, org_a)
     r1.checked_in_at = r1.event.starts_at
     db.session.add(CheckIn(event_id=e2.id, registration_id=r3.id, result="ok", direction="in"))
-    db.session.add(CheckIn(event_id=e1.id, registration_id=r2.id, result="ok", direction="in",
-                           undone_at=r2.event.starts_at))
+    db.session.add(
+        CheckIn(event_id=e1.id, registration_id=r2.id, result="ok", direction="in", undone_at=r2.event.starts_at)
+    )
     db.session.add(Certificate(serial="TH-T-1", registration_id=r1.id))
     db.session.add(Certificate(serial="TH-T-2", registration_id=r3.id, revoked_at=r3.event.starts_at))
     db.session.commit()
@@ -120,8 +124,13 @@ def _events_with_activity(make, world):
 def test_figures_count_what_registrations_and_checkins_say(make, world, before_due):
     _events_with_activity(make, world)
     figures = services.report_for(world.campaign, world.chaoyang, now=before_due).figures
-    assert figures == {"events": 2, "enterprises": 2, "attendees_registered": 3, "attendees_checked_in": 2,
-                       "certificates": 1}
+    assert figures == {
+        "events": 2,
+        "enterprises": 2,
+        "attendees_registered": 3,
+        "attendees_checked_in": 2,
+        "certificates": 1,
+    }
     # The co-organizing TC's figures do not count Chaoyang's events; Haidian has one event, one registration.
     assert services.report_for(world.campaign, world.tc, now=before_due).figures == ZERO
     assert services.report_for(world.campaign, world.haidian, now=before_due).figures["attendees_registered"] == 1
@@ -148,8 +157,10 @@ def test_only_the_unit_writes_and_only_the_commission_reviews(world, before_due)
             services.save_draft(c, world.chaoyang, {"summary": "x"}, actor=actor, now=before_due)
         assert excinfo.value.status == 403
     services.submit(c, world.chaoyang, {"summary": "x"}, actor=world.cy_org, now=before_due)
-    for action in (lambda a: services.accept(c, world.chaoyang, actor=a, now=before_due),
-                   lambda a: services.return_report(c, world.chaoyang, "no", actor=a, now=before_due)):
+    for action in (
+        lambda a: services.accept(c, world.chaoyang, actor=a, now=before_due),
+        lambda a: services.return_report(c, world.chaoyang, "no", actor=a, now=before_due),
+    ):
         with pytest.raises(DomainError) as excinfo:
             action(world.cy_org)
         assert excinfo.value.status == 403
@@ -159,8 +170,13 @@ def test_tracker_lists_every_reporting_unit_for_the_commission_and_its_own_for_a
     services.save_draft(world.campaign, world.haidian, {"summary": "x"}, actor=world.hd_org, now=before_due)
     rows = services.reports_for(world.campaign, actor=world.boss, now=before_due)
     assert [(r.unit.name, r.status) for r in rows] == [
-        ("朝阳区市场监管局", "not_started"), ("海淀区市场监管局", "draft"), ("全国某标准化技术委员会", "not_started")]
-    assert [r.unit.id for r in services.reports_for(world.campaign, actor=world.hd_org, now=before_due)] == [world.haidian.id]
+        ("朝阳区市场监管局", "not_started"),
+        ("海淀区市场监管局", "draft"),
+        ("全国某标准化技术委员会", "not_started"),
+    ]
+    assert [r.unit.id for r in services.reports_for(world.campaign, actor=world.hd_org, now=before_due)] == [
+        world.haidian.id
+    ]
 
 
 def test_attachment_type_and_size_checked(app, world, before_due):
@@ -185,7 +201,9 @@ def test_reminders_three_days_and_one_day_before_never_twice(make, world):
     make.organizer(unit=world.chaoyang, email="cy2@example.cn")
 
     def reminders():
-        return sorted(db.session.scalars(sa.select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "report_reminder")))
+        return sorted(
+            db.session.scalars(sa.select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "report_reminder"))
+        )
 
     assert send_report_reminders(due - timedelta(days=4)) == 0
     assert send_report_reminders(due - timedelta(days=3) + timedelta(minutes=1)) == 3  # cy, cy2, hd
@@ -244,7 +262,7 @@ def test_concurrent_first_saves_and_submits_make_one_report(app, world, before_d
     """Two organizers of the unit save at the same moment, then submit and return race: no 500, one row."""
     import threading
 
-    from trainhub.models import CampaignReport, Campaign, Unit, User
+    from trainhub.models import Campaign, CampaignReport, Unit, User
 
     other = world.cy_org.id
     second = User(email="cy-second@example.cn", name="第二位", role="organizer", unit_id=world.chaoyang.id)

@@ -1,4 +1,5 @@
 """Report pages: a unit writes and submits, the commission tracks, returns and accepts; news pages."""
+
 from __future__ import annotations
 
 import io
@@ -26,13 +27,23 @@ def test_unit_writes_saves_and_submits_through_the_page(client, login, make, wor
     assert "提交前请填写活动基本情况" in r.text
     r = client.post(edit, data={"summary": "举办宣贯会", "outcomes": "", "action": "save"}, follow_redirects=True)
     assert "草稿已保存" in r.text
-    r = client.post(f"{edit}/attachments", data={"file": (io.BytesIO(b"MZ"), "a.exe")},
-                    content_type="multipart/form-data", follow_redirects=True)
+    r = client.post(
+        f"{edit}/attachments",
+        data={"file": (io.BytesIO(b"MZ"), "a.exe")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "只接受以下类型的文件" in r.text
-    r = client.post(f"{edit}/attachments", data={"file": (io.BytesIO(PNG), "现场.png")},
-                    content_type="multipart/form-data", follow_redirects=True)
+    r = client.post(
+        f"{edit}/attachments",
+        data={"file": (io.BytesIO(PNG), "现场.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "现场.png" in r.text
-    r = client.post(edit, data={"summary": "举办宣贯会", "outcomes": "效果好", "action": "submit"}, follow_redirects=True)
+    r = client.post(
+        edit, data={"summary": "举办宣贯会", "outcomes": "效果好", "action": "submit"}, follow_redirects=True
+    )
     assert "活动总结已提交" in r.text and 'id="report-form"' not in r.text
     assert services.report_for(world.campaign, world.chaoyang, now=now()).status == "submitted"
 
@@ -53,13 +64,16 @@ def test_commission_tracks_returns_with_comment_and_accepts(client, login, world
     assert 'data-status="accepted"' in r.text
 
 
-@pytest.mark.parametrize("who, path, expected", [
-    ("hd_org", "/manage/reports/{c}/{cy}", 404),
-    ("hd_org", "/manage/reports/{c}", 302),  # its own report
-    ("cy_org", "/manage/reports/999/{cy}", 404),
-    ("enterprise", "/manage/reports", 403),
-    (None, "/manage/reports", 302),  # to the login page
-])
+@pytest.mark.parametrize(
+    "who, path, expected",
+    [
+        ("hd_org", "/manage/reports/{c}/{cy}", 404),
+        ("hd_org", "/manage/reports/{c}", 302),  # its own report
+        ("cy_org", "/manage/reports/999/{cy}", 404),
+        ("enterprise", "/manage/reports", 403),
+        (None, "/manage/reports", 302),  # to the login page
+    ],
+)
 def test_report_pages_scope(client, login, make, world, who, path, expected):
     if who == "enterprise":
         login(make.member())
@@ -82,8 +96,12 @@ def test_report_form_needs_csrf(client, login, world):
 def test_news_posted_by_unit_published_by_commission_shown_on_campaign_partial(app, client, login, world):
     login(world.cy_org)
     page = f"/manage/campaigns/{world.campaign.id}/news"
-    r = client.post(page, data={"title": "走进园区", "body": "宣讲标准化法", "photo": (io.BytesIO(PNG), "p.png")},
-                    content_type="multipart/form-data", follow_redirects=True)
+    r = client.post(
+        page,
+        data={"title": "走进园区", "body": "宣讲标准化法", "photo": (io.BytesIO(PNG), "p.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "待市场监管委发布" in r.text
     item = db.session.query(NewsItem).one()
     with app.test_request_context():

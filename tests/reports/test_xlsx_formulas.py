@@ -1,4 +1,5 @@
 """reports.xlsx writes unit names as text: a name Excel would run as a formula is neutralised like in every export."""
+
 from __future__ import annotations
 
 import io

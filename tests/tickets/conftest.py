@@ -1,2 +1,3 @@
 """The same live event, trainer and clock as the check-in tests."""
-from tests.checkin.conftest import *  # noqa: F401,F403 (shared fixtures)
+
+from tests.checkin.conftest import *  # noqa: F403 (shared fixtures)

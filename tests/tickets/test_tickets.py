@@ -1,4 +1,5 @@
 """Ticket page, images, API images with scope, reissue, and the rotating self check-in code."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -85,6 +86,7 @@ def test_a_trainer_opening_the_link_checks_in_with_one_tap(client, login, event,
 
 
 # -- self check-in --------------------------------------------------------------------------
+
 
 @pytest.fixture
 def online(make, trainer, at):

@@ -14,6 +14,7 @@ and anonymous callers get 401 (API) or the login page (pages) everywhere.
 "allowed" means anything but 401/403/404/5xx (a 409 for a state conflict is allowed). Every endpoint
 named here exists (a renamed one fails, never skips); extend ENDPOINTS when a feature adds one.
 """
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -85,8 +86,20 @@ ENDPOINTS = [
     ("reports.edit", "GET", "/manage/reports/{c}/{cy_unit}", "report", None),
     ("api.campaign_report", "GET", "/api/v1/campaigns/{c}/reports/{cy_unit}", "report", None),
     ("api.campaign_report_save", "PUT", "/api/v1/campaigns/{c}/reports/{cy_unit}", "author", {"summary": "草稿"}),
-    ("api.campaign_report_submit", "POST", "/api/v1/campaigns/{c}/reports/{cy_unit}/submit", "author", {"summary": "总结"}),
-    ("api.campaign_report_return", "POST", "/api/v1/campaigns/{c}/reports/{cy_unit}/return", "review", {"comment": "补充"}),
+    (
+        "api.campaign_report_submit",
+        "POST",
+        "/api/v1/campaigns/{c}/reports/{cy_unit}/submit",
+        "author",
+        {"summary": "总结"},
+    ),
+    (
+        "api.campaign_report_return",
+        "POST",
+        "/api/v1/campaigns/{c}/reports/{cy_unit}/return",
+        "review",
+        {"comment": "补充"},
+    ),
     ("api.campaign_report_accept", "POST", "/api/v1/campaigns/{c}/reports/{cy_unit}/accept", "review", None),
     ("api.campaign_reports_xlsx", "GET", "/api/v1/campaigns/{c}/reports.xlsx", "commission", None),
     ("api.campaign_reports_zip", "GET", "/api/v1/campaigns/{c}/reports.zip", "commission", None),
@@ -109,10 +122,21 @@ def matrix(make):
     news = NewsItem(campaign_id=campaign.id, unit_id=chaoyang.id, title="动态", status="pending")
     db.session.add(news)
     db.session.commit()
-    actors = {"boss": make.organizer(), "cy": make.organizer(unit=chaoyang), "hd": make.organizer(unit=haidian),
-              "tc": make.organizer(unit=tc)}
-    ids = {"e": event.id, "r": registration.id, "c": campaign.id, "o": org.id, "n": news.id,
-           "cy_unit": chaoyang.id, "hd_unit": haidian.id}
+    actors = {
+        "boss": make.organizer(),
+        "cy": make.organizer(unit=chaoyang),
+        "hd": make.organizer(unit=haidian),
+        "tc": make.organizer(unit=tc),
+    }
+    ids = {
+        "e": event.id,
+        "r": registration.id,
+        "c": campaign.id,
+        "o": org.id,
+        "n": news.id,
+        "cy_unit": chaoyang.id,
+        "hd_unit": haidian.id,
+    }
     return SimpleNamespace(actors=actors, ids=ids)
 
 
@@ -133,8 +157,9 @@ def test_scope(app, client, login, api, matrix, endpoint, method, url, kind, bod
     """Each actor in turn (those refused first, so the allowed ones act on untouched data)."""
     assert endpoint in app.view_functions, f"{endpoint} is not a route of the app: update ENDPOINTS"
     wrong = []
-    order = ["anon"] + sorted(EXPECTED[kind], key=lambda who: (EXPECTED[kind][who] == OK,
-                                                               ["hd", "tc", "cy", "boss"].index(who)))
+    order = ["anon"] + sorted(
+        EXPECTED[kind], key=lambda who: (EXPECTED[kind][who] == OK, ["hd", "tc", "cy", "boss"].index(who))
+    )
     for who in order:
         actor = matrix.actors.get(who)
         target = _fill(url, matrix.ids, who)

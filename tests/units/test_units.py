@@ -1,4 +1,5 @@
 """Units API and pages; a district bureau's enterprises and invitations."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -11,7 +12,9 @@ from trainhub.models import EventInvitation, OutboxMessage, Unit
 def test_any_organizer_lists_units(api, units, make):
     r = api(units.cy).get("/api/v1/units")
     assert r.status_code == 200
-    assert {"name": "朝阳区市场监管局", "kind": "district_bureau", "district": "朝阳区"}.items() <= r.json["items"][1].items()
+    assert {"name": "朝阳区市场监管局", "kind": "district_bureau", "district": "朝阳区"}.items() <= r.json["items"][
+        1
+    ].items()
     assert api(make.member()).get("/api/v1/units").status_code == 403
     assert api(make.trainer()).get("/api/v1/units").status_code == 403
     assert api().get("/api/v1/units").status_code == 401
@@ -24,7 +27,10 @@ def test_commission_creates_and_patches_units_others_get_403(api, units):
     unit_id = r.json["id"]
     r = boss.patch(f"/api/v1/units/{unit_id}", json={"district": "东城区"})
     assert r.status_code == 200 and (r.json["name"], r.json["district"]) == ("市标准化研究院", "东城区")
-    assert boss.post("/api/v1/units", json={"name": "市标准化研究院", "kind": "other"}).json["error"]["code"] == "unit_name_taken"
+    assert (
+        boss.post("/api/v1/units", json={"name": "市标准化研究院", "kind": "other"}).json["error"]["code"]
+        == "unit_name_taken"
+    )
     r = boss.post("/api/v1/units", json={"name": "", "kind": "planet"})
     assert r.status_code == 422 and set(r.json["error"]["fields"]) == {"name", "kind"}
     assert boss.post("/api/v1/units", json={"name": "某区局", "kind": "district_bureau"}).status_code == 422
@@ -42,12 +48,16 @@ def test_units_page(client, login, units):
     assert units.cy.name in r.text
     assert client.post("/manage/units", data={"name": "x", "kind": "other"}).status_code == 403
     login(units.boss)
-    r = client.post("/manage/units", data={"name": "市标准化协会", "kind": "federation", "district": ""},
-                    follow_redirects=True)
+    r = client.post(
+        "/manage/units", data={"name": "市标准化协会", "kind": "federation", "district": ""}, follow_redirects=True
+    )
     assert "已添加单位" in r.text
     unit = db.session.scalar(sa.select(Unit).where(Unit.name == "市标准化协会"))
-    r = client.post(f"/manage/units/{unit.id}", data={"name": "市标准化协会", "kind": "other", "district": "西城区"},
-                    follow_redirects=True)
+    r = client.post(
+        f"/manage/units/{unit.id}",
+        data={"name": "市标准化协会", "kind": "other", "district": "西城区"},
+        follow_redirects=True,
+    )
     assert "已保存" in r.text
 
 
@@ -97,11 +107,14 @@ def test_invitations_of_district_enterprises(api, make, units):
     assert cy.post(url, json={"organization_ids": "1"}).status_code == 422
     # the answers are what the document declares (the list and the POST's {sent})
     spec = cy.get("/api/v1/openapi.json").json
-    for method, status, answer in (("get", "200", cy.get(url).json),
-                                   ("post", "200", cy.post(url, json={"organization_ids": [ours.id]}).json)):
+    for method, status, answer in (
+        ("get", "200", cy.get(url).json),
+        ("post", "200", cy.post(url, json={"organization_ids": [ours.id]}).json),
+    ):
         schema = spec["paths"]["/api/v1/events/{event_id}/invitations"][method]["responses"][status]
-        validator = Draft202012Validator({**schema["content"]["application/json"]["schema"],
-                                          "components": spec["components"]})
+        validator = Draft202012Validator(
+            {**schema["content"]["application/json"]["schema"], "components": spec["components"]}
+        )
         assert [e.message for e in validator.iter_errors(answer)] == []
 
 

@@ -1,4 +1,5 @@
 """`flask create-user` and `flask create-token`: thin adapters over accounts.services."""
+
 from __future__ import annotations
 
 import sys
@@ -17,15 +18,13 @@ def _fail(error: DomainError):
 
 def _load(schema, raw: dict) -> dict:
     """The options as the API's schema loads them; refused ones exit as a service's 422 would."""
-    import marshmallow as ma
-
     from trainhub.errors import ValidationError
-    from trainhub.schemas import field_errors
+    from trainhub.schemas import load
 
     try:
-        return schema.load(raw)
-    except ma.ValidationError as error:
-        _fail(ValidationError(field_errors(error.messages)))
+        return load(schema, raw)
+    except ValidationError as error:
+        _fail(error)
 
 
 def register_cli(app) -> None:
@@ -50,14 +49,25 @@ def register_cli(app) -> None:
                 password = services.generate_password()
                 generated = True
         try:
-            values = _load(CommandLineUserSchema(), {"email": email, "name": name, "role": role, "unit_id": unit_id,
-                                                     "organization_id": organization_id, "password": password})
+            values = _load(
+                CommandLineUserSchema(),
+                {
+                    "email": email,
+                    "name": name,
+                    "role": role,
+                    "unit_id": unit_id,
+                    "organization_id": organization_id,
+                    "password": password,
+                },
+            )
             user = services.create_user(**values, actor=None, now=now())
         except DomainError as error:
             _fail(error)
-        click.echo(f"Created {user.role} {user.email} (id {user.id})"
-                   + (f", unit {user.unit.name}" if user.unit else "")
-                   + (f", organization {user.organization.name}" if user.organization else ""))
+        click.echo(
+            f"Created {user.role} {user.email} (id {user.id})"
+            + (f", unit {user.unit.name}" if user.unit else "")
+            + (f", organization {user.organization.name}" if user.organization else "")
+        )
         if generated:
             click.echo(f"Password: {password}")
 

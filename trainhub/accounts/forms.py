@@ -1,5 +1,6 @@
 """Account forms: rendering only; the rules are the schemas' (trainhub/accounts/schemas.py; the
 sign-up's: trainhub/organizations/forms.py). Confirming a password is the page's own check."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -28,14 +29,19 @@ class LoginForm(FlaskForm):
 class ProfileForm(SchemaForm):
     schema = ProfileSchema
     name = StringField(_l("姓名"))
-    locale = SelectField(_l("语言"), choices=[SelectChoice("", _l("跟随浏览器")), SelectChoice("zh_CN", "中文"), SelectChoice("en", "English")])
+    locale = SelectField(
+        _l("语言"),
+        choices=[SelectChoice("", _l("跟随浏览器")), SelectChoice("zh_CN", "中文"), SelectChoice("en", "English")],
+    )
 
 
 class PasswordChangeForm(SchemaForm):
     schema = PasswordChangeSchema
     current_password = PasswordField(_l("当前密码"))
     new_password = PasswordField(_l("新密码"))
-    new_password_confirm = PasswordField(_l("确认新密码"), validators=[DataRequired(), EqualTo("new_password", message=_l("两次输入的密码不一致。"))])
+    new_password_confirm = PasswordField(
+        _l("确认新密码"), validators=[DataRequired(), EqualTo("new_password", message=_l("两次输入的密码不一致。"))]
+    )
 
 
 class TokenForm(SchemaForm):
@@ -48,7 +54,9 @@ class FirstPasswordForm(SchemaForm):
 
     schema = PasswordSchema
     password = PasswordField(_l("密码"))
-    password_confirm = PasswordField(_l("确认密码"), validators=[DataRequired(), EqualTo("password", message=_l("两次输入的密码不一致。"))])
+    password_confirm = PasswordField(
+        _l("确认密码"), validators=[DataRequired(), EqualTo("password", message=_l("两次输入的密码不一致。"))]
+    )
 
 
 class SetPasswordForm(FirstPasswordForm):
@@ -60,7 +68,9 @@ class SetPasswordForm(FirstPasswordForm):
 
 class NewUserForm(SchemaForm):
     schema = UserSchema
-    role = SelectField(_l("角色"), choices=[SelectChoice("trainer", _l("培训讲师")), SelectChoice("organizer", _l("组织者（管理员）"))])
+    role = SelectField(
+        _l("角色"), choices=[SelectChoice("trainer", _l("培训讲师")), SelectChoice("organizer", _l("组织者（管理员）"))]
+    )
     name = StringField(_l("姓名"))
     email = EmailField(_l("电子邮箱"))
     unit_id = SelectField(_l("所属单位（组织者）"), choices=[], validate_choice=False)
@@ -69,4 +79,3 @@ class NewUserForm(SchemaForm):
 
 class EmptyForm(FlaskForm):
     """CSRF only: buttons that POST."""
-

@@ -1,4 +1,5 @@
 """Reading user accounts: the organizers' list of users, the trainers and organizers forms offer."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -12,9 +13,12 @@ from trainhub.pagination import contains
 
 def users_query(*, actor: User, role: str | None = None, q: str | None = None):
     """The accounts `actor` may see (access.user_clause), newest first."""
-    statement = (sa.select(User).where(user_clause(actor))
-                 .options(selectinload(User.unit), selectinload(User.organization))
-                 .order_by(User.created_at.desc(), User.id.desc()))
+    statement = (
+        sa.select(User)
+        .where(user_clause(actor))
+        .options(selectinload(User.unit), selectinload(User.organization))
+        .order_by(User.created_at.desc(), User.id.desc())
+    )
     if role:
         statement = statement.where(User.role == role)
     if q:

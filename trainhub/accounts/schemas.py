@@ -1,5 +1,6 @@
 """User accounts as written and read (API.md "Organizations and users"), and the account forms'
 fields (sign-up's password, the profile, invitations): declared once for the API and the pages."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,8 +21,11 @@ class Flag(ma.fields.Boolean):
     """true or false, nothing else ("yes", 1 and "true" are refused): the switches an API client sets
     (is_active, is_pilot_unit). A form's checkbox sends a real boolean."""
 
-    default_error_messages = {"required": _l("此项必填。"), "null": _l("必须是 true 或 false。"),
-                              "invalid": _l("必须是 true 或 false。")}
+    default_error_messages = {
+        "required": _l("此项必填。"),
+        "null": _l("必须是 true 或 false。"),
+        "invalid": _l("必须是 true 或 false。"),
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
         if not isinstance(value, bool):
@@ -33,8 +37,12 @@ class Password(ma.fields.String):
     """A password as typed (never stripped), MIN_PASSWORD_LENGTH … MAX_PASSWORD_LENGTH characters.
     Optional (not `required`): empty or null loads as None (no password given)."""
 
-    default_error_messages = {"required": _l("请设置密码。"), "null": _l("请设置密码。"),
-                              "invalid": _l("必须是文本。"), "invalid_utf8": _l("必须是文本。")}
+    default_error_messages = {
+        "required": _l("请设置密码。"),
+        "null": _l("请设置密码。"),
+        "invalid": _l("必须是文本。"),
+        "invalid_utf8": _l("必须是文本。"),
+    }
 
     def __init__(self, *, min_length: int = MIN_PASSWORD_LENGTH, **kwargs: Any) -> None:
         self.min_length = min_length
@@ -74,6 +82,7 @@ class Filters(PageArgs):
 
 # -- answers' parts ------------------------------------------------------------------------------------
 
+
 class UserOrganizationSchema(Schema):
     """The enterprise a member belongs to."""
 
@@ -92,6 +101,7 @@ class UserUnitSchema(Schema):
 
 # -- the resource --------------------------------------------------------------------------------------
 
+
 class UserSchema(Schema):
     """A user account. Written (POST /users) by organizers: a trainer or an organizer (of `unit_id`,
     default the commission); without a password the user gets an email link to set one."""
@@ -103,7 +113,9 @@ class UserSchema(Schema):
     email = Email(required=True)
     name = Text(required=True, max_length=100)
     role = Choice(ROLES, required=True, metadata={"description": "written: trainer or organizer"})
-    unit_id = Id(load_only=True, allow_none=True, metadata={"description": "an organizer's unit (default: the commission)"})
+    unit_id = Id(
+        load_only=True, allow_none=True, metadata={"description": "an organizer's unit (default: the commission)"}
+    )
     password = Password(metadata={"description": "without it, an email link lets the user set one"})
     phone = Phone(load_only=True, pattern=None)
     organization = ma.fields.Nested(UserOrganizationSchema, dump_only=True, allow_none=True)
@@ -136,6 +148,7 @@ class UserQuerySchema(Filters):
 
 
 # -- the account pages' forms --------------------------------------------------------------------------
+
 
 class ProfileSchema(Schema):
     name = Text(required=True, max_length=100)

@@ -2,6 +2,7 @@
 
 Every rule of who may log in or create whom lives here; pages, the API and the CLI call these.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -9,7 +10,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
-from flask_babel import force_locale, gettext, lazy_gettext as _l
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +33,7 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 # -- small shared rules ------------------------------------------------------------------------------
+
 
 def hash_password(password: str) -> str:
     """werkzeug's default (scrypt); the test configuration picks a cheaper method for speed."""
@@ -55,6 +58,7 @@ def find_user_by_email(email: str) -> User | None:
 
 
 # -- log-in --------------------------------------------------------------------------------------------
+
 
 def _login_limits(email: str, ip: str | None) -> list[ratelimit.Limit]:
     limit = int(current_app.config["LOGIN_RATE_LIMIT"])
@@ -151,9 +155,20 @@ def set_preferred_locale(user: User, locale: str) -> None:
 
 # -- accounts created by organizers (and the command line) ----------------------------------------------
 
+
 @use_case
-def create_user(*, email: str, name: str, role: str, actor: User | None, unit_id=None, organization_id=None,
-                password: str | None = None, phone: str | None = None, now: datetime) -> User:
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    actor: User | None,
+    unit_id=None,
+    organization_id=None,
+    password: str | None = None,
+    phone: str | None = None,
+    now: datetime,
+) -> User:
     """An organizer creates a trainer or organizer account (actor None: the command line, any role).
 
     The values are as UserSchema loads them (the command line: CommandLineUserSchema). Organizer
@@ -179,9 +194,17 @@ def create_user(*, email: str, name: str, role: str, actor: User | None, unit_id
         raise Forbidden(_l("只有市市场监管委的管理员可以创建组织者账号。"), code="commission_only")
     if email_exists(email):
         raise email_taken_error()
-    user = User(email=email, name=name, role=role, unit=unit, organization=organization,
-                phone=phone or None, password_hash=hash_password(password) if password else None,
-                created_at=now, locale=None)
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        unit=unit,
+        organization=organization,
+        phone=phone or None,
+        password_hash=hash_password(password) if password else None,
+        created_at=now,
+        locale=None,
+    )
     db.session.add(user)
     db.session.flush()
     if not password:
@@ -208,11 +231,15 @@ def _send_setup_link(user: User, *, inviter: User | None) -> None:
     url = f"{_base_url()}/account/setup/{password_setup_token(user)}"
     with force_locale(locale):
         subject = gettext("您的标准化云课堂账号已开通")
-        body = "\n".join([
-            gettext("%(name)s，您好：", name=user.name),
-            gettext("管理员为您开通了标准化云课堂账号（%(email)s）。请在 7 天内通过以下链接设置密码：", email=user.email),
-            url,
-        ])
+        body = "\n".join(
+            [
+                gettext("%(name)s，您好：", name=user.name),
+                gettext(
+                    "管理员为您开通了标准化云课堂账号（%(email)s）。请在 7 天内通过以下链接设置密码：", email=user.email
+                ),
+                url,
+            ]
+        )
     notify.send_plain("account_setup", user.email, subject, body, locale=locale)
 
 
@@ -259,6 +286,7 @@ def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
 
 # -- API tokens ------------------------------------------------------------------------------------------
 
+
 @use_case
 def create_api_token(user: User, name: str | None = None, *, now: datetime | None = None) -> str:
     """A new bearer token for /api/v1: the raw value is returned once, only its hash is stored."""
@@ -275,15 +303,21 @@ def create_api_token(user: User, name: str | None = None, *, now: datetime | Non
 
 
 def api_tokens_of(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 @use_case
 def revoke_api_token(user: User, token_id: int, *, now: datetime) -> ApiToken:
     begin_write()
     token = db.session.scalar(
-        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id).with_for_update())
+        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id).with_for_update()
+    )
     if token is None:
         raise NotFound()
     if token.revoked_at is None:
@@ -294,17 +328,20 @@ def revoke_api_token(user: User, token_id: int, *, now: datetime) -> ApiToken:
 
 # -- member invitations (邀请同事) -------------------------------------------------------------------------
 
+
 def _invitation_limits(organization_id: int, ip: str | None) -> list[ratelimit.Limit]:
     config = current_app.config
-    limits = [ratelimit.Limit(f"invite:org:{organization_id}", int(config["INVITATION_ORGANIZATION_RATE_LIMIT"]),
-                              24 * 3600)]
+    limits = [
+        ratelimit.Limit(f"invite:org:{organization_id}", int(config["INVITATION_ORGANIZATION_RATE_LIMIT"]), 24 * 3600)
+    ]
     if ip:
         limits.append(ratelimit.Limit(f"invite:ip:{ip}", int(config["INVITATION_RATE_LIMIT"]), 3600))
     return limits
 
 
-def invite_member(organization: Organization, *, email: str, name: str | None, actor: User, now: datetime,
-                  ip: str | None = None):
+def invite_member(
+    organization: Organization, *, email: str, name: str | None, actor: User, now: datetime, ip: str | None = None
+):
     """A member (of this organization) or an organizer invites a colleague by email link (`email` and
     `name` as MemberSchema loads them).
 
@@ -330,7 +367,8 @@ def _invite_member(organization: Organization, *, email: str, name: str | None, 
     organization_id = organization.id
     begin_write()
     organization = db.session.scalars(
-        sa.select(Organization).where(Organization.id == organization_id).with_for_update()).one()
+        sa.select(Organization).where(Organization.id == organization_id).with_for_update()
+    ).one()
     if not organization.is_active:
         raise DomainError("organization_disabled", _l("该企业已停用。"), 409)
     name = name or email.split("@")[0]
@@ -341,26 +379,41 @@ def _invite_member(organization: Organization, *, email: str, name: str | None, 
         user = User(email=email, name=name, role="enterprise", organization=organization, created_at=now)
         db.session.add(user)
     raw = new_token(32)
-    db.session.add(MemberInvitation(organization=organization, email=email, name=name, token_hash=hash_token(raw),
-                                    invited_by_id=actor.id, created_at=now,
-                                    expires_at=now + timedelta(days=INVITATION_DAYS)))
+    db.session.add(
+        MemberInvitation(
+            organization=organization,
+            email=email,
+            name=name,
+            token_hash=hash_token(raw),
+            invited_by_id=actor.id,
+            created_at=now,
+            expires_at=now + timedelta(days=INVITATION_DAYS),
+        )
+    )
     locale = actor.locale or notify.DEFAULT_LOCALE
     with force_locale(locale):
         subject = gettext("%(inviter)s 邀请您加入“%(org)s”", inviter=actor.name, org=organization.name)
-        body = "\n".join([
-            gettext("%(name)s，您好：", name=name),
-            gettext("%(inviter)s 邀请您加入标准化云课堂的企业账号“%(org)s”，为同事报名培训、查看电子票和证书。",
-                    inviter=actor.name, org=organization.name),
-            gettext("请在 7 天内打开以下链接，设置您的姓名和密码："),
-            f"{_base_url()}/invitation/{raw}",
-        ])
+        body = "\n".join(
+            [
+                gettext("%(name)s，您好：", name=name),
+                gettext(
+                    "%(inviter)s 邀请您加入标准化云课堂的企业账号“%(org)s”，为同事报名培训、查看电子票和证书。",
+                    inviter=actor.name,
+                    org=organization.name,
+                ),
+                gettext("请在 7 天内打开以下链接，设置您的姓名和密码："),
+                f"{_base_url()}/invitation/{raw}",
+            ]
+        )
     notify.send_plain("member_invitation", email, subject, body, locale=locale)
     commit(keep_loaded=True, conflicts=CONFLICTS, otherwise=Conflict)
     return user, raw
 
 
 def invitation_for_token(raw: str, *, now: datetime) -> MemberInvitation:
-    invitation = db.session.scalar(sa.select(MemberInvitation).where(MemberInvitation.token_hash == hash_token(raw or "")))
+    invitation = db.session.scalar(
+        sa.select(MemberInvitation).where(MemberInvitation.token_hash == hash_token(raw or ""))
+    )
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= now:
         raise DomainError("invalid_invitation", _l("邀请链接无效、已使用或已过期。"), 404)
     if not invitation.organization.is_active:
@@ -376,13 +429,15 @@ def accept_invitation(raw: str, *, name: str, password: str, now: datetime) -> U
     invitation_id = invitation.id
     begin_write()
     invitation = db.session.scalars(
-        sa.select(MemberInvitation).where(MemberInvitation.id == invitation_id).with_for_update()).one()
+        sa.select(MemberInvitation).where(MemberInvitation.id == invitation_id).with_for_update()
+    ).one()
     if invitation.accepted_at is not None:
         raise DomainError("invalid_invitation", _l("邀请链接无效、已使用或已过期。"), 404)
     user = find_user_by_email(invitation.email)
     if user is None:
-        user = User(email=invitation.email, role="enterprise", organization_id=invitation.organization_id,
-                    created_at=now)
+        user = User(
+            email=invitation.email, role="enterprise", organization_id=invitation.organization_id, created_at=now
+        )
         db.session.add(user)
     elif user.organization_id != invitation.organization_id or user.password_hash is not None:
         raise DomainError("invalid_invitation", _l("邀请链接无效、已使用或已过期。"), 404)
@@ -391,8 +446,11 @@ def accept_invitation(raw: str, *, name: str, password: str, now: datetime) -> U
     user.session_version = (user.session_version or 1) + 1
     user.last_login_at = now
     invitation.accepted_at = now
-    db.session.execute(sa.update(MemberInvitation).where(
-        MemberInvitation.email == invitation.email, MemberInvitation.accepted_at.is_(None)).values(accepted_at=now))
+    db.session.execute(
+        sa.update(MemberInvitation)
+        .where(MemberInvitation.email == invitation.email, MemberInvitation.accepted_at.is_(None))
+        .values(accepted_at=now)
+    )
     db.session.commit()
     return user
 

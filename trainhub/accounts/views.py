@@ -1,8 +1,10 @@
 """Account pages: thin — load, authorise, call one service, respond."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
@@ -20,11 +22,12 @@ from trainhub.accounts.forms import (
 )
 from trainhub.errors import DomainError, ValidationError
 from trainhub.organizations import services as org_services
-from trainhub.pagination import page_number, paginate
 from trainhub.organizations.forms import SignupForm
+from trainhub.pagination import page_number, paginate
 from trainhub.security import organizer_required, safe_next
 from trainhub.timeutil import now
 from trainhub.units import queries as unit_queries
+
 
 def _home_for(user) -> str:
     if user.is_organizer:
@@ -70,8 +73,9 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = org_services.sign_up_enterprise(form.cleaned, locale=str(get_locale() or "zh_CN"),
-                                                   ip=request.remote_addr, now=now())
+            user = org_services.sign_up_enterprise(
+                form.cleaned, locale=str(get_locale() or "zh_CN"), ip=request.remote_addr, now=now()
+            )
         except DomainError as error:
             field = {"uscc_taken": form.uscc, "email_taken": form.contact_email}.get(error.code)
             if field is not None:
@@ -102,30 +106,46 @@ def profile():
     if request.method == "POST":
         try:
             if action == "profile" and profile_form.validate_on_submit():
-                services.update_profile(current_user, name=profile_form.cleaned["name"],
-                                        locale=profile_form.cleaned.get("locale"))
+                services.update_profile(
+                    current_user, name=profile_form.cleaned["name"], locale=profile_form.cleaned.get("locale")
+                )
                 session.pop("lang", None)
                 flash(_("资料已保存。"), "success")
                 return redirect(url_for("accounts.profile"))
             if action == "password" and password_form.validate_on_submit():
-                user = services.change_password(current_user._get_current_object(),
-                                                current_password=password_form.cleaned["current_password"],
-                                                new_password=password_form.cleaned["new_password"], now=now())
+                user = services.change_password(
+                    current_user._get_current_object(),
+                    current_password=password_form.cleaned["current_password"],
+                    new_password=password_form.cleaned["new_password"],
+                    now=now(),
+                )
                 login_user(user, remember=False)  # this session goes on with the new version; the others end
                 flash(_("密码已修改，其他设备上的登录已失效。"), "success")
                 return redirect(url_for("accounts.profile"))
             if action == "token" and token_form.validate_on_submit():
                 raw = services.create_api_token(current_user, token_form.cleaned.get("token_name"), now=now())
                 flash(_("令牌已创建。它只显示这一次，请立即复制保存。"), "warning")
-                return render_template("accounts/profile.html", profile_form=profile_form, password_form=password_form,
-                                       token_form=TokenForm(prefix="token", formdata=None), new_token=raw,
-                                       tokens=services.api_tokens_of(current_user), revoke_form=EmptyForm())
+                return render_template(
+                    "accounts/profile.html",
+                    profile_form=profile_form,
+                    password_form=password_form,
+                    token_form=TokenForm(prefix="token", formdata=None),
+                    new_token=raw,
+                    tokens=services.api_tokens_of(current_user),
+                    revoke_form=EmptyForm(),
+                )
         except ValidationError as error:
             (password_form if action == "password" else profile_form).add_errors(error.fields)
         status = 422
-    return render_template("accounts/profile.html", profile_form=profile_form, password_form=password_form,
-                           token_form=token_form, new_token=None, tokens=services.api_tokens_of(current_user),
-                           revoke_form=EmptyForm()), status
+    return render_template(
+        "accounts/profile.html",
+        profile_form=profile_form,
+        password_form=password_form,
+        token_form=token_form,
+        new_token=None,
+        tokens=services.api_tokens_of(current_user),
+        revoke_form=EmptyForm(),
+    ), status
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")
@@ -145,8 +165,9 @@ def accept_invitation(token: str):
     form = SetPasswordForm(data={"name": invitation.name} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(token, name=form.cleaned["name"], password=form.cleaned["password"],
-                                              now=now())
+            user = services.accept_invitation(
+                token, name=form.cleaned["name"], password=form.cleaned["password"], now=now()
+            )
         except ValidationError as error:
             form.add_errors(error.fields)
         else:
@@ -154,8 +175,9 @@ def accept_invitation(token: str):
             login_user(user)
             flash(_("欢迎加入“%(org)s”。", org=user.organization.name if user.organization else ""), "success")
             return redirect(_home_for(user))
-    return render_template("accounts/set_password.html", form=form, email=invitation.email,
-                           organization=invitation.organization), 422 if form.errors else 200
+    return render_template(
+        "accounts/set_password.html", form=form, email=invitation.email, organization=invitation.organization
+    ), 422 if form.errors else 200
 
 
 @bp.route("/account/setup/<token>", methods=["GET", "POST"])
@@ -173,11 +195,13 @@ def setup_password(token: str):
             login_user(user)
             flash(_("密码已设置。"), "success")
             return redirect(_home_for(user))
-    return render_template("accounts/set_password.html", form=form, email=user.email, organization=None), \
-        422 if form.errors else 200
+    return render_template(
+        "accounts/set_password.html", form=form, email=user.email, organization=None
+    ), 422 if form.errors else 200
 
 
 # -- organizers: users --------------------------------------------------------------------------------
+
 
 @bp.get("/manage/users")
 @organizer_required
@@ -189,8 +213,16 @@ def admin_users():
     page = page_number(request.args)
     per_page = 50
     listing = paginate(queries.users_query(actor=current_user, role=role, q=q), page, per_page)
-    return render_template("accounts/admin_users.html", users=listing.items, role=role, q=q or "", page=page,
-                           pages=listing.pages, total=listing.total, toggle_form=EmptyForm())
+    return render_template(
+        "accounts/admin_users.html",
+        users=listing.items,
+        role=role,
+        q=q or "",
+        page=page,
+        pages=listing.pages,
+        total=listing.total,
+        toggle_form=EmptyForm(),
+    )
 
 
 @bp.route("/manage/users/new", methods=["GET", "POST"])

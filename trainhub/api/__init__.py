@@ -3,6 +3,7 @@
 Requests are validated and answers serialised by each resource's declared schema (marshmallow,
 through flask-smorest and webargs), which also generates /api/v1/openapi.json (trainhub.api.spec).
 """
+
 from __future__ import annotations
 
 from flask import current_app, request
@@ -42,22 +43,22 @@ def _parse_json_body():
 
 
 # The resources, each adding its routes to `bp` (imported for that effect, in the order of API.md).
-from trainhub.api import (  # noqa: E402,F401
+from trainhub.api import (  # noqa: E402
     accounts,
-    organizations,
-    units,
-    campaigns,
-    reports,
-    news,
-    invitations,
-    events,
-    registrations,
-    tickets,
     calendar,
-    checkins,
+    campaigns,
     certificates,
+    checkins,
+    events,
     exports,
+    invitations,
+    news,
     openapi,
+    organizations,
+    registrations,
+    reports,
+    tickets,
+    units,
 )
 
 

@@ -1,18 +1,14 @@
 """Auth decorators and documented answers shared by the API modules."""
+
 from __future__ import annotations
 
 import functools
 
-from flask import abort, jsonify
+from flask import abort
 from flask_login import current_user
 
 from trainhub.api import bp
 from trainhub.schemas import Error
-
-from trainhub import pagination
-from trainhub.errors import ValidationError
-from trainhub.inputs import read_json_object
-from trainhub.pagination import Page
 
 
 def errors(*statuses: int):
@@ -67,50 +63,6 @@ def api_roles(*roles: str):
         return errors(401, 403)(wrapper)
 
     return decorator
-
-
-def paginate(statement, serialize=None, *, many=None, scalars: bool = True):
-    """`{"items", "page", "pages", "total"}` for a select (trainhub.pagination: a count and a page query).
-
-    `serialize` converts one item; `many` the whole page at once (a serializer that loads relations once).
-    """
-    page, per_page = page_args()
-    return page_json(pagination.paginate(statement, page, per_page, scalars=scalars), serialize, many=many)
-
-
-def page_json(page: Page, serialize=None, *, many=None):
-    """The API list shape (API.md "Lists") of a page already read."""
-    items = many(page.items) if many is not None else [serialize(item) for item in page.items]
-    return jsonify({"items": items, "page": page.page, "pages": page.pages, "total": page.total})
-
-
-def created(payload: dict):
-    return jsonify(payload), 201
-
-
-# -- until every resource declares its schema (issue 13): the hand-written readers -------------
-
-def json_body() -> dict:
-
-    return read_json_object()
-
-
-def page_args() -> tuple[int, int]:
-    from flask import request
-
-    from trainhub.schemas import PageArgs, field_errors
-
-    import marshmallow as ma
-
-
-    try:
-        args = PageArgs().load({k: v for k, v in request.args.items() if k in ("page", "per_page")})
-    except ma.ValidationError as exc:
-        raise ValidationError(field_errors(exc.messages))
-    return args["page"], args["per_page"]
-
-
-legacy_paginate = paginate
 
 
 def no_body(view):

@@ -1,10 +1,11 @@
 """/api/v1/me and /api/v1/users: thin adapters over trainhub.accounts.services."""
+
 from __future__ import annotations
 
 from flask_login import current_user
 
-from trainhub.accounts import queries, services
 from trainhub.access import load_user
+from trainhub.accounts import queries, services
 from trainhub.accounts.schemas import UserChangesSchema, UserQuerySchema, UserSchema
 from trainhub.api import bp
 from trainhub.api._helpers import api_login_required, api_roles, errors

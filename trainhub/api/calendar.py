@@ -1,5 +1,6 @@
 """GET /api/v1/registrations/{id}/invite.ics: the attendee's calendar invite (REQUEST, or CANCEL once
 the registration or the event is cancelled — same UID, higher SEQUENCE)."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -11,8 +12,14 @@ from trainhub.api._helpers import api_login_required
 
 @bp.get("/registrations/<int:registration_id>/invite.ics")
 @api_login_required
-@bp.doc(responses={"200": {"description": "The invite: METHOD:REQUEST, or METHOD:CANCEL once cancelled",
-                           "content": {"text/calendar": {"schema": {"type": "string"}}}}})
+@bp.doc(
+    responses={
+        "200": {
+            "description": "The invite: METHOD:REQUEST, or METHOD:CANCEL once cancelled",
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+        }
+    }
+)
 def registration_invite(registration_id: int):
     """The calendar invite of a registration (text/calendar; 404 `no_invite` while pending or waitlisted)."""
     from trainhub.calendar import ics

@@ -1,4 +1,5 @@
 """/api/v1/campaigns: campaigns (专题活动) and their attachments. Reports and news live elsewhere."""
+
 from __future__ import annotations
 
 from flask_login import current_user

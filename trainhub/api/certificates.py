@@ -1,4 +1,5 @@
 """Certificates: issue for an event, download a PDF or ZIP, public verification, revoke, reissue."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -65,7 +66,8 @@ def list_my_certificates():
 def my_certificates_zip(args: dict):
     """The enterprise's own people's live certificates as one ZIP (logged); `event_id` narrows it to one event."""
     certificates = services.enterprise_certificates_for_download(
-        current_user.organization_id, actor=current_user, now=now(), event_id=args.get("event_id"))
+        current_user.organization_id, actor=current_user, now=now(), event_id=args.get("event_id")
+    )
     return zip_response(certificates, f"certificates-{current_user.organization_id}.zip")
 
 

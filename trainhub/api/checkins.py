@@ -1,4 +1,5 @@
 """POST /api/v1/checkins (scan) and GET /api/v1/events/{id}/checkins (the audit log)."""
+
 from __future__ import annotations
 
 import functools
@@ -8,14 +9,12 @@ from flask_login import current_user
 
 from trainhub import access
 from trainhub.api import bp
-from trainhub.api._helpers import api_roles
-from trainhub.checkin import scan
+from trainhub.api._helpers import api_roles, errors
+from trainhub.checkin import queries, scan
 from trainhub.checkin.results import MESSAGES
-from trainhub.checkin import queries
+from trainhub.checkin.schemas import CheckinLogArgs, CheckinRecordSchema, ScanResultSchema, ScanSchema, load_scan
 from trainhub.checkin.serializers import result_to_dict
 from trainhub.errors import Forbidden
-from trainhub.api._helpers import errors
-from trainhub.checkin.schemas import CheckinLogArgs, CheckinRecordSchema, ScanResultSchema, ScanSchema, load_scan
 from trainhub.inputs import read_json_object
 from trainhub.pagination import paginate
 from trainhub.schemas import page_of
@@ -50,9 +49,15 @@ def create_checkin():
     the body is loaded by `load_scan` (ScanSchema's values without its cost) and the answer built by
     hand as ScanResultSchema declares it (trainhub/checkin/schemas.py)."""
     body = load_scan(read_json_object())
-    result = scan.scan(body["token"], body["event_id"], actor=current_user._get_current_object(),
-                       device=body["device"] or request.user_agent.string[:200], now=now(),
-                       direction=body["direction"], method=body["method"])
+    result = scan.scan(
+        body["token"],
+        body["event_id"],
+        actor=current_user._get_current_object(),
+        device=body["device"] or request.user_agent.string[:200],
+        now=now(),
+        direction=body["direction"],
+        method=body["method"],
+    )
     return jsonify(result_to_dict(result))
 
 

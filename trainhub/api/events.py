@@ -1,12 +1,12 @@
 """/api/v1/events: the public catalogue and the organizers' event management (thin adapters)."""
+
 from __future__ import annotations
 
 from flask_login import current_user
 
 from trainhub.access import load_event
 from trainhub.api import bp
-from trainhub.api._helpers import api_roles
-from trainhub.api._helpers import errors, no_body
+from trainhub.api._helpers import api_roles, errors, no_body
 from trainhub.events import queries, services
 from trainhub.events.schemas import EventFilters, EventSchema
 from trainhub.events.serializers import event_answer, event_answers

@@ -1,4 +1,5 @@
 """Attendance exports: one event (organizers in scope, the event's trainers) or across events (organizers)."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -17,13 +18,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _event_export(event_id: int, fmt: str, args: dict):
     event = load_event(event_id, current_user, need="view")
-    return download_response(*services.export_attendance(actor=current_user, fmt=fmt, now=now(), event=event,
-                                                         full_phone=args["full_phone"]))
+    return download_response(
+        *services.export_attendance(actor=current_user, fmt=fmt, now=now(), event=event, full_phone=args["full_phone"])
+    )
 
 
 def _cross_export(fmt: str, args: dict):
-    return download_response(*services.export_attendance(actor=current_user, fmt=fmt, now=now(),
-                                                         filters=export_filters(args), full_phone=args["full_phone"]))
+    return download_response(
+        *services.export_attendance(
+            actor=current_user, fmt=fmt, now=now(), filters=export_filters(args), full_phone=args["full_phone"]
+        )
+    )
 
 
 @bp.get("/events/<int:event_id>/attendance.csv")

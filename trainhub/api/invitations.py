@@ -1,4 +1,5 @@
 """/api/v1/events/{id}/invitations: a district bureau invites the enterprises of its district."""
+
 from __future__ import annotations
 
 from flask_login import current_user

@@ -1,4 +1,5 @@
 """/api/v1/campaigns/{id}/news and /api/v1/news/{id}: 日常动态."""
+
 from __future__ import annotations
 
 from flask import request, send_file
@@ -6,12 +7,11 @@ from flask_login import current_user
 
 from trainhub.access import load_campaign
 from trainhub.api import bp
-from trainhub.api._helpers import api_roles
-from trainhub.errors import NotFound
-from trainhub.reports import news, queries
-from trainhub.api._helpers import errors, file_response, no_body
+from trainhub.api._helpers import api_roles, errors, file_response, no_body
 from trainhub.campaigns.schemas import NewsSchema, NewsUploadSchema
+from trainhub.errors import NotFound
 from trainhub.pagination import paginate
+from trainhub.reports import news, queries
 from trainhub.reports.files import stored_path
 from trainhub.schemas import PageArgs, page_of
 from trainhub.timeutil import now
@@ -29,8 +29,12 @@ def campaign_news(args: dict, campaign_id: int):
 @bp.post("/campaigns/<int:campaign_id>/news")
 @api_roles("organizer")
 @errors(413)
-@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": NewsSchema},
-                                                   "multipart/form-data": {"schema": NewsUploadSchema}}})
+@bp.doc(
+    requestBody={
+        "required": True,
+        "content": {"application/json": {"schema": NewsSchema}, "multipart/form-data": {"schema": NewsUploadSchema}},
+    }
+)
 @bp.response(201, NewsSchema)
 def campaign_news_post(campaign_id: int):
     """Post a news item {title, body} (JSON, or multipart with an optional `photo`)."""

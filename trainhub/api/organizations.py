@@ -1,4 +1,5 @@
 """/api/v1/organizations: thin adapters over trainhub.organizations.services (and invitations)."""
+
 from __future__ import annotations
 
 from flask import request
@@ -23,8 +24,9 @@ from trainhub.timeutil import now
 def list_organizations(args: dict):
     """List the enterprises in the organizer's scope (commission: all; a district bureau: its district's;
     other units: none); filters district, pilot (requested|yes|no), active (yes|no), q."""
-    statement = queries.organizations_query(current_user, district=args.get("district"), pilot=args.get("pilot"),
-                                            q=args.get("q"), active=args.get("active"))
+    statement = queries.organizations_query(
+        current_user, district=args.get("district"), pilot=args.get("pilot"), q=args.get("q"), active=args.get("active")
+    )
     return paginate(statement, args["page"], args["per_page"])
 
 
@@ -65,6 +67,12 @@ def update_organization(values: dict, organization_id: int):
 def add_member(values: dict, organization_id: int):
     """Add a member to an enterprise; an invitation email lets them set a password."""
     organization = load_organization(organization_id, current_user)
-    user, _raw = account_services.invite_member(organization, email=values["email"], name=values.get("name"),
-                                                actor=current_user, now=now(), ip=request.remote_addr)
+    user, _raw = account_services.invite_member(
+        organization,
+        email=values["email"],
+        name=values.get("name"),
+        actor=current_user,
+        now=now(),
+        ip=request.remote_addr,
+    )
     return user

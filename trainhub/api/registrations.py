@@ -1,4 +1,5 @@
 """/api/v1 registrations: thin adapters over trainhub.registrations.services."""
+
 from __future__ import annotations
 
 from flask import jsonify
@@ -42,7 +43,11 @@ def create_registrations(body: dict, event_id: int):
     event = access.load_event(event_id, current_user, need="public")
     # The answer is dumped inside the transaction, before its commit (services.register_attendees).
     answer = services.register_attendees(
-        event, current_user.organization, body["attendees"], actor=current_user, now=now(),
+        event,
+        current_user.organization,
+        body["attendees"],
+        actor=current_user,
+        now=now(),
         present=lambda registrations: {"items": _ANSWER.dump(present(registrations), many=True)},
     )
     return jsonify(answer), 201
@@ -67,8 +72,9 @@ def event_registrations(args: dict, event_id: int):
 @bp.response(200, page_of(RegistrationSchema))
 def list_registrations(args: dict):
     """Registrations the caller may read (an enterprise: its own across events); filters status, event_id."""
-    return _page(queries.readable_query(current_user, event_id=args.get("event_id"),
-                                        status=args.get("status") or None), args)
+    return _page(
+        queries.readable_query(current_user, event_id=args.get("event_id"), status=args.get("status") or None), args
+    )
 
 
 @bp.get("/registrations/<int:registration_id>")

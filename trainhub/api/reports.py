@@ -1,4 +1,5 @@
 """/api/v1/campaigns/{id}/reports: the reporting units' campaign reports (活动总结)."""
+
 from __future__ import annotations
 
 from flask import send_file
@@ -106,8 +107,12 @@ def report_attachment_file(campaign_id: int, unit_id: int, attachment_id: int):
     """Download one attachment of a report."""
     campaign, unit = access.load_report_scope(campaign_id, unit_id, current_user)
     attachment = services.find_attachment(campaign, unit, attachment_id)
-    return send_file(stored_path(attachment.stored_name), mimetype=attachment.content_type,
-                     as_attachment=True, download_name=attachment.filename)
+    return send_file(
+        stored_path(attachment.stored_name),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )
 
 
 @bp.delete("/campaigns/<int:campaign_id>/reports/<int:unit_id>/attachments/<int:attachment_id>")

@@ -1,6 +1,7 @@
 """The API's schema machinery: flask-smorest generates /api/v1/openapi.json from the declared schemas,
 webargs parses requests through them, and every refusal is answered in API.md's error format.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,11 +28,18 @@ class Parser(FlaskParser):
     def _raw_load_json(self, req: Any) -> Any:
         return read_json_object()  # already parsed and checked before the view (depth, size, text)
 
-    def handle_error(self, error: ma.ValidationError, req: Any, schema: ma.Schema, *,
-                     error_status_code: int | None, error_headers: Any) -> Any:
+    def handle_error(
+        self,
+        error: ma.ValidationError,
+        req: Any,
+        schema: ma.Schema,
+        *,
+        error_status_code: int | None,
+        error_headers: Any,
+    ) -> Any:
         messages = error.messages
         if isinstance(messages, dict) and len(messages) == 1:
-            (location, inner), = messages.items()
+            ((location, inner),) = messages.items()
             if location in ("json", "query", "querystring", "form", "files", "view_args", "headers"):
                 messages = inner
         raise ValidationError(field_errors(messages))
@@ -85,12 +93,18 @@ class ApiSpec(Api):
         app.config["API_SPEC_OPTIONS"] = {
             "servers": [{"url": app.config["BASE_URL"]}],  # paths carry /api/v1 themselves
             "security": [{"bearer": []}, {}],
-            "info": {"description": "TrainHub's JSON API (../shared/API.md). Errors: "
-                                    "{error: {code, message, fields}}."},
+            "info": {
+                "description": "TrainHub's JSON API (../shared/API.md). Errors: {error: {code, message, fields}}."
+            },
         }
-        super().init_app(app, spec_kwargs={
-            "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
-            "extra_plugins": [OperationDefaults()], **(spec_kwargs or {})})
+        super().init_app(
+            app,
+            spec_kwargs={
+                "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+                "extra_plugins": [OperationDefaults()],
+                **(spec_kwargs or {}),
+            },
+        )
         self.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
         self.register_converter(IdConverter, lambda converter: {"type": "integer", "minimum": 0, "maximum": ID_MAX})
 

@@ -1,15 +1,15 @@
 """GET /api/v1/registrations/{id}/ticket.svg|png: the QR ticket (attendee's enterprise, organizers in scope,
 trainers of the event); a registration without a ticket is 404."""
+
 from __future__ import annotations
 
 from flask_login import current_user
 
 from trainhub import access
 from trainhub.api import bp
-from trainhub.api._helpers import api_login_required
+from trainhub.api._helpers import api_login_required, file_response
 from trainhub.errors import NotFound
 from trainhub.registrations.rules import has_ticket
-from trainhub.api._helpers import file_response
 
 
 @bp.get("/registrations/<int:registration_id>/ticket.<any(png, svg):kind>")

@@ -1,4 +1,5 @@
 """/api/v1/units: organizing units (主办/承办单位)."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -6,9 +7,9 @@ from flask_login import current_user
 from trainhub.api import bp
 from trainhub.api._helpers import api_roles, errors
 from trainhub.pagination import Page
+from trainhub.schemas import page_of
 from trainhub.units import queries, services
 from trainhub.units.schemas import UnitSchema
-from trainhub.schemas import page_of
 
 
 @bp.get("/units")

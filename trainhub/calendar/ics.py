@@ -8,12 +8,13 @@
 Times carry TZID of the platform's zone with its VTIMEZONE; UIDs are derived from the row with a
 keyed hash (no database id in what is shared) and never change.
 """
+
 from __future__ import annotations
 
 import functools
 import hashlib
 import hmac
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
@@ -89,11 +90,12 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(local_zone())
 
 
-def _vevent(event, *, uid: str, sequence: int, stamp: datetime, description_lines: list[str],
-            with_link: bool) -> icalendar.Event:
+def _vevent(
+    event, *, uid: str, sequence: int, stamp: datetime, description_lines: list[str], with_link: bool
+) -> icalendar.Event:
     vevent = icalendar.Event()
     vevent.add("uid", uid)
-    vevent.add("dtstamp", stamp.astimezone(timezone.utc))
+    vevent.add("dtstamp", stamp.astimezone(UTC))
     vevent.add("sequence", sequence)
     vevent.add("dtstart", _local(event.starts_at))
     vevent.add("dtend", _local(event.ends_at))
@@ -110,7 +112,7 @@ def _vevent(event, *, uid: str, sequence: int, stamp: datetime, description_line
     vevent.add("description", "\n".join(lines))
     vevent.add("organizer", _organizer())
     if event.updated_at:
-        vevent.add("last-modified", event.updated_at.astimezone(timezone.utc))
+        vevent.add("last-modified", event.updated_at.astimezone(UTC))
     return vevent
 
 
@@ -149,15 +151,21 @@ def registration_invite(registration, method: str | None = None, *, now: datetim
     """The attendee's invite: REQUEST while confirmed, CANCEL once cancelled (pass `method` to force)."""
     event = registration.event
     method = (method or ("CANCEL" if is_cancelled(registration) else "REQUEST")).upper()
-    stamp = now or registration.updated_at or datetime.now(timezone.utc)
+    stamp = now or registration.updated_at or datetime.now(UTC)
     ticket = ticket_url(registration)
     lines = []
     if ticket and method == "REQUEST":
         lines.append(_("电子票：%(url)s", url=ticket))
     lines.append(_("活动详情：%(url)s", url=event_url(event)))
     with_link = method == "REQUEST" and access.registration_sees_online_url(registration)
-    vevent = _vevent(event, uid=registration_uid(registration), sequence=invite_sequence(registration),
-                     stamp=stamp, description_lines=lines, with_link=with_link)
+    vevent = _vevent(
+        event,
+        uid=registration_uid(registration),
+        sequence=invite_sequence(registration),
+        stamp=stamp,
+        description_lines=lines,
+        with_link=with_link,
+    )
     attendee_address = registration.email or f"{registration_uid(registration).split('@')[0]}@invalid"
     attendee = icalendar.vCalAddress(f"mailto:{attendee_address}")
     attendee.params["CN"] = icalendar.vText(registration.name)
@@ -180,13 +188,19 @@ def event_feed(events, name: str, *, now: datetime | None = None, entry_lines=No
     """A subscription calendar (METHOD:PUBLISH). Cancelled events stay in with STATUS:CANCELLED so
     subscribed clients remove them. `entry_lines(event) -> list[str]` adds lines to a description;
     `with_link(event) -> bool` says whether the feed's reader may see its meeting link (default: no)."""
-    stamp = now or datetime.now(timezone.utc)
+    stamp = now or datetime.now(UTC)
     calendar = _calendar("PUBLISH", name)
     for event in events:
         lines = list(entry_lines(event)) if entry_lines else []
         lines.append(_("活动详情：%(url)s", url=event_url(event)))
-        vevent = _vevent(event, uid=event_uid(event), sequence=event.sequence or 0, stamp=stamp,
-                         description_lines=lines, with_link=bool(with_link and with_link(event)))
+        vevent = _vevent(
+            event,
+            uid=event_uid(event),
+            sequence=event.sequence or 0,
+            stamp=stamp,
+            description_lines=lines,
+            with_link=bool(with_link and with_link(event)),
+        )
         vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
         calendar.add_component(vevent)
     return _finish(calendar)

@@ -3,14 +3,16 @@
 A feed is cheap to poll: `feed_state(...)` answers the ETag and Last-Modified with one aggregate
 query, so an unchanged feed is a 304 without building the calendar.
 """
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from trainhub.calendar import ics
@@ -22,7 +24,7 @@ from trainhub.security import new_token
 
 # Feeds show what is coming and what happened recently (calendar clients keep older entries).
 FEED_HISTORY = timedelta(days=180)
-EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,17 @@ def public_feed() -> Feed:
 
 
 def organization_feed(token: str) -> Feed | None:
-    organization = db.session.scalar(sa.select(Organization).where(Organization.calendar_token == token)) if token else None
+    organization = (
+        db.session.scalar(sa.select(Organization).where(Organization.calendar_token == token)) if token else None
+    )
     if organization is None or not organization.is_active:  # a disabled enterprise's feed stops with it
         return None
     registered = sa.select(Registration.event_id).where(
-        Registration.organization_id == organization.id, Registration.status == "confirmed")
+        Registration.organization_id == organization.id, Registration.status == "confirmed"
+    )
     cancelled_with_us = sa.select(Registration.event_id).where(
-        Registration.organization_id == organization.id, Registration.status == "cancelled")
+        Registration.organization_id == organization.id, Registration.status == "cancelled"
+    )
     condition = sa.or_(
         sa.and_(Event.status == "published", Event.id.in_(registered)),
         sa.and_(Event.status == "cancelled", Event.id.in_(cancelled_with_us)),
@@ -70,7 +76,9 @@ def _window(now: datetime):
 def feed_state(feed: Feed, *, now: datetime, locale: str = "") -> tuple[str, datetime]:
     """(ETag, Last-Modified) from one aggregate query over the feed's rows."""
     statement = sa.select(
-        sa.func.count(Event.id), sa.func.max(Event.updated_at), sa.func.coalesce(sa.func.sum(Event.sequence), 0),
+        sa.func.count(Event.id),
+        sa.func.max(Event.updated_at),
+        sa.func.coalesce(sa.func.sum(Event.sequence), 0),
         sa.func.coalesce(sa.func.sum(Event.id), 0),
     ).where(feed.condition, _window(now))
     count, last, sequences, ids = db.session.execute(statement).one()
@@ -78,8 +86,9 @@ def feed_state(feed: Feed, *, now: datetime, locale: str = "") -> tuple[str, dat
     parts = [feed.kind, feed.name, locale, str(count), str(sequences), str(ids), last.isoformat() if last else ""]
     if feed.organization_id is not None:
         reg_count, reg_last = db.session.execute(
-            sa.select(sa.func.count(Registration.id), sa.func.max(Registration.updated_at))
-            .where(Registration.organization_id == feed.organization_id)
+            sa.select(sa.func.count(Registration.id), sa.func.max(Registration.updated_at)).where(
+                Registration.organization_id == feed.organization_id
+            )
         ).one()
         reg_last = _as_utc(reg_last)
         parts += [str(reg_count), reg_last.isoformat() if reg_last else ""]
@@ -95,15 +104,19 @@ def _as_utc(value):
     if isinstance(value, str):  # SQLite aggregates bypass the column type
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def feed_events(feed: Feed, *, now: datetime) -> list[Event]:
-    return list(db.session.scalars(
-        sa.select(Event).where(feed.condition, _window(now)).order_by(Event.starts_at, Event.id)
-        .options(selectinload(Event.host_unit))
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Event)
+            .where(feed.condition, _window(now))
+            .order_by(Event.starts_at, Event.id)
+            .options(selectinload(Event.host_unit))
+        )
+    )
 
 
 def build_feed(feed: Feed, *, now: datetime) -> bytes:
@@ -113,11 +126,13 @@ def build_feed(feed: Feed, *, now: datetime) -> bytes:
     entry_lines = None
     with_link = (lambda event: True) if feed.kind == "trainer" else None
     if feed.organization_id is not None:
-        counts = dict(db.session.execute(
-            sa.select(Registration.event_id, sa.func.count(Registration.id))
-            .where(Registration.organization_id == feed.organization_id, Registration.status == "confirmed")
-            .group_by(Registration.event_id)
-        ).all())
+        counts = dict(
+            db.session.execute(
+                sa.select(Registration.event_id, sa.func.count(Registration.id))
+                .where(Registration.organization_id == feed.organization_id, Registration.status == "confirmed")
+                .group_by(Registration.event_id)
+            ).all()
+        )
 
         def entry_lines(event):
             n = counts.get(event.id, 0)
@@ -125,6 +140,7 @@ def build_feed(feed: Feed, *, now: datetime) -> bytes:
 
         def with_link(event):
             return counts.get(event.id, 0) > 0 and event.status != "cancelled"
+
     return ics.event_feed(events, feed.name, now=now, entry_lines=entry_lines, with_link=with_link)
 
 
@@ -135,14 +151,17 @@ def event_invite_download(event: Event, *, now: datetime) -> bytes:
 
 # -- private feed tokens --------------------------------------------------------------------------------
 
+
 @use_case
 def feed_urls(user: User, base_url: str, *, create: bool = False) -> dict:
     """{"org": url|None, "trainer": url|None} for the profile page. With create=True a missing
     token is made (and committed) so the owner sees a URL at once."""
     base = base_url.rstrip("/")
     urls: dict = {"org": None, "trainer": None}
-    if create and ((user.is_enterprise and user.organization and not user.organization.calendar_token)
-                   or (user.is_trainer and not user.calendar_token)):
+    if create and (
+        (user.is_enterprise and user.organization and not user.organization.calendar_token)
+        or (user.is_trainer and not user.calendar_token)
+    ):
         begin_write()
         user = db.session.get_one(User, user.id)
         if user.is_enterprise and user.organization and not user.organization.calendar_token:

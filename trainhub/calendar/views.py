@@ -1,11 +1,13 @@
 """Feeds (public, enterprise, trainer), an event's download, and regenerating private feed URLs."""
+
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from trainhub import access

@@ -1,4 +1,5 @@
 """Reading campaigns: the public list and one campaign's events (relations loaded up front)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -17,17 +18,23 @@ def campaigns_query(*, include_drafts: bool = False):
 
 def campaign_events(campaign: Campaign) -> list[Event]:
     """The campaign's events people may see (published or cancelled, not drafts), by start."""
-    return list(db.session.scalars(
-        sa.select(Event).where(Event.campaign_id == campaign.id, Event.status != "draft")
-        .options(selectinload(Event.trainers), selectinload(Event.co_units), selectinload(Event.host_unit))
-        .order_by(Event.starts_at, Event.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Event)
+            .where(Event.campaign_id == campaign.id, Event.status != "draft")
+            .options(selectinload(Event.trainers), selectinload(Event.co_units), selectinload(Event.host_unit))
+            .order_by(Event.starts_at, Event.id)
+        )
+    )
 
 
 def published_campaigns() -> list[Campaign]:
     """Published campaigns, newest first (the catalogue's filter)."""
-    return list(db.session.scalars(
-        sa.select(Campaign).where(Campaign.status == "published").order_by(Campaign.starts_on.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Campaign).where(Campaign.status == "published").order_by(Campaign.starts_on.desc())
+        )
+    )
 
 
 def all_campaigns() -> list[Campaign]:

@@ -1,5 +1,6 @@
 """The campaign (专题活动) as written and read (API.md "Campaigns"), declared once: the API's body and
 answers and the commission's form. Its attachments are uploaded as multipart `file`."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -39,9 +40,14 @@ class CampaignSchema(Schema):
     starts_on = _Date(required=True)
     ends_on = _Date(required=True)
     status = Choice(CAMPAIGN_STATUSES, load_default="draft")
-    report_due_at = Instant(allow_none=True, load_default=None,
-                            metadata={"description": "null: no report is asked for; may lie in the past"})
-    reporting_unit_ids = IdList(load_only=True, load_default=list, metadata={"description": "the units asked for a report"})
+    report_due_at = Instant(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "null: no report is asked for; may lie in the past"},
+    )
+    reporting_unit_ids = IdList(
+        load_only=True, load_default=list, metadata={"description": "the units asked for a report"}
+    )
     reporting_units = ma.fields.List(ma.fields.Nested(Ref), dump_only=True)
 
     @ma.validates_schema(skip_on_field_errors=False)
@@ -53,8 +59,12 @@ class CampaignSchema(Schema):
 
 def attachment_url(attachment) -> str:
     """Absolute download URL (the base URL is configured, never taken from the request)."""
-    path = url_for("campaigns.attachment", campaign_id=attachment.campaign_id, attachment_id=attachment.id,
-                   filename=attachment.filename)
+    path = url_for(
+        "campaigns.attachment",
+        campaign_id=attachment.campaign_id,
+        attachment_id=attachment.id,
+        filename=attachment.filename,
+    )
     return current_app.config["BASE_URL"] + path
 
 
@@ -88,6 +98,7 @@ class CampaignFilters(PageArgs):
 
 # -- a campaign's news (日常动态; the use cases are in reports/news.py) -------------------------
 
+
 def news_photo_url(item) -> str | None:
     return url_for("api.news_photo", news_id=item.id, _external=False) if item.photo_stored_name else None
 
@@ -100,8 +111,9 @@ class NewsSchema(Schema):
     title = Text(required=True, max_length=200)
     body = Text(max_length=5000, load_default="")
     unit = ma.fields.Nested(Ref, dump_only=True)
-    photo_url = ma.fields.Function(news_photo_url, dump_only=True,
-                                   metadata={"type": ["string", "null"], "format": "uri-reference"})
+    photo_url = ma.fields.Function(
+        news_photo_url, dump_only=True, metadata={"type": ["string", "null"], "format": "uri-reference"}
+    )
     status = ma.fields.String(dump_only=True, metadata={"enum": ["pending", "published"]})
     created_at = Instant(dump_only=True)
     published_at = Instant(dump_only=True, allow_none=True)

@@ -5,6 +5,7 @@ fields come as CampaignSchema loads them (campaigns/schemas.py); here: the repor
 the dates in order on the campaign as it will be after a change.
 Reports (活动总结) and news (日常动态) live in the reports feature.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -40,8 +41,9 @@ def create_campaign(values: dict, *, actor: User, now: datetime) -> Campaign:
     _require_commission(actor)
     begin_write()
     units = _reporting_units(values.get("reporting_unit_ids", []))
-    campaign = Campaign(**{name: value for name, value in values.items() if name != "reporting_unit_ids"},
-                        created_at=now)
+    campaign = Campaign(
+        **{name: value for name, value in values.items() if name != "reporting_unit_ids"}, created_at=now
+    )
     campaign.reporting_units = units
     db.session.add(campaign)
     db.session.commit()
@@ -55,7 +57,9 @@ def update_campaign(campaign: Campaign, values: dict, *, actor: User, now: datet
     _require_commission(actor)
     begin_write()
     campaign = db.session.scalars(
-        sa.select(Campaign).where(Campaign.id == campaign.id).with_for_update()
+        sa.select(Campaign)
+        .where(Campaign.id == campaign.id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
     problems = dates_problems(values.get("starts_on", campaign.starts_on), values.get("ends_on", campaign.ends_on))
@@ -94,5 +98,3 @@ def delete_attachment(attachment: CampaignAttachment, *, actor: User, now: datet
     db.session.delete(db.session.get(CampaignAttachment, attachment.id))
     db.session.commit()
     delete_upload(stored_name)
-
-

@@ -1,6 +1,6 @@
 """Campaign pages: the public list and page, the commission's forms, attachment downloads."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -33,9 +33,15 @@ def detail(campaign_id: int):
     campaign = load_campaign(campaign_id, current_user)
     events = queries.campaign_events(campaign)
     return render_template(
-        "campaigns/detail.html", campaign=campaign, events=events,
-        counts=registration_counts(e.id for e in events), kinds=KIND_LABELS, modes=MODE_LABELS,
-        statuses=STATUS_LABELS, can_edit=is_commission(current_user), upload_form=AttachmentForm(),
+        "campaigns/detail.html",
+        campaign=campaign,
+        events=events,
+        counts=registration_counts(e.id for e in events),
+        kinds=KIND_LABELS,
+        modes=MODE_LABELS,
+        statuses=STATUS_LABELS,
+        can_edit=is_commission(current_user),
+        upload_form=AttachmentForm(),
     )
 
 
@@ -48,16 +54,15 @@ def attachment(campaign_id: int, attachment_id: int, filename: str):
     if not path.exists():
         abort(404)
     inline = item.content_type in ("application/pdf", "image/jpeg", "image/png")
-    response = send_file(path, mimetype=item.content_type, download_name=item.filename, as_attachment=not inline,
-                         max_age=3600)
+    response = send_file(
+        path, mimetype=item.content_type, download_name=item.filename, as_attachment=not inline, max_age=3600
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 def _choices(form: CampaignForm) -> None:
-    form.reporting_unit_ids.choices = [
-        SelectChoice(str(u.id), u.name) for u in unit_queries.reporting_units()
-    ]
+    form.reporting_unit_ids.choices = [SelectChoice(str(u.id), u.name) for u in unit_queries.reporting_units()]
 
 
 @bp.route("/manage/campaigns/new", methods=["GET", "POST"])
@@ -83,12 +88,20 @@ def edit(campaign_id: int):
     """Edit a campaign (commission)."""
     campaign = load_campaign(campaign_id, current_user)
     if request.method == "GET":
-        form = CampaignChangesForm(data={
-            "title": campaign.title, "theme": campaign.theme, "description": campaign.description,
-            "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat(),
-            "report_due_at": to_local(campaign.report_due_at).strftime("%Y-%m-%dT%H:%M") if campaign.report_due_at else "",
-            "reporting_unit_ids": [str(u.id) for u in campaign.reporting_units], "status": campaign.status,
-        })
+        form = CampaignChangesForm(
+            data={
+                "title": campaign.title,
+                "theme": campaign.theme,
+                "description": campaign.description,
+                "starts_on": campaign.starts_on.isoformat(),
+                "ends_on": campaign.ends_on.isoformat(),
+                "report_due_at": to_local(campaign.report_due_at).strftime("%Y-%m-%dT%H:%M")
+                if campaign.report_due_at
+                else "",
+                "reporting_unit_ids": [str(u.id) for u in campaign.reporting_units],
+                "status": campaign.status,
+            }
+        )
     else:
         form = CampaignChangesForm()
     _choices(form)

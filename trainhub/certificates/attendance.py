@@ -1,4 +1,5 @@
 """How long someone attended (出勤时长): shared by certificates, exports and the dashboard."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,8 +9,13 @@ import sqlalchemy as sa
 from trainhub.models import CheckIn, Registration
 
 
-def attended_minutes(starts_at: datetime, ends_at: datetime, checked_in_at: datetime | None,
-                     checked_out_at: datetime | None, self_checked_in: bool = False) -> int | None:
+def attended_minutes(
+    starts_at: datetime,
+    ends_at: datetime,
+    checked_in_at: datetime | None,
+    checked_out_at: datetime | None,
+    self_checked_in: bool = False,
+) -> int | None:
     """Minutes within the event's time window between check-in and check-out.
 
     Without a check-out, an online self check-in (the attendee typed the rotating code during the
@@ -26,8 +32,9 @@ def attended_minutes(starts_at: datetime, ends_at: datetime, checked_in_at: date
     return max(0, int((end - start).total_seconds() // 60))
 
 
-def minutes_until_end(starts_at: datetime, ends_at: datetime, checked_in_at: datetime | None,
-                      checked_out_at: datetime | None) -> int:
+def minutes_until_end(
+    starts_at: datetime, ends_at: datetime, checked_in_at: datetime | None, checked_out_at: datetime | None
+) -> int:
     """The minutes a certificate states (学时): those attended, and without a check-out up to the
     event's end (API.md) — from the attendee's own check-in, never the planned schedule."""
     return attended_minutes(starts_at, ends_at, checked_in_at, checked_out_at or ends_at) or 0

@@ -1,4 +1,5 @@
 """`flask --app wsgi issue-certificates EVENT_ID` with a progress bar."""
+
 from __future__ import annotations
 
 import click
@@ -38,6 +39,7 @@ def register_cli(app) -> None:
 
         certificates = list(db.session.scalars(certificates_query(event=event)))
         with click.progressbar(length=len(certificates), label="Rendering PDFs", show_pos=True) as pdf_bar:
+
             def step(groups):
                 for group in groups:
                     yield group

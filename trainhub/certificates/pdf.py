@@ -7,6 +7,7 @@ cuts a small font holding only the characters it needs (fontTools), then fpdf2 e
 that. The certificate itself is an official Chinese document: its wording is fixed Chinese with an
 English subtitle, whatever the viewer's interface language.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,7 +24,10 @@ from fpdf import FPDF
 
 FONT_FILE = "NotoSansSC_400Regular.ttf"
 FAMILY = "NotoSansSC"
-_BASE_CHARS = string.printable + "参训证明兹于年月日时分至参加了由主办的学时特此证书编号发证单位签发日期扫码验证真伪已撤销：（）「」，。·、—《》"
+_BASE_CHARS = (
+    string.printable
+    + "参训证明兹于年月日时分至参加了由主办的学时特此证书编号发证单位签发日期扫码验证真伪已撤销：（）「」，。·、—《》"
+)
 
 
 class FontMissing(RuntimeError):
@@ -86,7 +90,7 @@ class FontSubset:
     def close(self) -> None:
         self._tmp.cleanup()
 
-    def __enter__(self) -> "FontSubset":
+    def __enter__(self) -> FontSubset:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -116,8 +120,19 @@ class CertificateData:
     revoked: bool = False
 
     def text(self) -> str:
-        return "".join((self.serial, self.name, self.organization, self.event_title, self.event_date, self.hours,
-                        self.issuer, self.issued_on, self.verify_url))
+        return "".join(
+            (
+                self.serial,
+                self.name,
+                self.organization,
+                self.event_title,
+                self.event_date,
+                self.hours,
+                self.issuer,
+                self.issued_on,
+                self.verify_url,
+            )
+        )
 
 
 def chinese_date(value: datetime) -> str:
@@ -174,8 +189,10 @@ def render_certificate(data: CertificateData, fonts: FontSubset) -> bytes:
     pdf.set_xy(30, 75)
     pdf.cell(width - 60, 8, data.organization, align="C")
 
-    body = (f"兹证明 {data.name} 于 {data.event_date} 参加了由 {data.issuer} 主办的"
-            f"「{data.event_title}」，参训 {data.hours} 学时。特此证明。")
+    body = (
+        f"兹证明 {data.name} 于 {data.event_date} 参加了由 {data.issuer} 主办的"
+        f"「{data.event_title}」，参训 {data.hours} 学时。特此证明。"
+    )
     pdf.set_font(FAMILY, "", 15)
     pdf.set_xy(40, 92)
     pdf.multi_cell(width - 80, 10, body, align="C")

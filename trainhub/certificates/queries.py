@@ -1,4 +1,5 @@
 """Reading certificates (参训证明): an event's, an enterprise's, relations loaded up front."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -12,9 +13,12 @@ from trainhub.models import Certificate, Event, Registration
 
 def certificates_query(*, event: Event | None = None, organization_id: int | None = None, live_only: bool = True):
     statement = (
-        sa.select(Certificate).join(Certificate.registration)
-        .options(selectinload(Certificate.registration).selectinload(Registration.organization),
-                 selectinload(Certificate.registration).selectinload(Registration.event).selectinload(Event.host_unit))
+        sa.select(Certificate)
+        .join(Certificate.registration)
+        .options(
+            selectinload(Certificate.registration).selectinload(Registration.organization),
+            selectinload(Certificate.registration).selectinload(Registration.event).selectinload(Event.host_unit),
+        )
         .order_by(Certificate.serial)
     )
     if event is not None:
@@ -33,9 +37,12 @@ def event_certificates(event: Event) -> list[Certificate]:
 
 def _certificate_where(condition) -> Certificate:
     certificate = db.session.scalar(
-        sa.select(Certificate).where(condition)
-        .options(selectinload(Certificate.registration).selectinload(Registration.event),
-                 selectinload(Certificate.registration).selectinload(Registration.organization))
+        sa.select(Certificate)
+        .where(condition)
+        .options(
+            selectinload(Certificate.registration).selectinload(Registration.event),
+            selectinload(Certificate.registration).selectinload(Registration.organization),
+        )
     )
     if certificate is None:
         raise NotFound(_l("未找到该证书编号。"))

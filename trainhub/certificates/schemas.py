@@ -1,14 +1,12 @@
 """Certificates (参训证明) as the API reads and writes them (API.md "Certificates and exports"): declared once."""
-from __future__ import annotations
 
-from typing import Any
+from __future__ import annotations
 
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from trainhub.certificates import services
-from trainhub.errors import ValidationError
-from trainhub.schemas import Id, Instant, Ref, Schema, Text, field_errors
+from trainhub.schemas import Id, Instant, Ref, Schema, Text
 
 
 class CertificateSchema(Schema):
@@ -22,13 +20,19 @@ class CertificateSchema(Schema):
     minutes_attended = ma.fields.Integer(required=True, allow_none=True)
     issued_at = Instant(required=True)
     revoked_at = Instant(required=True, allow_none=True)
-    revoked_reason = ma.fields.Function(lambda certificate: certificate.revoked_reason or None, required=True,
-                                        metadata={"type": ["string", "null"]})
-    certificate_url = ma.fields.Function(lambda certificate: services.certificate_url(certificate.serial),
-                                         required=True, metadata={"type": "string", "format": "uri"})
-    verify_url = ma.fields.Function(services.verify_url, required=True,
-                                    metadata={"type": "string", "format": "uri",
-                                              "description": "what the printed QR code carries"})
+    revoked_reason = ma.fields.Function(
+        lambda certificate: certificate.revoked_reason or None, required=True, metadata={"type": ["string", "null"]}
+    )
+    certificate_url = ma.fields.Function(
+        lambda certificate: services.certificate_url(certificate.serial),
+        required=True,
+        metadata={"type": "string", "format": "uri"},
+    )
+    verify_url = ma.fields.Function(
+        services.verify_url,
+        required=True,
+        metadata={"type": "string", "format": "uri", "description": "what the printed QR code carries"},
+    )
 
 
 class CertificateListSchema(Schema):
@@ -47,8 +51,10 @@ class IssueResultSchema(Schema):
     issued = ma.fields.Integer(required=True)
     skipped = ma.fields.Dict(
         keys=ma.fields.String(metadata={"enum": ["already_issued", *services.SKIP_REASONS]}),
-        values=ma.fields.List(ma.fields.Nested(SkippedSchema)), required=True,
-        metadata={"description": "by reason: already_issued, " + ", ".join(services.SKIP_REASONS)})
+        values=ma.fields.List(ma.fields.Nested(SkippedSchema)),
+        required=True,
+        metadata={"description": "by reason: already_issued, " + ", ".join(services.SKIP_REASONS)},
+    )
 
 
 class VerificationSchema(Schema):
@@ -63,24 +69,22 @@ class VerificationSchema(Schema):
 
 
 class RevokeSchema(Schema):
-    reason = Text(required=True, max_length=500,
-                  error_messages={key: _l("请填写撤销原因。") for key in ("required", "null", "blank")})
+    reason = Text(
+        required=True,
+        max_length=500,
+        error_messages={key: _l("请填写撤销原因。") for key in ("required", "null", "blank")},
+    )
 
 
 class ReissueSchema(Schema):
-    reason = Text(max_length=500, load_default="",
-                  metadata={"description": "why the live certificate is revoked (default 重新签发)"})
+    reason = Text(
+        max_length=500,
+        load_default="",
+        metadata={"description": "why the live certificate is revoked (default 重新签发)"},
+    )
 
 
 class ZipArgs(Schema):
     """`?event_id=`: the enterprise's certificates of one event only."""
 
     event_id = Id()
-
-
-def load(schema: ma.Schema, data: Any) -> dict:
-    """`schema.load(data)` for a page's form: 422 with the fields (errors.py shows it) when refused."""
-    try:
-        return schema.load(data)
-    except ma.ValidationError as error:
-        raise ValidationError(field_errors(error.messages)) from None

@@ -1,14 +1,15 @@
 """参训证明: who may get one, issuing with serials, revoking, reissuing, downloads (logged)."""
+
 from __future__ import annotations
 
 import hashlib
 import os
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 from flask import current_app
@@ -44,7 +45,9 @@ def _live_certificates(registration_ids) -> dict[int, Certificate]:
     if not registration_ids:
         return {}
     rows = db.session.scalars(
-        sa.select(Certificate).where(Certificate.registration_id.in_(registration_ids), Certificate.revoked_at.is_(None))
+        sa.select(Certificate).where(
+            Certificate.registration_id.in_(registration_ids), Certificate.revoked_at.is_(None)
+        )
     )
     return {c.registration_id: c for c in rows}
 
@@ -61,8 +64,9 @@ def candidates(event: Event) -> list[Candidate]:
     result = []
     for registration, self_in in rows:
         self_in = bool(self_in) and supports_self_checkin(event)
-        minutes = attended_minutes(event.starts_at, event.ends_at, registration.checked_in_at,
-                                   registration.checked_out_at, self_in)
+        minutes = attended_minutes(
+            event.starts_at, event.ends_at, registration.checked_in_at, registration.checked_out_at, self_in
+        )
         reason = None
         if registration.checked_in_at is None:
             reason = "not_checked_in"
@@ -83,25 +87,28 @@ def _lock_serials(year: int) -> None:
 
 def _next_serial_number(year: int) -> int:
     prefix = f"TH-{year}-"
-    last = db.session.scalar(
-        sa.select(sa.func.max(Certificate.serial)).where(Certificate.serial.like(prefix + "%"))
-    )
-    return int(last[len(prefix):]) + 1 if last else 1
+    last = db.session.scalar(sa.select(sa.func.max(Certificate.serial)).where(Certificate.serial.like(prefix + "%")))
+    return int(last[len(prefix) :]) + 1 if last else 1
 
 
-def _allocate(registration: Registration, minutes: int | None, *, actor: User | None, now: datetime,
-              year: int, number: int) -> Certificate:
+def _allocate(
+    registration: Registration, minutes: int | None, *, actor: User | None, now: datetime, year: int, number: int
+) -> Certificate:
     certificate = Certificate(
-        serial=f"TH-{year}-{number:06d}", registration_id=registration.id, minutes_attended=minutes,
-        issued_at=now, issued_by_id=actor.id if actor else None,
+        serial=f"TH-{year}-{number:06d}",
+        registration_id=registration.id,
+        minutes_attended=minutes,
+        issued_at=now,
+        issued_by_id=actor.id if actor else None,
     )
     db.session.add(certificate)
     return certificate
 
 
 @use_case
-def issue_certificates(event: Event, *, actor: User | None, now: datetime,
-                       progress: Callable[[Iterable], Iterable] | None = None) -> dict:
+def issue_certificates(
+    event: Event, *, actor: User | None, now: datetime, progress: Callable[[Iterable], Iterable] | None = None
+) -> dict:
     """Issue a certificate to every eligible attendee not yet holding one.
 
     → {"issued": n, "skipped": {reason: [{"registration_id", "name", "organization"}, ...]}}.
@@ -119,7 +126,7 @@ def issue_certificates(event: Event, *, actor: User | None, now: datetime,
     issued = 0
     skipped: dict[str, list] = defaultdict(list)
     todo = candidates(event)
-    for candidate in (progress(todo) if progress else todo):
+    for candidate in progress(todo) if progress else todo:
         registration = candidate.registration
         if candidate.certificate is not None:
             skipped["already_issued"].append(_who(registration))
@@ -127,35 +134,60 @@ def issue_certificates(event: Event, *, actor: User | None, now: datetime,
         if candidate.reason:
             skipped[candidate.reason].append(_who(registration))
             continue
-        minutes = candidate.minutes if candidate.minutes is not None else minutes_until_end(
-            event.starts_at, event.ends_at, registration.checked_in_at, registration.checked_out_at)
+        minutes = (
+            candidate.minutes
+            if candidate.minutes is not None
+            else minutes_until_end(
+                event.starts_at, event.ends_at, registration.checked_in_at, registration.checked_out_at
+            )
+        )
         _allocate(registration, minutes, actor=actor, now=now, year=year, number=number)
         number += 1
         issued += 1
     if issued:
-        db.session.add(AuditLog(actor_id=actor.id if actor else None, action="certificates.issue",
-                                object_type="event", object_id=event.id, details={"issued": issued}, created_at=now))
+        db.session.add(
+            AuditLog(
+                actor_id=actor.id if actor else None,
+                action="certificates.issue",
+                object_type="event",
+                object_id=event.id,
+                details={"issued": issued},
+                created_at=now,
+            )
+        )
     db.session.commit()
     return {"issued": issued, "skipped": dict(skipped)}
 
 
 def _who(registration: Registration) -> dict:
-    return {"registration_id": registration.id, "name": registration.name,
-            "organization": registration.organization.name}
+    return {
+        "registration_id": registration.id,
+        "name": registration.name,
+        "organization": registration.organization.name,
+    }
 
 
 @use_case
 def revoke(certificate: Certificate, reason: str, *, actor: User, now: datetime) -> Certificate:
     """Revoke a live certificate with a reason (as RevokeSchema loads it: required, at most 500 characters)."""
     begin_write()
-    certificate = db.session.scalars(sa.select(Certificate).where(Certificate.id == certificate.id).with_for_update()).one()
+    certificate = db.session.scalars(
+        sa.select(Certificate).where(Certificate.id == certificate.id).with_for_update()
+    ).one()
     if certificate.revoked_at is not None:
         raise DomainError("already_revoked", _l("该证书已撤销。"), 409)
     certificate.revoked_at = now
     certificate.revoked_reason = reason
-    db.session.add(AuditLog(actor_id=actor.id, action="certificates.revoke", object_type="certificate",
-                            object_id=certificate.id, details={"serial": certificate.serial, "reason": reason},
-                            created_at=now))
+    db.session.add(
+        AuditLog(
+            actor_id=actor.id,
+            action="certificates.revoke",
+            object_type="certificate",
+            object_id=certificate.id,
+            details={"serial": certificate.serial, "reason": reason},
+            created_at=now,
+        )
+    )
     db.session.commit()
     return certificate
 
@@ -175,15 +207,25 @@ def reissue(certificate: Certificate, *, actor: User, now: datetime, reason: str
         db.session.flush()
     year = to_local(now).year
     _lock_serials(year)
-    new = _allocate(registration, old.minutes_attended, actor=actor, now=now, year=year,
-                    number=_next_serial_number(year))
-    db.session.add(AuditLog(actor_id=actor.id, action="certificates.reissue", object_type="certificate",
-                            object_id=old.id, details={"old": old.serial, "new": new.serial}, created_at=now))
+    new = _allocate(
+        registration, old.minutes_attended, actor=actor, now=now, year=year, number=_next_serial_number(year)
+    )
+    db.session.add(
+        AuditLog(
+            actor_id=actor.id,
+            action="certificates.reissue",
+            object_type="certificate",
+            object_id=old.id,
+            details={"old": old.serial, "new": new.serial},
+            created_at=now,
+        )
+    )
     db.session.commit()
     return new
 
 
 # -- reading and downloading -----------------------------------------------------------------
+
 
 def verify_url(certificate: Certificate) -> str:
     """What the certificate's QR code and link carry: its random code, never the sequential serial."""
@@ -199,8 +241,12 @@ def stated_minutes(certificate: Certificate) -> int:
     if certificate.minutes_attended is not None:
         return certificate.minutes_attended
     registration = certificate.registration
-    return minutes_until_end(registration.event.starts_at, registration.event.ends_at,
-                             registration.checked_in_at, registration.checked_out_at)
+    return minutes_until_end(
+        registration.event.starts_at,
+        registration.event.ends_at,
+        registration.checked_in_at,
+        registration.checked_out_at,
+    )
 
 
 def certificate_data(certificate: Certificate) -> CertificateData:
@@ -263,13 +309,14 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     return next(render_batch([certificate_data(certificate)]))[1]
 
 
-def prerender(certificates: list[Certificate], *, batch: int = 100,
-              progress: Callable[[Iterable], Iterable] | None = None) -> int:
+def prerender(
+    certificates: list[Certificate], *, batch: int = 100, progress: Callable[[Iterable], Iterable] | None = None
+) -> int:
     """Render (and cache) the PDFs ahead of downloads; the CLI shows a progress bar over it."""
     data = [certificate_data(c) for c in certificates]
-    groups = [data[i:i + batch] for i in range(0, len(data), batch)]
+    groups = [data[i : i + batch] for i in range(0, len(data), batch)]
     done = 0
-    for group in (progress(groups) if progress else groups):
+    for group in progress(groups) if progress else groups:
         for _item in render_batch(group):
             done += 1
     return done
@@ -292,12 +339,21 @@ def verification(certificate: Certificate) -> dict:
 
 
 @use_case
-def log_download(actor: User, action: str, *, object_type: str | None, object_id: int | None,
-                 details: dict, now: datetime) -> None:
+def log_download(
+    actor: User, action: str, *, object_type: str | None, object_id: int | None, details: dict, now: datetime
+) -> None:
     """Every export and bulk download leaves an AuditLog row (who, what, when)."""
     begin_write()
-    db.session.add(AuditLog(actor_id=actor.id, action=action, object_type=object_type, object_id=object_id,
-                            details=details, created_at=now))
+    db.session.add(
+        AuditLog(
+            actor_id=actor.id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            details=details,
+            created_at=now,
+        )
+    )
     db.session.commit()
 
 
@@ -305,19 +361,30 @@ def event_certificates_for_download(event, *, actor: User, now: datetime) -> lis
     """What an event's ZIP holds (its live certificates, read now: the ZIP streams after the view has
     returned); the bulk download is logged."""
     items = [certificate_data(c) for c in db.session.scalars(certificates_query(event=event))]
-    log_download(actor, "certificates.zip", object_type="event", object_id=event.id,
-                 details={"count": len(items)}, now=now)
+    log_download(
+        actor, "certificates.zip", object_type="event", object_id=event.id, details={"count": len(items)}, now=now
+    )
     return items
 
 
-def enterprise_certificates_for_download(organization_id: int, *, actor: User, now: datetime,
-                                         event_id: int | None = None) -> list[CertificateData]:
+def enterprise_certificates_for_download(
+    organization_id: int, *, actor: User, now: datetime, event_id: int | None = None
+) -> list[CertificateData]:
     """What the enterprise's ZIP holds: its own people's live certificates (optionally of one event),
     read now; logged."""
-    items = [certificate_data(c) for c in enterprise_certificates(organization_id)
-             if event_id is None or c.registration.event_id == event_id]
-    log_download(actor, "certificates.zip", object_type="organization", object_id=organization_id,
-                 details={"count": len(items), "event_id": event_id}, now=now)
+    items = [
+        certificate_data(c)
+        for c in enterprise_certificates(organization_id)
+        if event_id is None or c.registration.event_id == event_id
+    ]
+    log_download(
+        actor,
+        "certificates.zip",
+        object_type="organization",
+        object_id=organization_id,
+        details={"count": len(items), "event_id": event_id},
+        now=now,
+    )
     return items
 
 
@@ -362,7 +429,7 @@ def zip_stream(items: list[CertificateData], *, batch: int = 100) -> Iterator[by
     archive = zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED)
     seen: set[str] = set()
     for start in range(0, len(items), batch):
-        for item, body in render_batch(items[start:start + batch]):
+        for item, body in render_batch(items[start : start + batch]):
             name = f"{item.serial}-{item.name}.pdf".replace("/", "_")
             if name in seen:
                 name = f"{item.serial}.pdf"
@@ -384,6 +451,10 @@ def live_serials(registration_ids) -> dict[int, str]:
     ids = list(registration_ids)
     if not ids:
         return {}
-    return dict(db.session.execute(
-        sa.select(Certificate.registration_id, Certificate.serial)
-        .where(Certificate.registration_id.in_(ids), Certificate.revoked_at.is_(None))).all())
+    return dict(
+        db.session.execute(
+            sa.select(Certificate.registration_id, Certificate.serial).where(
+                Certificate.registration_id.in_(ids), Certificate.revoked_at.is_(None)
+            )
+        ).all()
+    )

@@ -1,4 +1,5 @@
 """Pages: the organizer's certificate list per event, the enterprise's certificates, /verify/<code>."""
+
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -7,24 +8,32 @@ from flask_login import current_user, login_required
 
 from trainhub.access import load_certificate, load_event
 from trainhub.certificates import bp, queries, services
-from trainhub.certificates.schemas import ReissueSchema, RevokeSchema, load
+from trainhub.certificates.schemas import ReissueSchema, RevokeSchema
 from trainhub.certificates.services import SKIP_REASONS
-from trainhub.errors import streamed
-from trainhub.errors import NotFound
+from trainhub.errors import NotFound, streamed
+from trainhub.schemas import load
 from trainhub.security import roles_required
 from trainhub.timeutil import now
 
 
 def pdf_response(certificate) -> Response:
     body = services.certificate_pdf(certificate)
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{certificate.serial}.pdf"', "Cache-Control": "private, no-store"})
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{certificate.serial}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def zip_response(items, filename: str) -> Response:
-    return streamed(services.zip_stream(items), content_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "private, no-store"})
+    return streamed(
+        services.zip_stream(items),
+        content_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"},
+    )
 
 
 @bp.get("/manage/events/<int:event_id>/certificates")
@@ -35,8 +44,14 @@ def event_admin(event_id: int):
     history = queries.event_certificates(event)
     from trainhub.access import can_manage_event
 
-    return render_template("certificates/event_admin.html", event=event, rows=rows, history=history,
-                           reasons=SKIP_REASONS, can_manage=can_manage_event(current_user, event))
+    return render_template(
+        "certificates/event_admin.html",
+        event=event,
+        rows=rows,
+        history=history,
+        reasons=SKIP_REASONS,
+        can_manage=can_manage_event(current_user, event),
+    )
 
 
 @bp.post("/manage/events/<int:event_id>/certificates/issue")
@@ -45,8 +60,14 @@ def issue(event_id: int):
     event = load_event(event_id, current_user, need="manage")
     result = services.issue_certificates(event, actor=current_user, now=now())
     skipped = sum(len(v) for v in result["skipped"].values())
-    flash(_("已发放 %(issued)d 份参训证明，%(skipped)d 人未发放（原因见下表）。", issued=result["issued"], skipped=skipped),
-          "success")
+    flash(
+        _(
+            "已发放 %(issued)d 份参训证明，%(skipped)d 人未发放（原因见下表）。",
+            issued=result["issued"],
+            skipped=skipped,
+        ),
+        "success",
+    )
     return redirect(url_for("certificates.event_admin", event_id=event.id))
 
 
@@ -100,7 +121,8 @@ def mine():
 def mine_zip():
     event_id = request.args.get("event_id", type=int)
     items = services.enterprise_certificates_for_download(
-        current_user.organization_id, actor=current_user, now=now(), event_id=event_id)
+        current_user.organization_id, actor=current_user, now=now(), event_id=event_id
+    )
     if not items:
         flash(_("暂无可下载的参训证明。"), "info")
         return redirect(url_for("certificates.mine"))
@@ -114,5 +136,4 @@ def verify(code: str):
         certificate = queries.get_for_verification(code)
     except NotFound:
         return render_template("certificates/verify.html", info=None), 404
-    return render_template("certificates/verify.html", info=services.verification(certificate),
-                           certificate=certificate)
+    return render_template("certificates/verify.html", info=services.verification(certificate), certificate=certificate)

@@ -7,6 +7,7 @@ results.py       a scan's answer (CheckInResult) and its message in the reader's
 queries.py       reads: the attendance figures, the latest scans, the manual search
 services.py      the other write use case: undoing a wrong check-in
 """
+
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
@@ -16,4 +17,4 @@ bp = Blueprint("checkin", __name__)
 
 register_nav("checkin.index", _l("签到台"), roles=("trainer",), order=30)
 
-from trainhub.checkin import views  # noqa: E402,F401
+from trainhub.checkin import views  # noqa: E402

@@ -1,4 +1,5 @@
 """`flask checkin EVENT_ID TOKEN [--as EMAIL] [--out]`: the same service as the console."""
+
 from __future__ import annotations
 
 import click
@@ -28,8 +29,9 @@ def register_cli(app) -> None:
             actor = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == as_email.strip().lower()))
             if actor is None:
                 raise click.ClickException(f"user {as_email} not found")
-        result = scan.check_in(token, event, actor=actor, device="cli", now=now(),
-                               direction="out" if check_out else "in", method="cli")
+        result = scan.check_in(
+            token, event, actor=actor, device="cli", now=now(), direction="out" if check_out else "in", method="cli"
+        )
         name = result.registration.name if result.registration is not None else "-"
         click.echo(f"{result.code}\t{name}\t{iso(result.checked_in_at) or ''}\t{result.message}")
         if result.code not in ("ok", "already_checked_in"):

@@ -3,6 +3,7 @@
 The message is rendered after the commit (translation and time formatting cost more than the SQL), from
 a key of MESSAGES and the instant to show in it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from babel.dates import format_skeleton
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from trainhub.models import CheckIn, Registration, User
 from trainhub.timeutil import to_local
@@ -78,8 +80,11 @@ def render_message(result: CheckInResult) -> None:
         return
     template = translated(result.message_key or result.code)
     if result.message_time:
-        shown = (_day_and_time(result.message_time, result.message_date) if result.message_date
-                 else _hhmm(result.message_time))
+        shown = (
+            _day_and_time(result.message_time, result.message_date)
+            if result.message_date
+            else _hhmm(result.message_time)
+        )
         message = template % {"time": shown}
     else:
         message = template

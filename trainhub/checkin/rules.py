@@ -8,6 +8,7 @@ Codes: ok, already_checked_in, invalid_token, wrong_event, cancelled, not_confir
 not_allowed. Checking out has no codes of its own: a second check-out is `already_checked_in` (its
 message says 签退), and an `out` is decided by the same rules as an `in`.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -21,8 +22,7 @@ NOT_CONFIRMED = "not_confirmed"
 TOO_EARLY = "too_early"
 TOO_LATE = "too_late"
 NOT_ALLOWED = "not_allowed"
-CODES = (OK, ALREADY_CHECKED_IN, INVALID_TOKEN, WRONG_EVENT, CANCELLED, NOT_CONFIRMED, TOO_EARLY, TOO_LATE,
-         NOT_ALLOWED)
+CODES = (OK, ALREADY_CHECKED_IN, INVALID_TOKEN, WRONG_EVENT, CANCELLED, NOT_CONFIRMED, TOO_EARLY, TOO_LATE, NOT_ALLOWED)
 
 IN, OUT = "in", "out"
 DIRECTIONS = (IN, OUT)
@@ -47,23 +47,38 @@ def direction(value) -> str:
     raise InvalidDirection(value)
 
 
-def window(starts_at: datetime, ends_at: datetime, opens_minutes_before: int | None,
-           closes_minutes_after: int | None) -> tuple[datetime, datetime]:
+def window(
+    starts_at: datetime, ends_at: datetime, opens_minutes_before: int | None, closes_minutes_after: int | None
+) -> tuple[datetime, datetime]:
     """The check-in window: from `opens_minutes_before` the start to `closes_minutes_after` the end (none
     given: the start and the end themselves). Both edges are inside."""
-    return (starts_at - timedelta(minutes=opens_minutes_before or 0),
-            ends_at + timedelta(minutes=closes_minutes_after or 0))
+    return (
+        starts_at - timedelta(minutes=opens_minutes_before or 0),
+        ends_at + timedelta(minutes=closes_minutes_after or 0),
+    )
 
 
 def checkin_window(event) -> tuple[datetime, datetime]:
     """window(...) of anything holding an event's schedule (an Event, the scan's plain row)."""
-    return window(event.starts_at, event.ends_at, event.checkin_opens_minutes_before,
-                  event.checkin_closes_minutes_after)
+    return window(
+        event.starts_at, event.ends_at, event.checkin_opens_minutes_before, event.checkin_closes_minutes_after
+    )
 
 
-def decide(*, allowed: bool, ticket: str, same_event: bool, event_status: str, status: str | None,
-           opens: datetime, closes: datetime, checked_in_at: datetime | None, checked_out_at: datetime | None,
-           direction: str, now: datetime) -> str:
+def decide(
+    *,
+    allowed: bool,
+    ticket: str,
+    same_event: bool,
+    event_status: str,
+    status: str | None,
+    opens: datetime,
+    closes: datetime,
+    checked_in_at: datetime | None,
+    checked_out_at: datetime | None,
+    direction: str,
+    now: datetime,
+) -> str:
     """The code of one scan.
 
     allowed         the actor may check in for this event (an attendee's own self check-in is allowed)

@@ -11,6 +11,7 @@ re-decided under the lock when the registration changed in between. The unique p
 A trainer remembered by the API (security.RememberedTrainer) is authenticated inside the scan's read,
 and the scan's statements run as models.DirectStatement: a door scan is two statements in all.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager, nullcontext
@@ -50,15 +51,17 @@ def short_token(token) -> str:
 
 
 _TRAINER_ASSIGNED = sa.select(event_trainers.c.user_id).where(
-    event_trainers.c.event_id == sa.bindparam("event_id"), event_trainers.c.user_id == sa.bindparam("user_id"))
+    event_trainers.c.event_id == sa.bindparam("event_id"), event_trainers.c.user_id == sa.bindparam("user_id")
+)
 
 
 def may_check_in(actor: User, event: Event) -> bool:
     """access.can_check_in, with the trainer's assignment read as one small row instead of the trainer list."""
     if actor.is_trainer:
-        return db.session.connection().execute(
-            _TRAINER_ASSIGNED, {"event_id": event.id, "user_id": actor.id}
-        ).first() is not None
+        return (
+            db.session.connection().execute(_TRAINER_ASSIGNED, {"event_id": event.id, "user_id": actor.id}).first()
+            is not None
+        )
     return can_check_in(actor, event)
 
 
@@ -74,8 +77,16 @@ def _keeping_loaded(action) -> None:
         session.expire_on_commit = previous
 
 
-def check_in(token, event: Event, *, actor: User | None, device: str = "", now: datetime, direction: str = "in",
-             method: str = "scan") -> CheckInResult:
+def check_in(
+    token,
+    event: Event,
+    *,
+    actor: User | None,
+    device: str = "",
+    now: datetime,
+    direction: str = "in",
+    method: str = "scan",
+) -> CheckInResult:
     """Check in (or out) the attendee of this ticket for this event; every attempt is recorded."""
     direction = rules.direction(direction)
     allowed = actor is None or may_check_in(actor, event)  # a read: before the write lock is taken
@@ -83,8 +94,18 @@ def check_in(token, event: Event, *, actor: User | None, device: str = "", now: 
         _keeping_loaded(begin_write)
         bare = parse_token(token) if allowed else None
         registration = _locked_for_scan(bare) if allowed else None  # not allowed: nothing about the ticket is read
-        result = decide_and_record(registration, bare, token, event, actor=actor, device=device, now=now,
-                                   direction=direction, method=method, allowed=allowed)
+        result = decide_and_record(
+            registration,
+            bare,
+            token,
+            event,
+            actor=actor,
+            device=device,
+            now=now,
+            direction=direction,
+            method=method,
+            allowed=allowed,
+        )
     render_message(result)
     return result
 
@@ -93,16 +114,33 @@ class ScannedRegistration:
     """The registration a scan found, read as one plain row (no ORM identity, no unit of work): what the
     rules and the answer read of it, its organization and who checked it in first."""
 
-    __slots__ = ("id", "event_id", "name", "phone", "email", "job_title", "status", "rejection_reason",
-                 "ticket_token", "created_at", "checked_in_at", "checked_in_by_id", "checked_out_at",
-                 "organization", "checked_in_by")
+    __slots__ = (
+        "id",
+        "event_id",
+        "name",
+        "phone",
+        "email",
+        "job_title",
+        "status",
+        "rejection_reason",
+        "ticket_token",
+        "created_at",
+        "checked_in_at",
+        "checked_in_by_id",
+        "checked_out_at",
+        "organization",
+        "checked_in_by",
+    )
 
     def __init__(self, row):
         for key in self.__slots__[:13]:
             setattr(self, key, getattr(row, key))
         self.organization = _Named(row.organization_id, row.organization_name, row.is_pilot_unit)
-        self.checked_in_by = (_Named(row.checked_in_by_id, row.checked_in_by_name)
-                              if row.checked_in_by_id is not None and row.checked_in_by_name is not None else None)
+        self.checked_in_by = (
+            _Named(row.checked_in_by_id, row.checked_in_by_name)
+            if row.checked_in_by_id is not None and row.checked_in_by_name is not None
+            else None
+        )
 
 
 class _Named:
@@ -121,11 +159,16 @@ _USERS = User.__table__
 _SCAN_READ = (
     sa.select(
         *(_REGISTRATIONS.c[name] for name in ScannedRegistration.__slots__[:13]),
-        _ORGANIZATIONS.c.id.label("organization_id"), _ORGANIZATIONS.c.name.label("organization_name"),
-        _ORGANIZATIONS.c.is_pilot_unit, _USERS.c.name.label("checked_in_by_name"),
+        _ORGANIZATIONS.c.id.label("organization_id"),
+        _ORGANIZATIONS.c.name.label("organization_name"),
+        _ORGANIZATIONS.c.is_pilot_unit,
+        _USERS.c.name.label("checked_in_by_name"),
     )
-    .select_from(_REGISTRATIONS.join(_ORGANIZATIONS, _ORGANIZATIONS.c.id == _REGISTRATIONS.c.organization_id)
-                 .outerjoin(_USERS, _USERS.c.id == _REGISTRATIONS.c.checked_in_by_id))
+    .select_from(
+        _REGISTRATIONS.join(_ORGANIZATIONS, _ORGANIZATIONS.c.id == _REGISTRATIONS.c.organization_id).outerjoin(
+            _USERS, _USERS.c.id == _REGISTRATIONS.c.checked_in_by_id
+        )
+    )
     .where(_REGISTRATIONS.c.ticket_token == sa.bindparam("token"))
 )
 _SCAN_LOOKUP = _SCAN_READ.with_for_update(of=_REGISTRATIONS)
@@ -142,8 +185,7 @@ def _locked_for_scan(token: str | None) -> ScannedRegistration | None:
 class _ScanEvent:
     """What the rules read of the event being scanned for (id, status, the check-in window)."""
 
-    __slots__ = ("id", "status", "starts_at", "ends_at", "checkin_opens_minutes_before",
-                 "checkin_closes_minutes_after")
+    __slots__ = ("id", "status", "starts_at", "ends_at", "checkin_opens_minutes_before", "checkin_closes_minutes_after")
 
     def __init__(self, row):
         for key in self.__slots__:
@@ -162,8 +204,9 @@ def _trainer_scan(lookup: sa.Select, *, revalidating_bearer: bool = False) -> sa
     return (
         sa.select(
             *(_EVENTS.c[key].label(f"scan_event_{key}") for key in _ScanEvent.__slots__),
-            sa.exists().where(event_trainers.c.event_id == _EVENTS.c.id,
-                              event_trainers.c.user_id == sa.bindparam("user_id")).label("assigned"),
+            sa.exists()
+            .where(event_trainers.c.event_id == _EVENTS.c.id, event_trainers.c.user_id == sa.bindparam("user_id"))
+            .label("assigned"),
             *extra,
             *scanned.c,
         )
@@ -174,9 +217,11 @@ def _trainer_scan(lookup: sa.Select, *, revalidating_bearer: bool = False) -> sa
 
 # (optimistic, revalidating the bearer token) → the statement
 _TRAINER_SCANS = {
-    (optimistic, revalidating): DirectStatement(_trainer_scan(_SCAN_READ if optimistic else _SCAN_LOOKUP,
-                                                              revalidating_bearer=revalidating))
-    for optimistic in (False, True) for revalidating in (False, True)
+    (optimistic, revalidating): DirectStatement(
+        _trainer_scan(_SCAN_READ if optimistic else _SCAN_LOOKUP, revalidating_bearer=revalidating)
+    )
+    for optimistic in (False, True)
+    for revalidating in (False, True)
 }
 
 
@@ -194,8 +239,17 @@ def warm_up(engine: sa.Engine, autocommit: sa.Engine | None) -> None:
                 _TRAINER_SCANS[True, revalidating].first(connection, nothing)
 
 
-def trainer_check_in(token, event_id: int, *, actor: User | RememberedTrainer, device: str = "", now: datetime,
-                     direction: str = "in", method: str = "scan", optimistic: bool = False) -> CheckInResult | None:
+def trainer_check_in(
+    token,
+    event_id: int,
+    *,
+    actor: User | RememberedTrainer,
+    device: str = "",
+    now: datetime,
+    direction: str = "in",
+    method: str = "scan",
+    optimistic: bool = False,
+) -> CheckInResult | None:
     """check_in for a trainer and an event known by its id (the API's scan); None when there is no such event.
 
     The same rules and the same records as check_in, with the event, the assignment and the registration
@@ -206,7 +260,7 @@ def trainer_check_in(token, event_id: int, *, actor: User | RememberedTrainer, d
     direction = rules.direction(direction)
     bare = parse_token(token)
     bearer_hash = remembered_bearer(actor)
-    with _writers_queue(), (autocommit_connection() if optimistic else nullcontext()) as direct:
+    with _writers_queue(), autocommit_connection() if optimistic else nullcontext() as direct:
         if direct is None:
             _keeping_loaded(begin_write)
         parameters = {"event_id": event_id, "user_id": actor.id, "token": bare}
@@ -222,14 +276,33 @@ def trainer_check_in(token, event_id: int, *, actor: User | RememberedTrainer, d
         if bearer_hash is not None and not row.bearer_live:
             raise StaleBearer(bearer_hash)
         registration = ScannedRegistration(row) if row.assigned and row.id is not None else None
-        result = decide_and_record(registration, bare, token, _ScanEvent(row), actor=actor, device=device, now=now,
-                                   direction=direction, method=method, allowed=row.assigned, direct=direct)
+        result = decide_and_record(
+            registration,
+            bare,
+            token,
+            _ScanEvent(row),
+            actor=actor,
+            device=device,
+            now=now,
+            direction=direction,
+            method=method,
+            allowed=row.assigned,
+            direct=direct,
+        )
     render_message(result)
     return result
 
 
-def scan(token, event_id: int, *, actor: User | RememberedTrainer, device: str = "", now: datetime,
-         direction: str = "in", method: str = "scan") -> CheckInResult:
+def scan(
+    token,
+    event_id: int,
+    *,
+    actor: User | RememberedTrainer,
+    device: str = "",
+    now: datetime,
+    direction: str = "in",
+    method: str = "scan",
+) -> CheckInResult:
     """A scan at the door for an event known by its id (the API, so the console): a trainer's takes the
     one-statement path, optimistic; an organizer's the event's. An unknown event is answered `wrong_event`
     (the console may hold a stale id) — nothing is stored, there is no event to file it under."""
@@ -261,8 +334,20 @@ def _writers_queue():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def decide_and_record(registration, bare, token, event, *, actor, device, now, direction, method,
-                      allowed: bool = True, direct: sa.Connection | None = None) -> CheckInResult:
+def decide_and_record(
+    registration,
+    bare,
+    token,
+    event,
+    *,
+    actor,
+    device,
+    now,
+    direction,
+    method,
+    allowed: bool = True,
+    direct: sa.Connection | None = None,
+) -> CheckInResult:
     """rules.decide on what the scan read, and the attempt stored (_finish). `registration`: the live
     ticket's (None: the scanned text matched none — a retired ticket is looked up then); `allowed`: the
     actor may check in for the event (when not, nothing about the ticket is read). `direct`: the optimistic
@@ -288,20 +373,36 @@ def decide_and_record(registration, bare, token, event, *, actor, device, now, d
         now=now,
     )
     if code == rules.OK:
-        return _accept(registration, bare, token, event, actor=actor, device=device, now=now, direction=direction,
-                       method=method, direct=direct, finish=finish)
+        return _accept(
+            registration,
+            bare,
+            token,
+            event,
+            actor=actor,
+            device=device,
+            now=now,
+            direction=direction,
+            method=method,
+            direct=direct,
+            finish=finish,
+        )
     if code == rules.ALREADY_CHECKED_IN:
         return finish(_already(registration, direction))
     if code == rules.TOO_EARLY:
-        return finish(CheckInResult(code, registration, message_key=code, message_time=opens,
-                                    message_date=date_skeleton(opens, now)))
+        return finish(
+            CheckInResult(
+                code, registration, message_key=code, message_time=opens, message_date=date_skeleton(opens, now)
+            )
+        )
     # The registration the refusal is about; none for a ticket that opens nothing here.
-    return finish(CheckInResult(code, found if code in (rules.CANCELLED, rules.NOT_CONFIRMED, rules.TOO_LATE)
-                                else None))
+    return finish(
+        CheckInResult(code, found if code in (rules.CANCELLED, rules.NOT_CONFIRMED, rules.TOO_LATE) else None)
+    )
 
 
-def _accept(registration, bare, token, event, *, actor, device, now, direction, method, direct,
-            finish) -> CheckInResult:
+def _accept(
+    registration, bare, token, event, *, actor, device, now, direction, method, direct, finish
+) -> CheckInResult:
     """Store an accepted scan and apply it; when the write finds the registration changed since the read
     (another scanner first), decide again on the locked row."""
     if direction == rules.IN:
@@ -309,18 +410,29 @@ def _accept(registration, bare, token, event, *, actor, device, now, direction, 
     else:
         changes = {"checked_out_at": now}
     try:
-        return finish(CheckInResult(rules.OK, registration, now,
-                                    message_key="ok" if direction == rules.IN else "ok_out"), changes)
+        return finish(
+            CheckInResult(rules.OK, registration, now, message_key="ok" if direction == rules.IN else "ok_out"), changes
+        )
     except (IntegrityError, _ReadChanged) as conflict:
         if isinstance(conflict, IntegrityError) and violated_constraint(conflict) != "uq_checkins_accepted":
             raise  # only the accepted-scan index means "another scanner was first"
         db.session.rollback()
         begin_write()
-        registration = (_locked_for_scan(bare) if isinstance(registration, ScannedRegistration)
-                        else find_by_token(bare, lock=True))
+        registration = (
+            _locked_for_scan(bare) if isinstance(registration, ScannedRegistration) else find_by_token(bare, lock=True)
+        )
         if direct is not None:  # read without a lock: decide again on the locked row, in the transaction
-            return decide_and_record(registration, bare, token, event, actor=actor, device=device, now=now,
-                                     direction=direction, method=method)
+            return decide_and_record(
+                registration,
+                bare,
+                token,
+                event,
+                actor=actor,
+                device=device,
+                now=now,
+                direction=direction,
+                method=method,
+            )
         # Belt and braces: the unique index refused a second `ok` that slipped past the lock.
         assert isinstance(conflict, IntegrityError)
         return finish(_already(registration, direction))
@@ -331,31 +443,58 @@ def _already(registration: Registration, direction: str) -> CheckInResult:
         first, first_by = registration.checked_in_at, registration.checked_in_by
     else:
         first, first_by = registration.checked_out_at, None
-    return CheckInResult("already_checked_in", registration, first, first_by,
-                         message_key="already_checked_in" if direction == "in" else "already_checked_out",
-                         message_time=first)
+    return CheckInResult(
+        "already_checked_in",
+        registration,
+        first,
+        first_by,
+        message_key="already_checked_in" if direction == "in" else "already_checked_out",
+        message_time=first,
+    )
 
 
 # Built once: the scan path binds parameters into cached statements.
-_UPDATE_IN = (sa.update(_REGISTRATIONS).where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"))
-              .values(checked_in_at=sa.bindparam("checked_in_at"), checked_in_by_id=sa.bindparam("checked_in_by_id"),
-                      updated_at=sa.bindparam("updated_at")))
-_UPDATE_OUT = (sa.update(_REGISTRATIONS).where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"))
-               .values(checked_out_at=sa.bindparam("checked_out_at"), updated_at=sa.bindparam("updated_at")))
-_CHECKIN_FIELDS = ("event_id", "registration_id", "token_tried", "direction", "method", "result", "actor_id",
-                   "device", "created_at")
+_UPDATE_IN = (
+    sa.update(_REGISTRATIONS)
+    .where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"))
+    .values(
+        checked_in_at=sa.bindparam("checked_in_at"),
+        checked_in_by_id=sa.bindparam("checked_in_by_id"),
+        updated_at=sa.bindparam("updated_at"),
+    )
+)
+_UPDATE_OUT = (
+    sa.update(_REGISTRATIONS)
+    .where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"))
+    .values(checked_out_at=sa.bindparam("checked_out_at"), updated_at=sa.bindparam("updated_at"))
+)
+_CHECKIN_FIELDS = (
+    "event_id",
+    "registration_id",
+    "token_tried",
+    "direction",
+    "method",
+    "result",
+    "actor_id",
+    "device",
+    "created_at",
+)
 _INSERT_CHECKIN = DirectStatement(
-    sa.insert(CheckIn.__table__).values({key: sa.bindparam(key) for key in _CHECKIN_FIELDS})
-    .returning(CheckIn.__table__.c.id))
+    sa.insert(CheckIn.__table__)
+    .values({key: sa.bindparam(key) for key in _CHECKIN_FIELDS})
+    .returning(CheckIn.__table__.c.id)
+)
 
 
 def _insert_applying(update) -> sa.Insert:
     """PostgreSQL: the accepted row's insert and the registration's update as one statement (a
     data-modifying CTE) — one round trip; a refusal by the unique index fails both."""
-    return (sa.insert(CheckIn.__table__)
-            .values({key: sa.bindparam(f"ci_{key}") for key in _CHECKIN_FIELDS})
-            .add_cte(update.cte("applied"))
-            .returning(CheckIn.__table__.c.id))
+    return (
+        sa.insert(CheckIn.__table__)
+        .values({key: sa.bindparam(f"ci_{key}") for key in _CHECKIN_FIELDS})
+        .add_cte(update.cte("applied"))
+        .returning(CheckIn.__table__.c.id)
+    )
 
 
 _INSERT_APPLYING_IN = DirectStatement(_insert_applying(_UPDATE_IN))
@@ -371,22 +510,41 @@ def _insert_if_unchanged(update: sa.Update, still_open) -> sa.Insert:
     """PostgreSQL, autocommit: the registration's update, only while it is as the rules read it (confirmed,
     this ticket, not yet checked in/out), and the accepted row's insert only when the update applied —
     one statement, atomic on its own. No row back: the read is stale."""
-    applied = (update.where(_REGISTRATIONS.c.status == "confirmed",
-                            _REGISTRATIONS.c.ticket_token == sa.bindparam("read_token"), still_open)
-               .returning(_REGISTRATIONS.c.id).cte("applied"))
+    applied = (
+        update.where(
+            _REGISTRATIONS.c.status == "confirmed",
+            _REGISTRATIONS.c.ticket_token == sa.bindparam("read_token"),
+            still_open,
+        )
+        .returning(_REGISTRATIONS.c.id)
+        .cte("applied")
+    )
     columns = CheckIn.__table__.c
     values = sa.select(*(sa.bindparam(f"ci_{key}", type_=columns[key].type) for key in _CHECKIN_FIELDS))
-    return (sa.insert(CheckIn.__table__).from_select(list(_CHECKIN_FIELDS), values.select_from(applied))
-            .add_cte(applied).returning(columns.id))
+    return (
+        sa.insert(CheckIn.__table__)
+        .from_select(list(_CHECKIN_FIELDS), values.select_from(applied))
+        .add_cte(applied)
+        .returning(columns.id)
+    )
 
 
 _INSERT_IF_UNCHANGED_IN = DirectStatement(_insert_if_unchanged(_UPDATE_IN, _REGISTRATIONS.c.checked_in_at.is_(None)))
-_INSERT_IF_UNCHANGED_OUT = DirectStatement(
-    _insert_if_unchanged(_UPDATE_OUT, _REGISTRATIONS.c.checked_out_at.is_(None)))
+_INSERT_IF_UNCHANGED_OUT = DirectStatement(_insert_if_unchanged(_UPDATE_OUT, _REGISTRATIONS.c.checked_out_at.is_(None)))
 
 
-def _finish(result: CheckInResult, event, token, actor, device, now, direction, method,
-            changes: dict | None = None, direct: sa.Connection | None = None) -> CheckInResult:
+def _finish(
+    result: CheckInResult,
+    event,
+    token,
+    actor,
+    device,
+    now,
+    direction,
+    method,
+    changes: dict | None = None,
+    direct: sa.Connection | None = None,
+) -> CheckInResult:
     """Store the attempt (accepted or not), apply an accepted one to the registration, commit once.
 
     Plain statements instead of a unit-of-work flush: the insert first (the unique index refuses a
@@ -409,8 +567,12 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
     if changes and connection.dialect.name == "postgresql":
         registration = result.registration
         checking_in = "checked_in_at" in changes
-        parameters = {**{f"ci_{key}": value for key, value in values.items()}, **changes, "updated_at": now,
-                      "registration_id": registration.id}
+        parameters = {
+            **{f"ci_{key}": value for key, value in values.items()},
+            **changes,
+            "updated_at": now,
+            "registration_id": registration.id,
+        }
         if direct is not None:
             statement = _INSERT_IF_UNCHANGED_IN if checking_in else _INSERT_IF_UNCHANGED_OUT
             row = statement.first(connection, {**parameters, "read_token": registration.ticket_token})
@@ -443,9 +605,17 @@ def _finish(result: CheckInResult, event, token, actor, device, now, direction, 
     result.stored = {"id": row_id, **values}
     return result
 
-def check_in_registration(registration: Registration, event: Event, *, actor: User, device: str = "",
-                          now: datetime, direction: str = "in") -> CheckInResult:
-    """The manual fallback (one tap on a search result): the same rules, by the attendee's ticket."""
-    return check_in(registration.ticket_token or f"registration-{registration.id}", event, actor=actor,
-                    device=device, now=now, direction=direction, method="manual")
 
+def check_in_registration(
+    registration: Registration, event: Event, *, actor: User, device: str = "", now: datetime, direction: str = "in"
+) -> CheckInResult:
+    """The manual fallback (one tap on a search result): the same rules, by the attendee's ticket."""
+    return check_in(
+        registration.ticket_token or f"registration-{registration.id}",
+        event,
+        actor=actor,
+        device=device,
+        now=now,
+        direction=direction,
+        method="manual",
+    )

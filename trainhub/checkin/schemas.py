@@ -8,6 +8,7 @@ else to ScanSchema (which refuses it with its messages, or loads it); the answer
 (checkin.serializers.result_to_dict, registrations.serializers.registration_to_dict). Tests keep both
 equal to their schemas (tests/checkin/test_api.py).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,13 +17,21 @@ import marshmallow as ma
 
 from trainhub.checkin import rules
 from trainhub.checkin.results import MESSAGES
-from trainhub.errors import ValidationError
 from trainhub.inputs import ID_MAX
 from trainhub.registrations.schemas import RegistrationSchema
-from trainhub.schemas import Choice, Instant, Integer, PageArgs, Ref, Schema, Text, field_errors
+from trainhub.schemas import Choice, Instant, Integer, PageArgs, Ref, Schema, Text, load
 
-RESULT_CODES = ("ok", "already_checked_in", "invalid_token", "wrong_event", "cancelled", "not_confirmed",
-                "too_early", "too_late", "not_allowed")
+RESULT_CODES = (
+    "ok",
+    "already_checked_in",
+    "invalid_token",
+    "wrong_event",
+    "cancelled",
+    "not_confirmed",
+    "too_early",
+    "too_late",
+    "not_allowed",
+)
 DIRECTIONS = ("in", "out")
 METHODS = ("scan", "manual", "self", "cli", "api")
 
@@ -52,14 +61,22 @@ class ScanSchema(Schema):
     # A field added here must be added to load_scan's fast path too (a test compares them).
     """`POST /checkins`: what the QR code holds, for which event, which way."""
 
-    token = Text(required=True, metadata={"description": "what the QR holds: the ticket URL or the bare token"},
-                 error_messages={key: MESSAGES["invalid_token"] for key in ("required", "null", "blank", "invalid")})
-    event_id = EventNumber(minimum=None, maximum=ID_MAX, required=True,
-                           error_messages={key: MESSAGES["wrong_event"]
-                                           for key in ("required", "null", "invalid")})
+    token = Text(
+        required=True,
+        metadata={"description": "what the QR holds: the ticket URL or the bare token"},
+        error_messages=dict.fromkeys(("required", "null", "blank", "invalid"), MESSAGES["invalid_token"]),
+    )
+    event_id = EventNumber(
+        minimum=None,
+        maximum=ID_MAX,
+        required=True,
+        error_messages=dict.fromkeys(("required", "null", "invalid"), MESSAGES["wrong_event"]),
+    )
     direction = Direction(DIRECTIONS, load_default="in", allow_none=True)
-    device = Text(load_default="", metadata={"description": "the scanner's name (default: its User-Agent); "
-                                                             "200 characters are kept"})
+    device = Text(
+        load_default="",
+        metadata={"description": "the scanner's name (default: its User-Agent); 200 characters are kept"},
+    )
     method = Choice(("scan", "api"), load_default="scan")
 
 
@@ -67,17 +84,26 @@ class ScanResultSchema(Schema):
     """A scan's answer: 200 for every result, a refusal too (API.md "Check-in")."""
 
     result = Choice(RESULT_CODES, required=True)
-    registration = ma.fields.Nested(RegistrationSchema, required=True, allow_none=True,
-                                    metadata={"description": "the ticket's registration (its `certificate_url` "
-                                                             "is not looked up at the door: null)"})
-    checked_in_at = Instant(required=True, allow_none=True,
-                            metadata={"description": "the new time (ok) or the first one (already_checked_in)"})
+    registration = ma.fields.Nested(
+        RegistrationSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "the ticket's registration (its `certificate_url` is not looked up at the door: null)"
+        },
+    )
+    checked_in_at = Instant(
+        required=True,
+        allow_none=True,
+        metadata={"description": "the new time (ok) or the first one (already_checked_in)"},
+    )
     message = ma.fields.String(required=True, metadata={"description": "in the scanner's language"})
     first_checked_in_at = Instant(allow_none=True, metadata={"description": "already_checked_in only"})
     first_checked_in_by = ma.fields.Nested(Ref, allow_none=True, metadata={"description": "already_checked_in only"})
 
 
 # -- the audit log ----------------------------------------------------------------------------
+
 
 class CheckinRegistrationSchema(Schema):
     id = ma.fields.Integer(required=True)
@@ -90,8 +116,12 @@ class CheckinRecordSchema(Schema):
 
     id = ma.fields.Integer(required=True)
     event_id = ma.fields.Integer(required=True)
-    registration = ma.fields.Nested(CheckinRegistrationSchema, required=True, allow_none=True,
-                                    metadata={"description": "null for a token that named nobody"})
+    registration = ma.fields.Nested(
+        CheckinRegistrationSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "null for a token that named nobody"},
+    )
     token_tried = ma.fields.String(required=True)
     direction = Choice(DIRECTIONS, required=True)
     method = Choice(METHODS, required=True)
@@ -119,14 +149,22 @@ def load_scan(data: Any) -> dict:
     if type(data) is dict:
         token, event_id = data.get("token"), data.get("event_id")
         direction, device, method = data.get("direction"), data.get("device", ""), data.get("method", "scan")
-        if (type(token) is str and type(event_id) is int and event_id <= ID_MAX
-                and type(device) is str and method in ("scan", "api")
-                and (direction is None or type(direction) is str) and direction in _DEFAULT_DIRECTIONS):
+        if (
+            type(token) is str
+            and type(event_id) is int
+            and event_id <= ID_MAX
+            and type(device) is str
+            and method in ("scan", "api")
+            and (direction is None or type(direction) is str)
+            and direction in _DEFAULT_DIRECTIONS
+        ):
             token = token.strip()
             if token:
-                return {"token": token, "event_id": event_id, "direction": _DEFAULT_DIRECTIONS[direction],
-                        "device": device.strip(), "method": method}
-    try:
-        return _SCAN.load(data)
-    except ma.ValidationError as error:
-        raise ValidationError(field_errors(error.messages)) from None
+                return {
+                    "token": token,
+                    "event_id": event_id,
+                    "direction": _DEFAULT_DIRECTIONS[direction],
+                    "device": device.strip(),
+                    "method": method,
+                }
+    return load(_SCAN, data)

@@ -2,6 +2,7 @@
 HMAC of the event's secret and the minute), the attendee enters it on their ticket page, and the scan's
 rules (checkin.rules, through the scan engine) decide. Wrong codes are counted and rate-limited.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,9 @@ def ensure_self_checkin_secret(event: Event) -> Event:
     if event.self_checkin_secret:
         return event
     begin_write()
-    locked = db.session.scalar(sa.select(Event).where(Event.id == event.id).with_for_update()
-                               .execution_options(populate_existing=True))
+    locked = db.session.scalar(
+        sa.select(Event).where(Event.id == event.id).with_for_update().execution_options(populate_existing=True)
+    )
     if not locked.self_checkin_secret:
         locked.self_checkin_secret = secrets.token_hex(32)
     db.session.commit()
@@ -74,21 +76,41 @@ def self_check_in(ticket_token: str, code: str, *, now: datetime, ip: str = "") 
     limit = current_app.config.get("SELF_CHECKIN_RATE_LIMIT", 10)
     keys = [f"selfcheckin:reg:{registration.id}"] + ([f"selfcheckin:ip:{ip}"] if ip else [])
     limits = [limit] + [limit * 5] * (len(keys) - 1)
-    if any(ratelimit.is_limited(k, limit=n, window_seconds=SELF_RATE_WINDOW, now=now) for k, n in zip(keys, limits)):
+    if any(
+        ratelimit.is_limited(k, limit=n, window_seconds=SELF_RATE_WINDOW, now=now)
+        for k, n in zip(keys, limits, strict=True)
+    ):
         raise DomainError("rate_limited", _l("尝试次数过多，请稍后再试。"), 429)
     if not self_code_valid(event, code, now):
         begin_write()
-        db.session.add(CheckIn(event_id=event.id, registration_id=registration.id, token_tried=scan.short_token(code),
-                               direction=rules.IN, method="self", result=rules.INVALID_TOKEN, device=(ip or "")[:200],
-                               created_at=now))
+        db.session.add(
+            CheckIn(
+                event_id=event.id,
+                registration_id=registration.id,
+                token_tried=scan.short_token(code),
+                direction=rules.IN,
+                method="self",
+                result=rules.INVALID_TOKEN,
+                device=(ip or "")[:200],
+                created_at=now,
+            )
+        )
         db.session.commit()
         for key in keys:
             ratelimit.record(key, window_seconds=SELF_RATE_WINDOW, now=now)
         raise DomainError("invalid_code", _l("签到码错误或已过期。"), 422)
     begin_write()
     locked = find_by_token(registration.ticket_token, lock=True)
-    result = scan.decide_and_record(locked, locked.ticket_token if locked else None, ticket_token, event,
-                                    actor=None, device=ip, now=now, direction=rules.IN, method="self")
+    result = scan.decide_and_record(
+        locked,
+        locked.ticket_token if locked else None,
+        ticket_token,
+        event,
+        actor=None,
+        device=ip,
+        now=now,
+        direction=rules.IN,
+        method="self",
+    )
     render_message(result)
     return result
-

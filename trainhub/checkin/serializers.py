@@ -1,4 +1,5 @@
 """Check-in JSON: the scan answer and the audit-log row."""
+
 from __future__ import annotations
 
 from trainhub.checkin.results import CheckInResult
@@ -24,8 +25,9 @@ def result_to_dict(result: CheckInResult) -> dict:
     }
     if result.code == "already_checked_in":
         body["first_checked_in_at"] = iso(result.checked_in_at)
-        body["first_checked_in_by"] = ({"id": result.first_by.id, "name": result.first_by.name}
-                                       if result.first_by is not None else None)
+        body["first_checked_in_by"] = (
+            {"id": result.first_by.id, "name": result.first_by.name} if result.first_by is not None else None
+        )
     return body
 
 
@@ -34,9 +36,15 @@ def checkin_to_dict(row: CheckIn) -> dict:
     return {
         "id": row.id,
         "event_id": row.event_id,
-        "registration": ({"id": registration.id, "name": registration.name,
-                          "organization": {"id": registration.organization.id, "name": registration.organization.name}}
-                         if registration is not None else None),
+        "registration": (
+            {
+                "id": registration.id,
+                "name": registration.name,
+                "organization": {"id": registration.organization.id, "name": registration.organization.name},
+            }
+            if registration is not None
+            else None
+        ),
         "token_tried": row.token_tried,
         "direction": row.direction,
         "method": row.method,

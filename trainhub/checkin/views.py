@@ -1,4 +1,5 @@
 """Check-in pages: the console (camera + manual), counters, presenter code, attendance, undo."""
+
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
@@ -38,13 +39,16 @@ def stats(event_id: int):
 @login_required
 def search(event_id: int):
     event = access.load_event(event_id, current_user, need="checkin")
-    items = [{
-        "id": r.id,
-        "name": r.name,
-        "phone_last4": (r.phone or "")[-4:],
-        "organization": r.organization.name,
-        "checked_in_at": iso(r.checked_in_at),
-    } for r in queries.search_attendees(event, request.args.get("q", "")[:50])]
+    items = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "phone_last4": (r.phone or "")[-4:],
+            "organization": r.organization.name,
+            "checked_in_at": iso(r.checked_in_at),
+        }
+        for r in queries.search_attendees(event, request.args.get("q", "")[:50])
+    ]
     return _no_store(jsonify({"items": items}))
 
 
@@ -59,8 +63,9 @@ def manual(event_id: int):
     except (TypeError, ValueError):
         abort(400)
     registration = access.load_event_registration(event, registration_id)
-    result = scan.check_in_registration(registration, event, actor=current_user,
-                                        device=request.user_agent.string[:200], now=now())
+    result = scan.check_in_registration(
+        registration, event, actor=current_user, device=request.user_agent.string[:200], now=now()
+    )
     return jsonify(result_to_dict(result))
 
 
@@ -110,8 +115,13 @@ def self_entry(event_id: int):
 @login_required
 def attendance(event_id: int):
     event = access.load_event(event_id, current_user, need="view")
-    context = dict(event=event, counters=queries.counters(event), organizations=queries.by_organization(event),
-                   scans=queries.latest_scans(event, limit=30), can_manage=access.can_manage_event(current_user, event))
+    context = dict(
+        event=event,
+        counters=queries.counters(event),
+        organizations=queries.by_organization(event),
+        scans=queries.latest_scans(event, limit=30),
+        can_manage=access.can_manage_event(current_user, event),
+    )
     if request.args.get("partial"):
         return _no_store(render_template("checkin/_attendance_body.html", **context))
     return render_template("checkin/attendance.html", **context)

@@ -3,6 +3,7 @@
 Counted in SQL (grouped, conditional sums), so a page costs a fixed handful of statements
 whatever the number of registrations.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -65,18 +66,27 @@ def _metrics(now: datetime):
 
 
 def _row(mapping) -> dict:
-    row: dict[str, Any] = {key: int(mapping.get(key) or 0) for key in
-           ("registrations", "confirmed", "checked_in", "no_shows", "waitlisted", "pending", "cancelled")}
+    row: dict[str, Any] = {
+        key: int(mapping.get(key) or 0)
+        for key in ("registrations", "confirmed", "checked_in", "no_shows", "waitlisted", "pending", "cancelled")
+    }
     row["attendance_rate"] = round(row["checked_in"] / row["confirmed"], 4) if row["confirmed"] else None
     return row
 
 
 def _base(scope: Scope):
-    return (sa.select().select_from(Registration).join(Event, Event.id == Registration.event_id)
-            .join(Organization, Organization.id == Registration.organization_id).where(*scope.conditions()))
+    return (
+        sa.select()
+        .select_from(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .join(Organization, Organization.id == Registration.organization_id)
+        .where(*scope.conditions())
+    )
 
 
-def grouped(scope: Scope, key, *, now: datetime, limit: int | None = None, order_by_checked_in: bool = False) -> list[dict]:
+def grouped(
+    scope: Scope, key, *, now: datetime, limit: int | None = None, order_by_checked_in: bool = False
+) -> list[dict]:
     statement = _base(scope).add_columns(key.label("key"), *_metrics(now)).group_by(key)
     statement = statement.order_by(sa.desc("checked_in") if order_by_checked_in else sa.desc("registrations"), key)
     if limit:
@@ -88,44 +98,83 @@ def totals(scope: Scope, *, now: datetime) -> dict:
     mapping = db.session.execute(_base(scope).add_columns(*_metrics(now))).mappings().one()
     result = _row(mapping)
     result["events"] = db.session.scalar(sa.select(sa.func.count(Event.id)).where(*scope.conditions())) or 0
-    result["enterprises"] = db.session.scalar(
-        _base(scope).add_columns(sa.func.count(sa.distinct(Registration.organization_id)))
-        .where(Registration.status == "confirmed")) or 0
-    result["certificates"] = db.session.scalar(
-        _base(scope).add_columns(sa.func.count(Certificate.id))
-        .join(Certificate, Certificate.registration_id == Registration.id).where(Certificate.revoked_at.is_(None))) or 0
+    result["enterprises"] = (
+        db.session.scalar(
+            _base(scope)
+            .add_columns(sa.func.count(sa.distinct(Registration.organization_id)))
+            .where(Registration.status == "confirmed")
+        )
+        or 0
+    )
+    result["certificates"] = (
+        db.session.scalar(
+            _base(scope)
+            .add_columns(sa.func.count(Certificate.id))
+            .join(Certificate, Certificate.registration_id == Registration.id)
+            .where(Certificate.revoked_at.is_(None))
+        )
+        or 0
+    )
     return result
 
 
 def per_event(scope: Scope, *, now: datetime) -> list[dict]:
     """Each event in scope (by date) with its figures: the trend over time and the summary's list."""
-    events = db.session.execute(
-        sa.select(Event.id, Event.title, Event.starts_at, Event.kind, Event.mode, Event.status, Event.capacity,
-                  Unit.name.label("host"))
-        .join(Unit, Unit.id == Event.host_unit_id).where(*scope.conditions()).order_by(Event.starts_at, Event.id)
-    ).mappings().all()
+    events = (
+        db.session.execute(
+            sa.select(
+                Event.id,
+                Event.title,
+                Event.starts_at,
+                Event.kind,
+                Event.mode,
+                Event.status,
+                Event.capacity,
+                Unit.name.label("host"),
+            )
+            .join(Unit, Unit.id == Event.host_unit_id)
+            .where(*scope.conditions())
+            .order_by(Event.starts_at, Event.id)
+        )
+        .mappings()
+        .all()
+    )
     figures = {row["key"]: row for row in grouped(scope, Registration.event_id, now=now)}
-    certificates = dict(db.session.execute(
-        _base(scope).add_columns(Registration.event_id, sa.func.count(Certificate.id))
-        .join(Certificate, Certificate.registration_id == Registration.id)
-        .where(Certificate.revoked_at.is_(None)).group_by(Registration.event_id)).all())
+    certificates = dict(
+        db.session.execute(
+            _base(scope)
+            .add_columns(Registration.event_id, sa.func.count(Certificate.id))
+            .join(Certificate, Certificate.registration_id == Registration.id)
+            .where(Certificate.revoked_at.is_(None))
+            .group_by(Registration.event_id)
+        ).all()
+    )
     empty = _row({})
     result = []
     for event in events:
         row = {**figures.get(event["id"], {**empty}), "certificates": certificates.get(event["id"], 0)}
         row.pop("key", None)
-        result.append({"id": event["id"], "title": event["title"], "starts_at": event["starts_at"],
-                       "date": to_local(event["starts_at"]).date().isoformat(), "kind": event["kind"],
-                       "mode": event["mode"], "status": event["status"], "capacity": event["capacity"],
-                       "host": event["host"], **row})
+        result.append(
+            {
+                "id": event["id"],
+                "title": event["title"],
+                "starts_at": event["starts_at"],
+                "date": to_local(event["starts_at"]).date().isoformat(),
+                "kind": event["kind"],
+                "mode": event["mode"],
+                "status": event["status"],
+                "capacity": event["capacity"],
+                "host": event["host"],
+                **row,
+            }
+        )
     return result
 
 
 def registrations_per_day(scope: Scope) -> list[tuple[str, int]]:
     """Registrations by local day of sign-up (streamed; only a counter per day is kept)."""
     counter: Counter = Counter()
-    result = db.session.execute(
-        _base(scope).add_columns(Registration.created_at).execution_options(yield_per=2000))
+    result = db.session.execute(_base(scope).add_columns(Registration.created_at).execution_options(yield_per=2000))
     for (created_at,) in result:
         counter[to_local(created_at).date().isoformat()] += 1
     return sorted(counter.items())
@@ -138,8 +187,10 @@ def dashboard(scope: Scope, *, now: datetime) -> dict:
         "by_enterprise": grouped(scope, Organization.name, now=now, limit=20),
         "by_district": grouped(scope, Organization.district, now=now),
         "by_industry": grouped(scope, Organization.industry, now=now),
-        "pilot": {"pilot": pilot.get(True) or pilot.get(1) or {**_row({}), "key": True},
-                  "others": pilot.get(False) or pilot.get(0) or {**_row({}), "key": False}},
+        "pilot": {
+            "pilot": pilot.get(True) or pilot.get(1) or {**_row({}), "key": True},
+            "others": pilot.get(False) or pilot.get(0) or {**_row({}), "key": False},
+        },
         "events": per_event(scope, now=now),
         "per_day": registrations_per_day(scope),
     }
@@ -159,17 +210,37 @@ def campaign_summary(campaign: Campaign, *, unit: Unit | None = None, now: datet
     scope = Scope(campaign_id=campaign.id, unit_id=unit.id if unit else None)
     published = Scope(clause=Event.status.in_(PUBLISHED), campaign_id=campaign.id, unit_id=scope.unit_id)
     counts = totals(published, now=now)
-    kinds = dict(db.session.execute(sa.select(Event.kind, sa.func.count(Event.id)).where(*published.conditions())
-                                    .group_by(Event.kind)).all())
-    modes = dict(db.session.execute(sa.select(Event.mode, sa.func.count(Event.id)).where(*published.conditions())
-                                    .group_by(Event.mode)).all())
-    people = db.session.scalar(_base(published).add_columns(sa.func.count(sa.distinct(Registration.phone)))
-                               .where(Registration.status == "confirmed")) or 0
-    top = [row for row in grouped(published, Organization.name, now=now, limit=10, order_by_checked_in=True)
-           if row["confirmed"]]
+    kinds = dict(
+        db.session.execute(
+            sa.select(Event.kind, sa.func.count(Event.id)).where(*published.conditions()).group_by(Event.kind)
+        ).all()
+    )
+    modes = dict(
+        db.session.execute(
+            sa.select(Event.mode, sa.func.count(Event.id)).where(*published.conditions()).group_by(Event.mode)
+        ).all()
+    )
+    people = (
+        db.session.scalar(
+            _base(published)
+            .add_columns(sa.func.count(sa.distinct(Registration.phone)))
+            .where(Registration.status == "confirmed")
+        )
+        or 0
+    )
+    top = [
+        row
+        for row in grouped(published, Organization.name, now=now, limit=10, order_by_checked_in=True)
+        if row["confirmed"]
+    ]
     return {
-        "campaign": {"id": campaign.id, "title": campaign.title, "theme": campaign.theme,
-                     "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat()},
+        "campaign": {
+            "id": campaign.id,
+            "title": campaign.title,
+            "theme": campaign.theme,
+            "starts_on": campaign.starts_on.isoformat(),
+            "ends_on": campaign.ends_on.isoformat(),
+        },
         "unit": {"id": unit.id, "name": unit.name} if unit else None,
         "events": counts["events"],
         "by_kind": kinds,

@@ -1,4 +1,5 @@
 """Translated labels for event kinds and modes (shared by the pages, XLSX and PDF)."""
+
 from flask_babel import lazy_gettext as _l
 
 KIND_LABELS = {"training": _l("培训"), "seminar": _l("研讨会"), "meeting": _l("会议")}

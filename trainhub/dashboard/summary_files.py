@@ -1,11 +1,11 @@
 """The activity summary as XLSX and as PDF (ready to send to superiors), and the download log."""
+
 from __future__ import annotations
 
 import io
 from datetime import datetime
 
 from flask_babel import gettext as _
-
 from fpdf.fonts import FontFace
 
 from trainhub.certificates.pdf import FAMILY, FontSubset, bold
@@ -21,8 +21,16 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @use_case
 def log(actor: User, campaign: Campaign, fmt: str, *, now: datetime) -> None:
     begin_write()
-    db.session.add(AuditLog(actor_id=actor.id, action="dashboard.campaign_summary", object_type="campaign",
-                            object_id=campaign.id, details={"format": fmt}, created_at=now))
+    db.session.add(
+        AuditLog(
+            actor_id=actor.id,
+            action="dashboard.campaign_summary",
+            object_type="campaign",
+            object_id=campaign.id,
+            details={"format": fmt},
+            created_at=now,
+        )
+    )
     db.session.commit()
 
 
@@ -50,9 +58,17 @@ def event_columns() -> list[str]:
 
 
 def event_cells(event: dict) -> list:
-    return [event["date"], event["title"], str(KIND_LABELS.get(event["kind"], event["kind"])),
-            str(MODE_LABELS.get(event["mode"], event["mode"])), event["host"], event["confirmed"],
-            event["checked_in"], _rate(event["attendance_rate"]), event["certificates"]]
+    return [
+        event["date"],
+        event["title"],
+        str(KIND_LABELS.get(event["kind"], event["kind"])),
+        str(MODE_LABELS.get(event["mode"], event["mode"])),
+        event["host"],
+        event["confirmed"],
+        event["checked_in"],
+        _rate(event["attendance_rate"]),
+        event["certificates"],
+    ]
 
 
 def summary_xlsx(summary: dict) -> bytes:
@@ -108,9 +124,20 @@ def summary_xlsx(summary: dict) -> bytes:
 def summary_pdf(summary: dict, *, generated_at: datetime) -> bytes:
     """A4 portrait: overview, most active enterprises, the list of events with their figures."""
     heading = _("%(title)s 活动总结", title=summary["campaign"]["title"])
-    period = f'{summary["campaign"]["starts_on"]} — {summary["campaign"]["ends_on"]}'
-    texts = [heading, period, _("生成时间"), _("概况"), _("最活跃企业"), _("活动列表"), _("企业"), _("确认报名"), _("签到"),
-              _("项目"), _("数量")]
+    period = f"{summary['campaign']['starts_on']} — {summary['campaign']['ends_on']}"
+    texts = [
+        heading,
+        period,
+        _("生成时间"),
+        _("概况"),
+        _("最活跃企业"),
+        _("活动列表"),
+        _("企业"),
+        _("确认报名"),
+        _("签到"),
+        _("项目"),
+        _("数量"),
+    ]
     texts += [str(label) + str(value) for label, value in overview(summary)]
     texts += [str(item["key"]) for item in summary["top_enterprises"]]
     texts += ["".join(map(str, event_cells(e))) for e in summary["event_list"]] + event_columns()
@@ -127,10 +154,11 @@ def summary_pdf(summary: dict, *, generated_at: datetime) -> bytes:
         pdf.multi_cell(0, 10, heading, align="C", new_x="LMARGIN", new_y="NEXT")
         bold(pdf, False)
         pdf.set_font(FAMILY, "", 10)
-        line = period + (f'   {summary["unit"]["name"]}' if summary.get("unit") else "")
+        line = period + (f"   {summary['unit']['name']}" if summary.get("unit") else "")
         pdf.cell(0, 6, line, align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.cell(0, 6, f'{_("生成时间")}: {to_local(generated_at):%Y-%m-%d %H:%M}', align="C",
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0, 6, f"{_('生成时间')}: {to_local(generated_at):%Y-%m-%d %H:%M}", align="C", new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.ln(4)
 
         def section(text):
@@ -141,8 +169,12 @@ def summary_pdf(summary: dict, *, generated_at: datetime) -> bytes:
             pdf.set_font(FAMILY, "", 10)
 
         def table(header, rows, widths):
-            with pdf.table(col_widths=widths, text_align="LEFT", line_height=6,
-                           headings_style=FontFace(emphasis="", fill_color=(221, 229, 240))) as tbl:
+            with pdf.table(
+                col_widths=widths,
+                text_align="LEFT",
+                line_height=6,
+                headings_style=FontFace(emphasis="", fill_color=(221, 229, 240)),
+            ) as tbl:
                 first = tbl.row()
                 for cell in header:
                     first.cell(str(cell))
@@ -156,8 +188,11 @@ def summary_pdf(summary: dict, *, generated_at: datetime) -> bytes:
         table([_("项目"), _("数量")], overview(summary), (3, 1))
         if summary["top_enterprises"]:
             section(_("最活跃企业"))
-            table([_("企业"), _("确认报名"), _("签到")],
-                  [(i["key"], i["confirmed"], i["checked_in"]) for i in summary["top_enterprises"]], (4, 1, 1))
+            table(
+                [_("企业"), _("确认报名"), _("签到")],
+                [(i["key"], i["confirmed"], i["checked_in"]) for i in summary["top_enterprises"]],
+                (4, 1, 1),
+            )
         section(_("活动列表"))
         table(event_columns(), [event_cells(e) for e in summary["event_list"]], (14, 30, 9, 11, 22, 10, 8, 10, 8))
         if summary.get("units"):
@@ -173,5 +208,7 @@ def unit_columns() -> list[str]:
 
 def unit_rows(summary: dict) -> list[list]:
     keys = ("events", "enterprises", "attendees_registered", "attendees_checked_in", "certificates")
-    return [[row["unit"]["name"], row["status_label"], *(int(row["figures"][k]) for k in keys)]
-            for row in summary.get("units", [])]
+    return [
+        [row["unit"]["name"], row["status_label"], *(int(row["figures"][k]) for k in keys)]
+        for row in summary.get("units", [])
+    ]

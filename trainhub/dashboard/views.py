@@ -1,4 +1,5 @@
 """Dashboard (/manage/dashboard) and the campaign summary page, XLSX and PDF."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,13 +28,23 @@ def _day(name: str) -> date | None:
 @roles_required("organizer")
 def index():
     clause = organizer_event_clause(current_user)
-    scope = figures.Scope(clause=clause, event_id=request.args.get("event_id", type=int),
-                          campaign_id=request.args.get("campaign_id", type=int),
-                          date_from=_day("from"), date_to=_day("to"))
+    scope = figures.Scope(
+        clause=clause,
+        event_id=request.args.get("event_id", type=int),
+        campaign_id=request.args.get("campaign_id", type=int),
+        date_from=_day("from"),
+        date_to=_day("to"),
+    )
     data = figures.dashboard(scope, now=now())
-    return render_template("dashboard/index.html", data=data, scope=scope, events=queries.filter_events(current_user),
-                           campaigns=campaign_queries.all_campaigns(),
-                           kind_labels=KIND_LABELS, mode_labels=MODE_LABELS)
+    return render_template(
+        "dashboard/index.html",
+        data=data,
+        scope=scope,
+        events=queries.filter_events(current_user),
+        campaigns=campaign_queries.all_campaigns(),
+        kind_labels=KIND_LABELS,
+        mode_labels=MODE_LABELS,
+    )
 
 
 def _summary_for(campaign_id: int) -> tuple[Campaign, dict]:
@@ -46,13 +57,22 @@ def _summary_for(campaign_id: int) -> tuple[Campaign, dict]:
 @roles_required("organizer")
 def campaign_summary(campaign_id: int):
     campaign, summary = _summary_for(campaign_id)
-    return render_template("dashboard/summary.html", campaign=campaign, summary=summary,
-                           kind_labels=KIND_LABELS, mode_labels=MODE_LABELS, generated_at=now())
+    return render_template(
+        "dashboard/summary.html",
+        campaign=campaign,
+        summary=summary,
+        kind_labels=KIND_LABELS,
+        mode_labels=MODE_LABELS,
+        generated_at=now(),
+    )
 
 
 def _file(body_or_chunks, mimetype: str, filename: str) -> Response:
-    return Response(body_or_chunks, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+    return Response(
+        body_or_chunks,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"},
+    )
 
 
 @bp.get("/manage/campaigns/<int:campaign_id>/summary.xlsx")
@@ -68,5 +88,6 @@ def campaign_summary_xlsx(campaign_id: int):
 def campaign_summary_pdf(campaign_id: int):
     campaign, summary = _summary_for(campaign_id)
     summary_files.log(current_user, campaign, "pdf", now=now())
-    return _file(summary_files.summary_pdf(summary, generated_at=now()), "application/pdf",
-                 f"campaign-{campaign.id}-summary.pdf")
+    return _file(
+        summary_files.summary_pdf(summary, generated_at=now()), "application/pdf", f"campaign-{campaign.id}-summary.pdf"
+    )

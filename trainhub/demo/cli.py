@@ -1,4 +1,5 @@
 """`flask seed-demo` and `flask demo-logins`: thin adapters over trainhub.demo.services."""
+
 import click
 
 from trainhub.demo import services

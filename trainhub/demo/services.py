@@ -1,9 +1,10 @@
 """seed_demo: idempotent — every row is looked up by its natural key before it is created."""
+
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Callable
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
@@ -43,8 +44,15 @@ def _seed_units() -> None:
 def _seed_staff(password_hash: str) -> None:
     for email, name, role, unit_name in data.STAFF:
         if db.session.scalar(sa.select(User).where(User.email == email)) is None:
-            db.session.add(User(email=email, name=name, role=role, password_hash=password_hash,
-                                unit=_unit(unit_name) if role == "organizer" else None))
+            db.session.add(
+                User(
+                    email=email,
+                    name=name,
+                    role=role,
+                    password_hash=password_hash,
+                    unit=_unit(unit_name) if role == "organizer" else None,
+                )
+            )
     db.session.flush()
 
 
@@ -56,14 +64,23 @@ def _seed_enterprises(password_hash: str) -> list[Organization]:
         code = body + uscc.check_character(body)
         org = db.session.scalar(sa.select(Organization).where(Organization.name == name))
         if org is None:
-            org = Organization(name=name, uscc=code, district=district, industry=industry,
-                               contact_name=member, contact_phone="13800000000", contact_email=email,
-                               is_pilot_unit=pilot, pilot_unit_requested=pilot)
+            org = Organization(
+                name=name,
+                uscc=code,
+                district=district,
+                industry=industry,
+                contact_name=member,
+                contact_phone="13800000000",
+                contact_email=email,
+                is_pilot_unit=pilot,
+                pilot_unit_requested=pilot,
+            )
             db.session.add(org)
             db.session.flush()
         if db.session.scalar(sa.select(User).where(User.email == email)) is None:
-            db.session.add(User(email=email, name=member, role="enterprise", password_hash=password_hash,
-                                organization=org))
+            db.session.add(
+                User(email=email, name=member, role="enterprise", password_hash=password_hash, organization=org)
+            )
         organizations.append(org)
     db.session.flush()
     return organizations
@@ -92,16 +109,29 @@ def _trainers() -> list[User]:
     return list(db.session.scalars(sa.select(User).where(User.role == "trainer").order_by(User.id)))
 
 
-def _register(event: Event, organizations: list[Organization], count: int, rng: random.Random,
-              *, checked_in_share: float, now: datetime) -> None:
+def _register(
+    event: Event,
+    organizations: list[Organization],
+    count: int,
+    rng: random.Random,
+    *,
+    checked_in_share: float,
+    now: datetime,
+) -> None:
     """Confirmed attendees spread over the enterprises; some checked in (past events)."""
     for index in range(count):
         org = organizations[index % len(organizations)]
         name = data.ATTENDEE_NAMES[index % len(data.ATTENDEE_NAMES)]
         phone = f"13{event.id % 10}{index:08d}"
         registration = Registration(
-            event=event, organization=org, name=name, phone=phone, email=f"attendee{event.id}-{index}@example.cn",
-            job_title="标准化专员", status="confirmed", ticket_token=new_token(),
+            event=event,
+            organization=org,
+            name=name,
+            phone=phone,
+            email=f"attendee{event.id}-{index}@example.cn",
+            job_title="标准化专员",
+            status="confirmed",
+            ticket_token=new_token(),
             created_at=min(now, event.starts_at - timedelta(days=3)),
             confirmed_at=min(now, event.starts_at - timedelta(days=3)),
         )
@@ -111,8 +141,18 @@ def _register(event: Event, organizations: list[Organization], count: int, rng: 
             registration.checked_in_at = arrived
             registration.checked_out_at = event.ends_at + timedelta(minutes=rng.randint(0, 10))
             db.session.flush()
-            db.session.add(CheckIn(event_id=event.id, registration_id=registration.id, token_tried="",
-                                   direction="in", method="scan", result="ok", device="demo", created_at=arrived))
+            db.session.add(
+                CheckIn(
+                    event_id=event.id,
+                    registration_id=registration.id,
+                    token_tried="",
+                    direction="in",
+                    method="scan",
+                    result="ok",
+                    device="demo",
+                    created_at=arrived,
+                )
+            )
 
 
 @use_case
@@ -132,8 +172,12 @@ def seed_demo(*, now: datetime, progress: Callable[[str], None] = lambda step: N
     progress("World Standards Day 2021")
     c = data.CAMPAIGN_2021
     campaign = _campaign(
-        c["title"], theme=c["theme"], description=c["description"], status="published",
-        starts_on=date(*c["starts_on"]), ends_on=date(*c["ends_on"]),
+        c["title"],
+        theme=c["theme"],
+        description=c["description"],
+        status="published",
+        starts_on=date(*c["starts_on"]),
+        ends_on=date(*c["ends_on"]),
         report_due_at=local_datetime(date(*c["report_due"][:3]), time(*c["report_due"][3:])),
     )
     if not campaign.reporting_units:
@@ -141,11 +185,22 @@ def seed_demo(*, now: datetime, progress: Callable[[str], None] = lambda step: N
     for title, kind, mode, topic, host, co, start, hours, venue, capacity in data.EVENTS_2021:
         starts_at = local_datetime(date(*start[:3]), time(*start[3:]))
         event, is_new = _event(
-            campaign, title, kind=kind, mode=mode, topic=topic, description=f"{title}。{c['theme']}。",
-            venue=venue, online_url="https://meeting.example.cn/room/2021" if mode != "offline" else "",
-            starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), capacity=capacity,
-            registration_opens_at=starts_at - timedelta(days=14), registration_closes_at=starts_at,
-            status="published", host_unit=_unit(host), self_checkin_secret=new_token() if mode != "offline" else None,
+            campaign,
+            title,
+            kind=kind,
+            mode=mode,
+            topic=topic,
+            description=f"{title}。{c['theme']}。",
+            venue=venue,
+            online_url="https://meeting.example.cn/room/2021" if mode != "offline" else "",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours),
+            capacity=capacity,
+            registration_opens_at=starts_at - timedelta(days=14),
+            registration_closes_at=starts_at,
+            status="published",
+            host_unit=_unit(host),
+            self_checkin_secret=new_token() if mode != "offline" else None,
             certificate_min_minutes=int(hours * 60 * 0.8),
         )
         if is_new:
@@ -157,25 +212,53 @@ def seed_demo(*, now: datetime, progress: Callable[[str], None] = lambda step: N
     progress("upcoming campaign")
     today = now.astimezone(local_zone()).date()
     upcoming = _campaign(
-        data.UPCOMING_CAMPAIGN_TITLE, theme="实施标准化纲要，促进高质量发展",
-        description="面向企业和试点单位的标准化系列公开课程，欢迎报名参加。", status="published",
-        starts_on=today - timedelta(days=3), ends_on=today + timedelta(days=60),
+        data.UPCOMING_CAMPAIGN_TITLE,
+        theme="实施标准化纲要，促进高质量发展",
+        description="面向企业和试点单位的标准化系列公开课程，欢迎报名参加。",
+        status="published",
+        starts_on=today - timedelta(days=3),
+        ends_on=today + timedelta(days=60),
         report_due_at=local_datetime(today + timedelta(days=45), time(17, 0)),
     )
     if not upcoming.reporting_units:
         upcoming.reporting_units = [_unit(name) for name, kind, _d in data.UNITS if kind == "district_bureau"]
-    for (title, kind, mode, topic, host, co, days, hour, hours, venue, capacity, quota, reserved,
-         approval) in data.UPCOMING_EVENTS:
+    for (
+        title,
+        kind,
+        mode,
+        topic,
+        host,
+        co,
+        days,
+        hour,
+        hours,
+        venue,
+        capacity,
+        quota,
+        reserved,
+        approval,
+    ) in data.UPCOMING_EVENTS:
         starts_at = local_datetime(today + timedelta(days=days), time(hour, 0))
         event, is_new = _event(
-            upcoming, title, kind=kind, mode=mode, topic=topic,
+            upcoming,
+            title,
+            kind=kind,
+            mode=mode,
+            topic=topic,
             description=f"{title}：讲解要点、案例分析与互动答疑。",
-            venue=venue, online_url="https://meeting.example.cn/room/cloud" if mode != "offline" else "",
-            starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), capacity=capacity,
+            venue=venue,
+            online_url="https://meeting.example.cn/room/cloud" if mode != "offline" else "",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours),
+            capacity=capacity,
             registration_opens_at=local_datetime(today - timedelta(days=2), time(9, 0)),
-            registration_closes_at=starts_at - timedelta(hours=2), per_enterprise_quota=quota,
-            pilot_reserved_seats=reserved, requires_approval=approval, status="published",
-            host_unit=_unit(host), self_checkin_secret=new_token() if mode != "offline" else None,
+            registration_closes_at=starts_at - timedelta(hours=2),
+            per_enterprise_quota=quota,
+            pilot_reserved_seats=reserved,
+            requires_approval=approval,
+            status="published",
+            host_unit=_unit(host),
+            self_checkin_secret=new_token() if mode != "offline" else None,
         )
         if is_new:
             created += 1
@@ -192,9 +275,10 @@ def seed_demo(*, now: datetime, progress: Callable[[str], None] = lambda step: N
 def _seed_reports_and_news(campaign: Campaign) -> None:
     """Through the reports services (their rules hold): one unit submitted on time, one draft,
     and a published and a pending news item. Skipped once the campaign has reports."""
-    from trainhub.models import CampaignReport
     from trainhub.campaigns.schemas import NewsSchema
-    from trainhub.reports import news, services as reports
+    from trainhub.models import CampaignReport
+    from trainhub.reports import news
+    from trainhub.reports import services as reports
     from trainhub.reports.schemas import ReportSchema
 
     if db.session.scalar(sa.select(CampaignReport.id).where(CampaignReport.campaign_id == campaign.id).limit(1)):
@@ -210,20 +294,37 @@ def _seed_reports_and_news(campaign: Campaign) -> None:
     def current() -> Campaign:
         return db.session.get_one(Campaign, campaign_id)
 
-    reports.submit(current(), _unit("朝阳区市场监督管理局"), ReportSchema().load(data.REPORT_CHAOYANG), actor=organizer("chaoyang@trainhub.local"),
-                   now=at(25, 16))
-    reports.save_draft(current(), _unit("市标准化研究院"), ReportSchema().load(data.REPORT_INSTITUTE_DRAFT),
-                       actor=organizer("institute@trainhub.local"), now=at(26, 10))
-    item = news.post_news(current(), NewsSchema().load(data.NEWS_FEDERATION), actor=organizer("federation@trainhub.local"),
-                          now=at(20, 18))
+    reports.submit(
+        current(),
+        _unit("朝阳区市场监督管理局"),
+        ReportSchema().load(data.REPORT_CHAOYANG),
+        actor=organizer("chaoyang@trainhub.local"),
+        now=at(25, 16),
+    )
+    reports.save_draft(
+        current(),
+        _unit("市标准化研究院"),
+        ReportSchema().load(data.REPORT_INSTITUTE_DRAFT),
+        actor=organizer("institute@trainhub.local"),
+        now=at(26, 10),
+    )
+    item = news.post_news(
+        current(), NewsSchema().load(data.NEWS_FEDERATION), actor=organizer("federation@trainhub.local"), now=at(20, 18)
+    )
     news.publish(item.id, actor=organizer("admin@trainhub.local"), now=at(21, 9))
-    news.post_news(current(), NewsSchema().load(data.NEWS_CHAOYANG_PENDING), actor=organizer("chaoyang@trainhub.local"),
-                   now=at(23, 17))
+    news.post_news(
+        current(),
+        NewsSchema().load(data.NEWS_CHAOYANG_PENDING),
+        actor=organizer("chaoyang@trainhub.local"),
+        now=at(23, 17),
+    )
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(role label, email, password) for the README and `make run`."""
-    rows = [(role if role != "organizer" else f"organizer ({unit or '市市场监督管理委员会'})", email, data.DEMO_PASSWORD)
-            for email, _name, role, unit in data.STAFF]
+    rows = [
+        (role if role != "organizer" else f"organizer ({unit or '市市场监督管理委员会'})", email, data.DEMO_PASSWORD)
+        for email, _name, role, unit in data.STAFF
+    ]
     rows += [(f"enterprise ({name})", email, data.DEMO_PASSWORD) for name, *_rest, email, _m in data.ENTERPRISES]
     return rows

@@ -1,4 +1,5 @@
 """Events (活动): the public catalogue, the event page, and the organizers' event management."""
+
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
@@ -8,4 +9,4 @@ bp = Blueprint("events", __name__)
 
 register_nav("events.manage_list", _l("活动管理"), roles=("organizer",), order=20)
 
-from trainhub.events import views  # noqa: E402,F401
+from trainhub.events import views  # noqa: E402

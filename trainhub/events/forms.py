@@ -1,4 +1,5 @@
 """Event forms: rendering only; the rules are EventSchema's (events/schemas.py)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -28,22 +29,37 @@ class EventForm(SchemaForm):
     ends_at = StringField(_l("结束时间"), render_kw={"type": "datetime-local"})
     capacity = StringField(_l("容量（人）"), render_kw={"type": "number", "min": 0, "inputmode": "numeric"})
     registration_opens_at = StringField(_l("报名开始时间"), render_kw={"type": "datetime-local"})
-    registration_closes_at = StringField(_l("报名截止时间"), render_kw={"type": "datetime-local"},
-                                         description=_l("留空则报名至活动开始。"))
-    per_enterprise_quota = StringField(_l("每家企业限报人数"), render_kw={"type": "number", "min": 1, "inputmode": "numeric"},
-                                        description=_l("留空则不限。"))
-    pilot_reserved_seats = StringField(_l("试点单位预留名额"), render_kw={"type": "number", "min": 0, "inputmode": "numeric"})
+    registration_closes_at = StringField(
+        _l("报名截止时间"), render_kw={"type": "datetime-local"}, description=_l("留空则报名至活动开始。")
+    )
+    per_enterprise_quota = StringField(
+        _l("每家企业限报人数"),
+        render_kw={"type": "number", "min": 1, "inputmode": "numeric"},
+        description=_l("留空则不限。"),
+    )
+    pilot_reserved_seats = StringField(
+        _l("试点单位预留名额"), render_kw={"type": "number", "min": 0, "inputmode": "numeric"}
+    )
     requires_approval = BooleanField(_l("报名需审核"))
-    status = SelectField(_l("状态"), choices=[SelectChoice("draft", STATUS_LABELS["draft"]),
-                                                 SelectChoice("published", STATUS_LABELS["published"])])
+    status = SelectField(
+        _l("状态"),
+        choices=[SelectChoice("draft", STATUS_LABELS["draft"]), SelectChoice("published", STATUS_LABELS["published"])],
+    )
     trainer_ids = SelectMultipleField(_l("讲师"), validate_choice=False)
     host_unit_id = SelectField(_l("主办单位"), validate_choice=False)
     co_unit_ids = SelectMultipleField(_l("协办单位"), validate_choice=False)
     campaign_id = SelectField(_l("所属专题活动"), validate_choice=False)
-    checkin_opens_minutes_before = StringField(_l("开始前多少分钟可签到"), render_kw={"type": "number", "inputmode": "numeric"})
-    checkin_closes_minutes_after = StringField(_l("结束后多少分钟停止签到"), render_kw={"type": "number", "inputmode": "numeric"})
-    certificate_min_minutes = StringField(_l("获得证书的最少参训分钟数"), render_kw={"type": "number", "inputmode": "numeric"},
-                                           description=_l("留空则签到即可。"))
+    checkin_opens_minutes_before = StringField(
+        _l("开始前多少分钟可签到"), render_kw={"type": "number", "inputmode": "numeric"}
+    )
+    checkin_closes_minutes_after = StringField(
+        _l("结束后多少分钟停止签到"), render_kw={"type": "number", "inputmode": "numeric"}
+    )
+    certificate_min_minutes = StringField(
+        _l("获得证书的最少参训分钟数"),
+        render_kw={"type": "number", "inputmode": "numeric"},
+        description=_l("留空则签到即可。"),
+    )
 
     def schema_input(self) -> dict:
         values = super().schema_input()

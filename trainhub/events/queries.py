@@ -1,5 +1,6 @@
 """Reading events: the catalogue (its filters are EventFilters, events/schemas.py), one grouped count
 query for a page of events."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -44,8 +45,6 @@ def window_state(event: Event, now: datetime) -> str:
     if now >= closes:
         return "closed"
     return "open"
-
-
 
 
 def catalogue_query(filters: dict, *, now: datetime, user=None):
@@ -100,9 +99,14 @@ def catalogue_query(filters: dict, *, now: datetime, user=None):
 
 def topics() -> list[str]:
     """Topics of published events, for the catalogue's filter."""
-    return list(db.session.scalars(
-        sa.select(Event.topic).where(Event.status == "published", Event.topic != "").distinct().order_by(Event.topic)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Event.topic)
+            .where(Event.status == "published", Event.topic != "")
+            .distinct()
+            .order_by(Event.topic)
+        )
+    )
 
 
 def lock_event(event_id: int) -> Event:

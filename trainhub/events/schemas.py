@@ -5,6 +5,7 @@ What needs state stays in events/services.py: the references (campaign, units, t
 rules across fields on the event as it will be after a PATCH (`combination_problems`, also run here
 on what is sent), a start moved into the past, capacity below the confirmed seats, scope.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,9 +39,13 @@ class _Status(Choice):
     """draft or published when written; `cancelled` is read only (POST …/cancel)."""
 
     def __init__(self, **kwargs):
-        super().__init__(EVENT_STATUSES, metadata={
-            "description": "written: draft (default) or published; cancelled only through POST /events/{id}/cancel"},
-            **kwargs)
+        super().__init__(
+            EVENT_STATUSES,
+            metadata={
+                "description": "written: draft (default) or published; cancelled only through POST /events/{id}/cancel"
+            },
+            **kwargs,
+        )
 
     def _deserialize(self, value, attr, data, **kwargs):
         if value == "cancelled":
@@ -87,8 +92,9 @@ class EventSchema(Schema):
     topic = Text(max_length=100, load_default="")
     description = Text(max_length=20000, load_default="")
     venue = Text(max_length=300, load_default="")
-    online_url = Url(max_length=500, load_default="",
-                     metadata={"description": "null unless the viewer may read the meeting link"})
+    online_url = Url(
+        max_length=500, load_default="", metadata={"description": "null unless the viewer may read the meeting link"}
+    )
     has_online_url = ma.fields.Boolean(dump_only=True)
     starts_at = Instant(required=True)
     ends_at = Instant(required=True)
@@ -96,20 +102,24 @@ class EventSchema(Schema):
     seats_left = ma.fields.Integer(dump_only=True)
     waitlist_length = ma.fields.Integer(dump_only=True)
     registration_opens_at = Instant(allow_none=True, load_default=None)
-    registration_closes_at = Instant(allow_none=True, load_default=None,
-                                     metadata={"description": "null: registration closes at the start"})
-    per_enterprise_quota = Integer(minimum=1, maximum=MAX_SEATS, allow_none=True, load_default=None,
-                                   metadata={"description": "null: no limit"})
+    registration_closes_at = Instant(
+        allow_none=True, load_default=None, metadata={"description": "null: registration closes at the start"}
+    )
+    per_enterprise_quota = Integer(
+        minimum=1, maximum=MAX_SEATS, allow_none=True, load_default=None, metadata={"description": "null: no limit"}
+    )
     pilot_reserved_seats = Integer(maximum=MAX_SEATS, load_default=0)
     requires_approval = Boolean(load_default=False)
     status = _Status(load_default="draft")
     trainer_ids = IdList(load_only=True, load_default=list, metadata={"description": "trainer accounts"})
     trainers = ma.fields.List(ma.fields.Nested(Ref), dump_only=True)
     checkin_opens_minutes_before = Integer(maximum=MAX_MINUTES, load_default=60)
-    checkin_closes_minutes_after = Integer(maximum=MAX_MINUTES, load_default=30,
-                                           metadata={"description": "after the end"})
-    certificate_min_minutes = Integer(maximum=MAX_MINUTES, allow_none=True, load_default=None,
-                                      metadata={"description": "null: a check-in is enough"})
+    checkin_closes_minutes_after = Integer(
+        maximum=MAX_MINUTES, load_default=30, metadata={"description": "after the end"}
+    )
+    certificate_min_minutes = Integer(
+        maximum=MAX_MINUTES, allow_none=True, load_default=None, metadata={"description": "null: a check-in is enough"}
+    )
     campaign_id = Id(allow_none=True, load_default=None)
     host_unit_id = Id(load_only=True, metadata={"description": "default: the creating organizer's unit"})
     host_unit = ma.fields.Nested(Ref, dump_only=True, allow_none=True)
@@ -136,8 +146,11 @@ class _Bound(ma.fields.Field):
 
     def __init__(self, *, end: bool, **kwargs):
         self.end = end
-        metadata = {"type": "string", "description": "YYYY-MM-DD (the whole local day) or an ISO 8601 moment",
-                    **kwargs.pop("metadata", {})}
+        metadata = {
+            "type": "string",
+            "description": "YYYY-MM-DD (the whole local day) or an ISO 8601 moment",
+            **kwargs.pop("metadata", {}),
+        }
         super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
@@ -181,8 +194,11 @@ class EventFilters(PageArgs):
     @ma.pre_load
     def _blank_is_absent(self, data, **kwargs) -> dict:
         # An emptied filter field filters nothing (`past=` still reads as "upcoming").
-        return {key: data[key] for key in data
-                if key == "past" or not (isinstance(data[key], str) and not data[key].strip())}
+        return {
+            key: data[key]
+            for key in data
+            if key == "past" or not (isinstance(data[key], str) and not data[key].strip())
+        }
 
     @ma.validates_schema
     def _ordered(self, data: dict, **kwargs) -> None:

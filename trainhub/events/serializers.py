@@ -1,5 +1,6 @@
 """The event as answered (EventSchema dumps it): its columns, its seat counts and the meeting link
 only for those who may read it. Reused by campaigns."""
+
 from __future__ import annotations
 
 from trainhub.access import can_see_online_url

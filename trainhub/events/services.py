@@ -11,6 +11,7 @@ fields sent), and every problem is reported under its field name (422):
   tells the confirmed attendees; more seats promote the waitlist at once;
 - a unit's organizers create and manage their own unit's events; the commission any unit's.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,9 +23,9 @@ from trainhub.access import can_manage_event, is_commission
 from trainhub.db import begin_write, use_case
 from trainhub.errors import DomainError, Forbidden, ValidationError
 from trainhub.events.queries import lock_event
-from trainhub.extensions import db
 from trainhub.events.rules import is_changeable, supports_self_checkin
 from trainhub.events.schemas import combination_problems
+from trainhub.extensions import db
 from trainhub.models import (
     ACTIVE_STATUSES,
     Campaign,
@@ -39,6 +40,7 @@ CHANGE_FIELDS = ("starts_at", "ends_at", "venue", "online_url")
 
 
 # -- the rules that need the database ----------------------------------------------------------
+
 
 def _check_references(values: dict, errors: dict) -> dict:
     """Campaign, units and trainers must exist (trainers must be trainer accounts). Returns objects."""
@@ -61,9 +63,9 @@ def _check_references(values: dict, errors: dict) -> dict:
         found["co_units"] = sorted(units, key=lambda u: u.id)
     if "trainer_ids" in values:
         ids = values["trainer_ids"]
-        trainers = db.session.scalars(
-            sa.select(User).where(User.id.in_(ids), User.role == "trainer")
-        ).all() if ids else []
+        trainers = (
+            db.session.scalars(sa.select(User).where(User.id.in_(ids), User.role == "trainer")).all() if ids else []
+        )
         if len(trainers) != len(ids):
             errors.setdefault("trainer_ids", []).append(_l("只能选择讲师账号。"))
         found["trainers"] = sorted(trainers, key=lambda u: u.id)
@@ -71,10 +73,13 @@ def _check_references(values: dict, errors: dict) -> dict:
 
 
 def _live_registrations(event_id: int, statuses) -> list[Registration]:
-    return list(db.session.scalars(
-        sa.select(Registration).where(Registration.event_id == event_id, Registration.status.in_(statuses))
-        .order_by(Registration.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event_id, Registration.status.in_(statuses))
+            .order_by(Registration.id)
+        )
+    )
 
 
 # -- use cases --------------------------------------------------------------------------------
@@ -103,9 +108,14 @@ def create_event(values: dict, *, actor: User, now: datetime) -> Event:
     host = found["host_unit"]
     if not is_commission(actor) and host.id != actor.unit_id:
         raise Forbidden(_l("只能为本单位创建活动。"))
-    event = Event(**{name: value for name, value in values.items() if name not in RELATIONS},
-                  campaign_id=values.get("campaign_id"), host_unit=host, created_by_id=actor.id,
-                  created_at=now, updated_at=now)
+    event = Event(
+        **{name: value for name, value in values.items() if name not in RELATIONS},
+        campaign_id=values.get("campaign_id"),
+        host_unit=host,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
     event.trainers = found.get("trainers", [])
     event.co_units = [u for u in found.get("co_units", []) if u.id != host.id]
     if supports_self_checkin(event):
@@ -127,28 +137,46 @@ def update_event(event: Event, values: dict, *, actor: User, now: datetime) -> E
         raise DomainError("event_cancelled", _l("活动已取消，不能再修改。"), 409)
     errors: dict = {}
     found = _check_references(values, errors)
-    current = {name: getattr(event, name) for name in (
-        "starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "capacity",
-        "pilot_reserved_seats", "per_enterprise_quota", "certificate_min_minutes")}
+    current = {
+        name: getattr(event, name)
+        for name in (
+            "starts_at",
+            "ends_at",
+            "registration_opens_at",
+            "registration_closes_at",
+            "capacity",
+            "pilot_reserved_seats",
+            "per_enterprise_quota",
+            "certificate_min_minutes",
+        )
+    }
     _add_problems(errors, combination_problems({**current, **values}))
     if "starts_at" in values and values["starts_at"] != event.starts_at and values["starts_at"] < now:
-        holders = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
-            Registration.event_id == event.id, Registration.status != "cancelled"))
+        holders = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(Registration.event_id == event.id, Registration.status != "cancelled")
+        )
         if holders:
             errors.setdefault("starts_at", []).append(_l("活动已有报名，不能把开始时间改到过去。"))
     if "capacity" in values and values["capacity"] < event.capacity:
-        confirmed = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
-            Registration.event_id == event.id, Registration.status == "confirmed"))
+        confirmed = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(Registration.event_id == event.id, Registration.status == "confirmed")
+        )
         if values["capacity"] < confirmed:
-            errors.setdefault("capacity", []).append(
-                _l("已有 %(n)s 人报名成功，容量不能少于该人数。", n=confirmed))
+            errors.setdefault("capacity", []).append(_l("已有 %(n)s 人报名成功，容量不能少于该人数。", n=confirmed))
     if errors:
         raise ValidationError(errors)
     if "host_unit_id" in values and values["host_unit_id"] != event.host_unit_id and not is_commission(actor):
         raise Forbidden(_l("只能为本单位创建活动。"))
     if values.get("status") == "draft" and event.status == "published":
-        live_count = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
-            Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)))
+        live_count = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
+        )
         if live_count:
             raise DomainError("has_registrations", _l("活动已有报名，不能撤回为草稿；如需停办请取消活动。"), 409)
 

@@ -1,6 +1,6 @@
 """Event pages: thin. Load (404) → authorise (403) → one service call → respond."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import marshmallow as ma
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -14,10 +14,10 @@ from trainhub.campaigns import queries as campaign_queries
 from trainhub.errors import ValidationError
 from trainhub.events import bp, queries, services
 from trainhub.events.forms import DATETIME_FIELDS, KIND_LABELS, MODE_LABELS, NO_CAMPAIGN, STATUS_LABELS, EventForm
+from trainhub.events.rules import is_changeable, seats_left
 from trainhub.events.schemas import EventFilters, EventSchema
 from trainhub.forms import show_service_errors
 from trainhub.models import Event
-from trainhub.events.rules import is_changeable, seats_left
 from trainhub.pagination import page_number, paginate
 from trainhub.security import organizer_required
 from trainhub.timeutil import now, to_local
@@ -48,10 +48,19 @@ def catalogue():
     events = listing.items
     counts = queries.registration_counts(e.id for e in events)
     return render_template(
-        "events/catalogue.html", events=events, counts=counts, total=listing.total, page=page, pages=listing.pages,
-        filters=filters, past=bool(filters.get("past")), campaigns=campaign_queries.published_campaigns(),
+        "events/catalogue.html",
+        events=events,
+        counts=counts,
+        total=listing.total,
+        page=page,
+        pages=listing.pages,
+        filters=filters,
+        past=bool(filters.get("past")),
+        campaigns=campaign_queries.published_campaigns(),
         topics=queries.topics(),
-        window_state=queries.window_state, now=moment, **_labels(),
+        window_state=queries.window_state,
+        now=moment,
+        **_labels(),
     )
 
 
@@ -62,9 +71,14 @@ def detail(event_id: int):
     counts = queries.registration_counts([event.id])[event.id]
     moment = now()
     return render_template(
-        "events/detail.html", event=event, counts=counts, seats_left=seats_left(event.capacity, counts["confirmed"]),
-        state=queries.window_state(event, moment), can_manage=can_manage_event(current_user, event),
-        online_url_visible=can_see_online_url(current_user, event), **_labels(),
+        "events/detail.html",
+        event=event,
+        counts=counts,
+        seats_left=seats_left(event.capacity, counts["confirmed"]),
+        state=queries.window_state(event, moment),
+        can_manage=can_manage_event(current_user, event),
+        online_url_visible=can_see_online_url(current_user, event),
+        **_labels(),
     )
 
 
@@ -83,8 +97,16 @@ def manage_list():
     listing = paginate(statement, page, 30)
     events = listing.items
     counts = queries.registration_counts(e.id for e in events)
-    return render_template("events/manage_list.html", events=events, counts=counts, total=listing.total, page=page,
-                           pages=listing.pages, status=filters["status"], **_labels())
+    return render_template(
+        "events/manage_list.html",
+        events=events,
+        counts=counts,
+        total=listing.total,
+        page=page,
+        pages=listing.pages,
+        status=filters["status"],
+        **_labels(),
+    )
 
 
 def _form_choices(form: EventForm) -> None:
@@ -95,7 +117,9 @@ def _form_choices(form: EventForm) -> None:
     form.co_unit_ids.choices = [SelectChoice(str(u.id), u.name) for u in units]
     host_units = units if is_commission(current_user) else [u for u in units if u.id == current_user.unit_id]
     form.host_unit_id.choices = [SelectChoice(str(u.id), u.name) for u in host_units]
-    form.campaign_id.choices = [SelectChoice(NO_CAMPAIGN, _("（无）"))] + [SelectChoice(str(c.id), c.title) for c in campaigns]
+    form.campaign_id.choices = [SelectChoice(NO_CAMPAIGN, _("（无）"))] + [
+        SelectChoice(str(c.id), c.title) for c in campaigns
+    ]
 
 
 def _initial(event) -> dict:
@@ -106,8 +130,14 @@ def _initial(event) -> dict:
     for name in DATETIME_FIELDS:
         value = getattr(event, name)
         values[name] = to_local(value).strftime("%Y-%m-%dT%H:%M") if value else ""
-    for name in ("capacity", "per_enterprise_quota", "pilot_reserved_seats", "checkin_opens_minutes_before",
-                 "checkin_closes_minutes_after", "certificate_min_minutes"):
+    for name in (
+        "capacity",
+        "per_enterprise_quota",
+        "pilot_reserved_seats",
+        "checkin_opens_minutes_before",
+        "checkin_closes_minutes_after",
+        "certificate_min_minutes",
+    ):
         value = getattr(event, name)
         values[name] = "" if value is None else str(value)
     values["requires_approval"] = bool(event.requires_approval)
@@ -217,6 +247,11 @@ def manage(event_id: int):
         abort(403)
     counts = queries.registration_counts([event.id])[event.id]
     return render_template(
-        "events/manage.html", event=event, counts=counts, seats_left=seats_left(event.capacity, counts["confirmed"]),
-        can_manage=can_manage_event(current_user, event), state=queries.window_state(event, now()), **_labels(),
+        "events/manage.html",
+        event=event,
+        counts=counts,
+        seats_left=seats_left(event.capacity, counts["confirmed"]),
+        can_manage=can_manage_event(current_user, event),
+        state=queries.window_state(event, now()),
+        **_labels(),
     )

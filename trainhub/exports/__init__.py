@@ -1,4 +1,5 @@
 """Attendance exports (CSV, XLSX) for one event or across events."""
+
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
@@ -6,6 +7,6 @@ from trainhub.templating import register_nav
 
 bp = Blueprint("exports", __name__)
 
-from trainhub.exports import views  # noqa: E402,F401
+from trainhub.exports import views  # noqa: E402
 
 register_nav("exports.index", _l("导出"), roles=("organizer",), order=70)

@@ -1,5 +1,6 @@
 """The attendance exports' query arguments (API.md "Certificates and exports"): declared once, for the API
 and the exports page."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,16 +8,17 @@ from typing import Any
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from trainhub.errors import ValidationError
 from trainhub.exports.services import ExportFilters
-from trainhub.schemas import Boolean, Day, Id, Schema, Text, field_errors
+from trainhub.schemas import Boolean, Day, Id, Schema, Text, load
 
 
 class EventAttendanceArgs(Schema):
     """`?full_phone=` of one event's export."""
 
-    full_phone = Boolean(load_default=False, metadata={
-        "description": "full mobile numbers instead of 138****0000 (organizers only; logged as such)"})
+    full_phone = Boolean(
+        load_default=False,
+        metadata={"description": "full mobile numbers instead of 138****0000 (organizers only; logged as such)"},
+    )
 
 
 class AttendanceFiltersSchema(EventAttendanceArgs):
@@ -37,24 +39,22 @@ class AttendanceFiltersSchema(EventAttendanceArgs):
 
 def export_filters(values: dict) -> ExportFilters:
     """The service's filters from the loaded arguments."""
-    return ExportFilters(date_from=values.get("date_from"), date_to=values.get("date_to"),
-                         campaign_id=values.get("campaign_id"), organization_id=values.get("organization_id"),
-                         district=values.get("district") or None, pilot_only=values["pilot_only"])
-
-
-def _load(schema: ma.Schema, args: Any) -> dict:
-    try:
-        return schema.load(args)
-    except ma.ValidationError as error:
-        raise ValidationError(field_errors(error.messages)) from None
+    return ExportFilters(
+        date_from=values.get("date_from"),
+        date_to=values.get("date_to"),
+        campaign_id=values.get("campaign_id"),
+        organization_id=values.get("organization_id"),
+        district=values.get("district") or None,
+        pilot_only=values["pilot_only"],
+    )
 
 
 def parse_filters(args: Any) -> tuple[ExportFilters, bool]:
     """The exports page's query (a MultiDict) → (filters, full_phone); 422 with the fields when refused."""
-    values = _load(AttendanceFiltersSchema(), args)
+    values = load(AttendanceFiltersSchema(), args)
     return export_filters(values), values["full_phone"]
 
 
 def parse_full_phone(args: Any) -> bool:
     """`full_phone` of the exports page's query for one event."""
-    return _load(EventAttendanceArgs(), args)["full_phone"]
+    return load(EventAttendanceArgs(), args)["full_phone"]

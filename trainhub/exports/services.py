@@ -4,18 +4,20 @@ Rows are read with `yield_per` as plain tuples; the CSV is a generator, the XLSX
 XlsxWriter in constant-memory mode to a temporary file that is then streamed back, so memory does
 not grow with the number of rows.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Iterator
 
 import sqlalchemy as sa
 import xlsxwriter
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from trainhub.access import organizer_event_clause
 from trainhub.certificates.attendance import attended_minutes, self_checkin_exists
@@ -47,8 +49,11 @@ COLUMNS = (
 )
 
 STATUS_LABELS = {
-    "pending": _l("待审核"), "confirmed": _l("已确认"), "waitlisted": _l("候补"),
-    "cancelled": _l("已取消"), "rejected": _l("未通过"),
+    "pending": _l("待审核"),
+    "confirmed": _l("已确认"),
+    "waitlisted": _l("候补"),
+    "cancelled": _l("已取消"),
+    "rejected": _l("未通过"),
 }
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -73,7 +78,11 @@ class ExportFilters:
     pilot_only: bool = False
 
     def as_details(self) -> dict:
-        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v not in (None, False, "")}
+        return {
+            k: (v.isoformat() if isinstance(v, date) else v)
+            for k, v in asdict(self).items()
+            if v not in (None, False, "")
+        }
 
 
 def _base_statement():
@@ -85,11 +94,24 @@ def _base_statement():
     )
     return (
         sa.select(
-            Event.title, Event.starts_at, Event.ends_at, Event.mode,
-            Organization.name, Organization.uscc, Organization.district, Organization.is_pilot_unit,
-            Registration.name, Registration.phone, Registration.email, Registration.job_title, Registration.status,
-            Registration.created_at, Registration.checked_in_at, Registration.checked_out_at,
-            self_checkin_exists().label("self_in"), live_certificate.label("certificate"),
+            Event.title,
+            Event.starts_at,
+            Event.ends_at,
+            Event.mode,
+            Organization.name,
+            Organization.uscc,
+            Organization.district,
+            Organization.is_pilot_unit,
+            Registration.name,
+            Registration.phone,
+            Registration.email,
+            Registration.job_title,
+            Registration.status,
+            Registration.created_at,
+            Registration.checked_in_at,
+            Registration.checked_out_at,
+            self_checkin_exists().label("self_in"),
+            live_certificate.label("certificate"),
         )
         .select_from(Registration)
         .join(Event, Event.id == Registration.event_id)
@@ -97,8 +119,9 @@ def _base_statement():
     )
 
 
-def _event_conditions(*, event: Event | None = None, user: User | None = None,
-                      filters: ExportFilters | None = None) -> list:
+def _event_conditions(
+    *, event: Event | None = None, user: User | None = None, filters: ExportFilters | None = None
+) -> list:
     conditions = []
     if event is not None:
         conditions.append(Registration.event_id == event.id)
@@ -121,8 +144,11 @@ def _event_conditions(*, event: Event | None = None, user: User | None = None,
 
 
 def attendance_statement(**scope):
-    return (_base_statement().where(*_event_conditions(**scope))
-            .order_by(Event.starts_at, Event.id, Organization.name, Registration.id))
+    return (
+        _base_statement()
+        .where(*_event_conditions(**scope))
+        .order_by(Event.starts_at, Event.id, Organization.name, Registration.id)
+    )
 
 
 @dataclass(frozen=True)
@@ -137,8 +163,12 @@ class Labels:
 
 
 def labels() -> Labels:
-    return Labels(header=tuple(str(label) for _key, label, _w in COLUMNS),
-                  statuses={key: str(label) for key, label in STATUS_LABELS.items()}, yes=_("是"), no=_("否"))
+    return Labels(
+        header=tuple(str(label) for _key, label, _w in COLUMNS),
+        statuses={key: str(label) for key, label in STATUS_LABELS.items()},
+        yes=_("是"),
+        no=_("否"),
+    )
 
 
 def rows(result, *, labels: Labels, full_phone: bool) -> Iterator[list]:
@@ -152,13 +182,47 @@ def rows(result, *, labels: Labels, full_phone: bool) -> Iterator[list]:
         return value.astimezone(zone).replace(tzinfo=None) if value is not None else None
 
     for row in result:
-        (title, starts_at, ends_at, mode, org_name, uscc, district, pilot, name, phone, email, job, status,
-         created_at, checked_in_at, checked_out_at, self_in, serial) = row
-        minutes = attended_minutes(starts_at, ends_at, checked_in_at, checked_out_at,
-                                   bool(self_in) and mode_supports_self_checkin(mode))
-        yield [title, local(starts_at).date(), org_name, uscc, district, labels.yes if pilot else labels.no, name,
-               phone if full_phone else mask_phone(phone), email, job, labels.statuses.get(status, status),
-               local(created_at), local(checked_in_at), local(checked_out_at), minutes, serial or ""]
+        (
+            title,
+            starts_at,
+            ends_at,
+            mode,
+            org_name,
+            uscc,
+            district,
+            pilot,
+            name,
+            phone,
+            email,
+            job,
+            status,
+            created_at,
+            checked_in_at,
+            checked_out_at,
+            self_in,
+            serial,
+        ) = row
+        minutes = attended_minutes(
+            starts_at, ends_at, checked_in_at, checked_out_at, bool(self_in) and mode_supports_self_checkin(mode)
+        )
+        yield [
+            title,
+            local(starts_at).date(),
+            org_name,
+            uscc,
+            district,
+            labels.yes if pilot else labels.no,
+            name,
+            phone if full_phone else mask_phone(phone),
+            email,
+            job,
+            labels.statuses.get(status, status),
+            local(created_at),
+            local(checked_in_at),
+            local(checked_out_at),
+            minutes,
+            serial or "",
+        ]
 
 
 def _csv_cell(value) -> str:
@@ -173,8 +237,9 @@ def _csv_cell(value) -> str:
     return neutralize(value)
 
 
-def csv_chunks(engine: sa.Engine, statement, *, labels: Labels, full_phone: bool, rows_per_chunk: int = 500,
-               batch: int = 1000) -> Iterator[bytes]:
+def csv_chunks(
+    engine: sa.Engine, statement, *, labels: Labels, full_phone: bool, rows_per_chunk: int = 500, batch: int = 1000
+) -> Iterator[bytes]:
     """UTF-8 with BOM, comma separated, CRLF (Excel's own CSV): a header, then one row per registration.
 
     It streams after the view has returned, so it reads on its own connection (the request's session is
@@ -200,23 +265,38 @@ def csv_chunks(engine: sa.Engine, statement, *, labels: Labels, full_phone: bool
 def totals(**scope) -> list[tuple[str, int]]:
     """Figures for the XLSX's second sheet."""
     conditions = _event_conditions(**scope)
-    base = sa.select(Registration.status, sa.func.count(Registration.id)).join(Event, Event.id == Registration.event_id) \
-        .join(Organization, Organization.id == Registration.organization_id).where(*conditions)
+    base = (
+        sa.select(Registration.status, sa.func.count(Registration.id))
+        .join(Event, Event.id == Registration.event_id)
+        .join(Organization, Organization.id == Registration.organization_id)
+        .where(*conditions)
+    )
     by_status = dict(db.session.execute(base.group_by(Registration.status)).all())
     checked_in = db.session.scalar(
-        sa.select(sa.func.count(Registration.id)).join(Event, Event.id == Registration.event_id)
+        sa.select(sa.func.count(Registration.id))
+        .join(Event, Event.id == Registration.event_id)
         .join(Organization, Organization.id == Registration.organization_id)
-        .where(*conditions, Registration.checked_in_at.is_not(None)))
+        .where(*conditions, Registration.checked_in_at.is_not(None))
+    )
     certificates = db.session.scalar(
-        sa.select(sa.func.count(Certificate.id)).join(Registration, Registration.id == Certificate.registration_id)
-        .join(Event, Event.id == Registration.event_id).join(Organization, Organization.id == Registration.organization_id)
-        .where(*conditions, Certificate.revoked_at.is_(None)))
+        sa.select(sa.func.count(Certificate.id))
+        .join(Registration, Registration.id == Certificate.registration_id)
+        .join(Event, Event.id == Registration.event_id)
+        .join(Organization, Organization.id == Registration.organization_id)
+        .where(*conditions, Certificate.revoked_at.is_(None))
+    )
     events = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Registration.event_id))).join(Event, Event.id == Registration.event_id)
-        .join(Organization, Organization.id == Registration.organization_id).where(*conditions))
+        sa.select(sa.func.count(sa.distinct(Registration.event_id)))
+        .join(Event, Event.id == Registration.event_id)
+        .join(Organization, Organization.id == Registration.organization_id)
+        .where(*conditions)
+    )
     enterprises = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Registration.organization_id))).join(Event, Event.id == Registration.event_id)
-        .join(Organization, Organization.id == Registration.organization_id).where(*conditions))
+        sa.select(sa.func.count(sa.distinct(Registration.organization_id)))
+        .join(Event, Event.id == Registration.event_id)
+        .join(Organization, Organization.id == Registration.organization_id)
+        .where(*conditions)
+    )
     confirmed = by_status.get("confirmed", 0)
     figures = [
         (_("活动数"), events or 0),
@@ -232,11 +312,14 @@ def totals(**scope) -> list[tuple[str, int]]:
     return figures
 
 
-def write_xlsx(statement, *, labels: Labels, full_phone: bool, figures: list[tuple[str, int]], target,
-               batch: int = 1000) -> None:
+def write_xlsx(
+    statement, *, labels: Labels, full_phone: bool, figures: list[tuple[str, int]], target, batch: int = 1000
+) -> None:
     """XLSX in constant-memory mode: real dates, frozen header, auto filter, widths; totals on sheet 2."""
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
-                                            "strings_to_urls": False, "strings_to_numbers": False})
+    workbook = xlsxwriter.Workbook(
+        target,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     header = workbook.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1, "text_wrap": True})
     stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -287,8 +370,15 @@ def stream_file(handle, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
 
 
 @use_case
-def export_attendance(*, actor: User, fmt: str, now: datetime, event: Event | None = None,
-                      filters: ExportFilters | None = None, full_phone: bool = False) -> tuple[Iterator[bytes], str, str]:
+def export_attendance(
+    *,
+    actor: User,
+    fmt: str,
+    now: datetime,
+    event: Event | None = None,
+    filters: ExportFilters | None = None,
+    full_phone: bool = False,
+) -> tuple[Iterator[bytes], str, str]:
     """The use case: log who exported what (and whether full numbers), then the file as chunks.
 
     One event (`event`) or across the organizer's events (`filters`). → (chunks, mimetype, filename).
@@ -301,16 +391,26 @@ def export_attendance(*, actor: User, fmt: str, now: datetime, event: Event | No
     if event is None:
         details["filters"] = (filters or ExportFilters()).as_details()
     begin_write()
-    db.session.add(AuditLog(actor_id=actor.id, action="exports.attendance_full_phone" if full_phone else "exports.attendance",
-                            object_type="event" if event is not None else None,
-                            object_id=event.id if event is not None else None, details=details, created_at=now))
+    db.session.add(
+        AuditLog(
+            actor_id=actor.id,
+            action="exports.attendance_full_phone" if full_phone else "exports.attendance",
+            object_type="event" if event is not None else None,
+            object_id=event.id if event is not None else None,
+            details=details,
+            created_at=now,
+        )
+    )
     db.session.commit()
     stem = f"attendance-event-{event.id}" if event is not None else f"attendance-{to_local(now):%Y%m%d-%H%M}"
     statement = attendance_statement(**scope)
     words = labels()
     if fmt == "csv":
-        return (csv_chunks(db.engine, statement, labels=words, full_phone=full_phone), "text/csv; charset=utf-8",
-                f"{stem}.csv")
+        return (
+            csv_chunks(db.engine, statement, labels=words, full_phone=full_phone),
+            "text/csv; charset=utf-8",
+            f"{stem}.csv",
+        )
     handle = tempfile.TemporaryFile(prefix="trainhub-export-", suffix=".xlsx")  # noqa: SIM115 (stream_file closes it)
     write_xlsx(statement, labels=words, full_phone=full_phone, figures=totals(**scope), target=handle)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -325,11 +425,14 @@ def events_for(user: User) -> list[Event]:
     from trainhub.access import trainer_event_clause
 
     clause = trainer_event_clause(user) if user.is_trainer else organizer_event_clause(user)
-    return list(db.session.scalars(sa.select(Event).where(clause, Event.status != "draft")
-                                   .order_by(Event.starts_at.desc()).limit(500)))
+    return list(
+        db.session.scalars(
+            sa.select(Event).where(clause, Event.status != "draft").order_by(Event.starts_at.desc()).limit(500)
+        )
+    )
 
 
 def districts() -> list[str]:
-    return [d for d in db.session.scalars(sa.select(Organization.district).distinct().order_by(Organization.district)) if d]
-
-
+    return [
+        d for d in db.session.scalars(sa.select(Organization.district).distinct().order_by(Organization.district)) if d
+    ]

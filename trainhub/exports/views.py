@@ -1,4 +1,5 @@
 """The exports page and its download (the same service as the API)."""
+
 from __future__ import annotations
 
 from flask import Response, render_template, request
@@ -14,16 +15,26 @@ from trainhub.timeutil import now
 
 def download_response(chunks, mimetype: str, filename: str) -> Response:
     # content_type, not mimetype: the service's type already names its charset (Flask would add a second)
-    return streamed(chunks, content_type=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store",
-        "X-Content-Type-Options": "nosniff"})
+    return streamed(
+        chunks,
+        content_type=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @bp.get("/manage/exports")
 @roles_required("organizer", "trainer")
 def index():
-    return render_template("exports/index.html", events=services.events_for(current_user),
-                           campaigns=services.campaigns_for_filter(), districts=services.districts())
+    return render_template(
+        "exports/index.html",
+        events=services.events_for(current_user),
+        campaigns=services.campaigns_for_filter(),
+        districts=services.districts(),
+    )
 
 
 @bp.get("/manage/exports/attendance")
@@ -33,14 +44,16 @@ def download():
     event_id = request.args.get("event_id", type=int)
     if event_id:
         event = load_event(event_id, current_user, need="view")
-        result = services.export_attendance(actor=current_user, fmt=fmt, now=now(), event=event,
-                                            full_phone=parse_full_phone(request.args))
+        result = services.export_attendance(
+            actor=current_user, fmt=fmt, now=now(), event=event, full_phone=parse_full_phone(request.args)
+        )
     else:
         if not current_user.is_organizer:
             from flask import abort
 
             abort(403)
         filters, full_phone = parse_filters(request.args)
-        result = services.export_attendance(actor=current_user, fmt=fmt, now=now(), filters=filters,
-                                            full_phone=full_phone)
+        result = services.export_attendance(
+            actor=current_user, fmt=fmt, now=now(), filters=filters, full_phone=full_phone
+        )
     return download_response(*result)

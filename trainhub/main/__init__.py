@@ -1,6 +1,7 @@
 """Home page, language switch, health check."""
+
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from trainhub.main import views  # noqa: E402,F401
+from trainhub.main import views  # noqa: E402

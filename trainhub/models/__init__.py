@@ -1,4 +1,5 @@
 """All models, re-exported: `from trainhub.models import Event, Registration`."""
+
 from trainhub.models.accounts import ROLES, ApiToken, AuditLog, MemberInvitation, RateLimitHit, User
 from trainhub.models.base import Base, UTCDateTime, utcnow
 from trainhub.models.campaigns import (
@@ -32,4 +33,3 @@ from trainhub.models.registrations import (
 )
 
 __all__ = [name for name in dir() if not name.startswith("_")]
-

@@ -1,8 +1,9 @@
 """Users, API tokens, member invitations, and rate-limit counters."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -26,23 +27,23 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100))
-    phone: Mapped[Optional[str]] = mapped_column(sa.String(20))
-    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(255))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(20), index=True)
-    organization_id: Mapped[Optional[int]] = mapped_column(
+    organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
-    unit_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id", ondelete="RESTRICT"), index=True)
     is_active_flag: Mapped[bool] = mapped_column("is_active", sa.Boolean, default=True, server_default=sa.text("true"))
-    locale: Mapped[Optional[str]] = mapped_column(sa.String(10))
-    calendar_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on password change so other sessions (and remember-me cookies) stop working.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    organization: Mapped[Optional["Organization"]] = relationship(back_populates="members")
-    unit: Mapped[Optional["Unit"]] = relationship(back_populates="organizers")
+    organization: Mapped[Organization | None] = relationship(back_populates="members")
+    unit: Mapped[Unit | None] = relationship(back_populates="organizers")
 
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled users (or organizations) cannot log in
@@ -85,8 +86,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Written at most once a minute: the scan path must not write bookkeeping on every call.
-    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 
@@ -99,14 +100,14 @@ class MemberInvitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(sa.String(254))
-    name: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    name: Mapped[str | None] = mapped_column(sa.String(100))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    invited_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    accepted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    organization: Mapped["Organization"] = relationship()
+    organization: Mapped[Organization] = relationship()
 
 
 class RateLimitHit(Base):
@@ -125,11 +126,11 @@ class AuditLog(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(sa.String(60), index=True)
-    object_type: Mapped[Optional[str]] = mapped_column(sa.String(40))
-    object_id: Mapped[Optional[int]] = mapped_column()
-    details: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    object_type: Mapped[str | None] = mapped_column(sa.String(40))
+    object_id: Mapped[int | None] = mapped_column()
+    details: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
-    actor: Mapped[Optional[User]] = relationship()
+    actor: Mapped[User | None] = relationship()

@@ -1,8 +1,9 @@
 """Campaigns (专题活动), their attachments, unit reports (活动总结) and news (日常动态)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -35,14 +36,14 @@ class Campaign(Base):
     starts_on: Mapped[date] = mapped_column(sa.Date)
     ends_on: Mapped[date] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(20), default="draft", server_default="draft")
-    report_due_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    report_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    attachments: Mapped[list["CampaignAttachment"]] = relationship(
+    attachments: Mapped[list[CampaignAttachment]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="CampaignAttachment.id"
     )
-    reporting_units: Mapped[list["Unit"]] = relationship(secondary=campaign_reporting_units, order_by="Unit.id")
-    events: Mapped[list["Event"]] = relationship(back_populates="campaign", order_by="Event.starts_at")
+    reporting_units: Mapped[list[Unit]] = relationship(secondary=campaign_reporting_units, order_by="Unit.id")
+    events: Mapped[list[Event]] = relationship(back_populates="campaign", order_by="Event.starts_at")
 
 
 class StoredFileMixin:
@@ -82,15 +83,15 @@ class CampaignReport(Base):
     status: Mapped[str] = mapped_column(sa.String(20), default="draft", server_default="draft")
     summary: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # 活动基本情况
     outcomes: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # 取得的成效
-    frozen_figures: Mapped[Optional[dict]] = mapped_column(sa.JSON)  # set at submission
+    frozen_figures: Mapped[dict | None] = mapped_column(sa.JSON)  # set at submission
     comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     late: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
-    submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     campaign: Mapped[Campaign] = relationship()
-    unit: Mapped["Unit"] = relationship()
-    attachments: Mapped[list["ReportAttachment"]] = relationship(
+    unit: Mapped[Unit] = relationship()
+    attachments: Mapped[list[ReportAttachment]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportAttachment.id"
     )
 
@@ -113,13 +114,13 @@ class NewsItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
-    photo_stored_name: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    photo_stored_name: Mapped[str | None] = mapped_column(sa.String(100))
     status: Mapped[str] = mapped_column(sa.String(20), default="pending", server_default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign: Mapped[Campaign] = relationship()
-    unit: Mapped["Unit"] = relationship()
+    unit: Mapped[Unit] = relationship()

@@ -1,8 +1,9 @@
 """Events (training sessions, seminars, meetings), their trainers, co-organizers and invitations."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -59,30 +60,30 @@ class Event(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     capacity: Mapped[int] = mapped_column(default=0)
-    registration_opens_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    registration_closes_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    per_enterprise_quota: Mapped[Optional[int]] = mapped_column()
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    per_enterprise_quota: Mapped[int | None] = mapped_column()
     pilot_reserved_seats: Mapped[int] = mapped_column(default=0, server_default="0")
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
     status: Mapped[str] = mapped_column(sa.String(20), default="draft", server_default="draft")
     checkin_opens_minutes_before: Mapped[int] = mapped_column(default=60, server_default="60")
     checkin_closes_minutes_after: Mapped[int] = mapped_column(default=30, server_default="30")
-    certificate_min_minutes: Mapped[Optional[int]] = mapped_column()
-    campaign_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
+    certificate_min_minutes: Mapped[int | None] = mapped_column()
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
     host_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="RESTRICT"), index=True)
     # Raised on every change of time or place: calendar invites carry it as SEQUENCE.
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     # Secret behind the rotating self check-in code of online/hybrid events.
-    self_checkin_secret: Mapped[Optional[str]] = mapped_column(sa.String(64))
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    self_checkin_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    campaign: Mapped[Optional["Campaign"]] = relationship(back_populates="events")
-    host_unit: Mapped["Unit"] = relationship(foreign_keys=[host_unit_id])
-    co_units: Mapped[list["Unit"]] = relationship(secondary=event_co_units, order_by="Unit.id")
-    trainers: Mapped[list["User"]] = relationship(secondary=event_trainers, order_by="User.id")
+    campaign: Mapped[Campaign | None] = relationship(back_populates="events")
+    host_unit: Mapped[Unit] = relationship(foreign_keys=[host_unit_id])
+    co_units: Mapped[list[Unit]] = relationship(secondary=event_co_units, order_by="Unit.id")
+    trainers: Mapped[list[User]] = relationship(secondary=event_trainers, order_by="User.id")
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title}>"
@@ -97,8 +98,8 @@ class EventInvitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    invited_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()
-    organization: Mapped["Organization"] = relationship()
+    organization: Mapped[Organization] = relationship()

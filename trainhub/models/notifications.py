@@ -1,8 +1,8 @@
 """The outbox: every message is a row written in the same transaction as the change behind it."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,16 +28,16 @@ class OutboxMessage(Base):
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # [{"filename", "content_type", "data" (base64), "method"?}]
-    attachments: Mapped[Optional[list]] = mapped_column(sa.JSON)
+    attachments: Mapped[list | None] = mapped_column(sa.JSON)
     # A message that must never be sent twice (a reminder) carries a unique key.
-    dedupe_key: Mapped[Optional[str]] = mapped_column(sa.String(200), unique=True)
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     # The event a message is about (registration mail, reminders, invitations): it ties the message to
     # the event's host unit, whose organizers see it on the outbox page. NULL: platform mail (account
     # links, member invitations, report reminders), seen by the commission only.
-    event_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(sa.String(20), default="queued", server_default="queued")
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,8 +1,9 @@
 """Enterprises (organizations) and organizing units (主办/承办单位)."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,10 +33,10 @@ class Organization(Base):
     is_pilot_unit: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
     pilot_unit_requested: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
-    calendar_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    members: Mapped[list["User"]] = relationship(back_populates="organization")
+    members: Mapped[list[User]] = relationship(back_populates="organization")
 
     def __repr__(self) -> str:
         return f"<Organization {self.uscc} {self.name}>"
@@ -58,7 +59,7 @@ class Unit(Base):
     district: Mapped[str] = mapped_column(sa.String(50), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    organizers: Mapped[list["User"]] = relationship(back_populates="unit")
+    organizers: Mapped[list[User]] = relationship(back_populates="unit")
 
     def __repr__(self) -> str:
         return f"<Unit {self.kind} {self.name}>"

@@ -1,9 +1,10 @@
 """Registrations (one per attendee), check-in scans and certificates."""
+
 from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,23 +49,23 @@ class Registration(Base):
     job_title: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     status: Mapped[str] = mapped_column(sa.String(20))
     rejection_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
-    ticket_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
+    ticket_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # Raised on every change the attendee's calendar must hear of (SEQUENCE of the invite).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
-    locale: Mapped[Optional[str]] = mapped_column(sa.String(10))
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    checked_in_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    checked_in_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    checked_out_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    reminder_sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    event: Mapped["Event"] = relationship()
-    organization: Mapped["Organization"] = relationship()
-    checked_in_by: Mapped[Optional["User"]] = relationship(foreign_keys=[checked_in_by_id])
+    event: Mapped[Event] = relationship()
+    organization: Mapped[Organization] = relationship()
+    checked_in_by: Mapped[User | None] = relationship(foreign_keys=[checked_in_by_id])
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.status}>"
@@ -117,21 +118,21 @@ class CheckIn(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
-    registration_id: Mapped[Optional[int]] = mapped_column(
+    registration_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
     token_tried: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     direction: Mapped[str] = mapped_column(sa.String(3), default="in", server_default="in")
     method: Mapped[str] = mapped_column(sa.String(10), default="scan", server_default="scan")
     result: Mapped[str] = mapped_column(sa.String(30))
-    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     device: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    undone_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    undone_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
-    registration: Mapped[Optional[Registration]] = relationship()
-    actor: Mapped[Optional["User"]] = relationship(foreign_keys=[actor_id])
+    registration: Mapped[Registration | None] = relationship()
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
 def new_verify_code() -> str:
@@ -157,10 +158,10 @@ class Certificate(Base):
     serial: Mapped[str] = mapped_column(sa.String(30), unique=True)
     verify_code: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_verify_code)
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
-    minutes_attended: Mapped[Optional[int]] = mapped_column()
+    minutes_attended: Mapped[int | None] = mapped_column()
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    issued_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
 
     registration: Mapped[Registration] = relationship()

@@ -5,6 +5,7 @@ and the worker do not change.
 A channel is a class built with the app's config: `send(message)` delivers or raises
 (`DeliveryError` or any exception: the worker records it and retries), `close()` ends a batch.
 """
+
 from __future__ import annotations
 
 import base64
@@ -83,8 +84,13 @@ def build_email(message, config: dict) -> EmailMessage:
         params = {"method": item["method"]} if item.get("method") else {}
         if maintype == "text":
             params["charset"] = "utf-8"
-        email.add_attachment(attachment_bytes(item), maintype=maintype, subtype=subtype or "octet-stream",
-                             filename=item["filename"], params=params)
+        email.add_attachment(
+            attachment_bytes(item),
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=item["filename"],
+            params=params,
+        )
     # After the body: set_content() drops every Content-* header.
     email["Content-Language"] = "zh-CN" if (message.locale or "zh_CN").startswith("zh") else "en"
     return email
@@ -122,7 +128,9 @@ class EmailChannel(Channel):
         host, port = self.config["MAIL_SERVER"], int(self.config.get("MAIL_PORT") or 25)
         try:
             if port == 465:
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context())
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    host, port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
+                )
             else:
                 smtp = smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT)
                 if self.config.get("MAIL_USE_TLS"):

@@ -1,4 +1,5 @@
 """`flask send-mail [--once]` (the delivery worker) and `flask send-reminders` (cron)."""
+
 from __future__ import annotations
 
 import time
@@ -10,7 +11,9 @@ from trainhub.timeutil import now
 
 def register_cli(app) -> None:
     @app.cli.command("send-mail")
-    @click.option("--once", is_flag=True, help="Deliver what is due now and exit (exit code 0 even if the server is down).")
+    @click.option(
+        "--once", is_flag=True, help="Deliver what is due now and exit (exit code 0 even if the server is down)."
+    )
     @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls of the outbox.")
     def send_mail(once: bool, interval: float):
         """Deliver the outbox: retries with backoff, gives up after MAIL_MAX_ATTEMPTS (status failed)."""

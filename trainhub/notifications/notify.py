@@ -8,14 +8,22 @@ address it — no sending feature changes.
 
 The rows themselves are added by outbox.py (`enqueue`, re-exported here for the features).
 """
+
 from __future__ import annotations
 
 from trainhub.models import OutboxMessage
 from trainhub.notifications import messages
 from trainhub.notifications.outbox import DEFAULT_LOCALE, attachment, enqueue
 
-__all__ = ["DEFAULT_LOCALE", "attachment", "enqueue", "registration_changed", "event_changed", "event_cancelled",
-           "send_plain"]
+__all__ = [
+    "DEFAULT_LOCALE",
+    "attachment",
+    "enqueue",
+    "registration_changed",
+    "event_changed",
+    "event_cancelled",
+    "send_plain",
+]
 
 
 def registration_changed(registration, change: str) -> OutboxMessage | None:
@@ -39,10 +47,26 @@ def event_cancelled(event, registrations) -> None:
         messages.registration_message(registration, "event_cancelled")
 
 
-def send_plain(kind: str, recipient: str, subject: str, body: str, *, locale: str = DEFAULT_LOCALE,
-               dedupe_key: str | None = None, event=None) -> OutboxMessage | None:
+def send_plain(
+    kind: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    *,
+    locale: str = DEFAULT_LOCALE,
+    dedupe_key: str | None = None,
+    event=None,
+) -> OutboxMessage | None:
     """A plain message already written in the recipient's language (invitations, report returns…);
     it gets an HTML part in the platform's mail layout too. `event`: the event it is about, if any."""
     html = messages.plain_html(subject, body, locale=locale)
-    return enqueue(kind, recipient, subject=subject, body_text=body, body_html=html, locale=locale,
-                   dedupe_key=dedupe_key, event_id=event.id if event is not None else None)
+    return enqueue(
+        kind,
+        recipient,
+        subject=subject,
+        body_text=body,
+        body_html=html,
+        locale=locale,
+        dedupe_key=dedupe_key,
+        event_id=event.id if event is not None else None,
+    )

@@ -1,4 +1,5 @@
 """Reading the outbox: the organizers' page of messages and its counts by status."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -20,5 +21,5 @@ def status_counts(user: User) -> dict[str, int]:
         sa.select(OutboxMessage.status, sa.func.count()).where(outbox_clause(user)).group_by(OutboxMessage.status)
     ).all()
     counts = {"queued": 0, "sent": 0, "failed": 0}
-    counts.update({status: n for status, n in rows})
+    counts.update(dict(rows))
     return counts

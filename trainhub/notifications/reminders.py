@@ -3,10 +3,11 @@ the same reminder twice (the outbox's unique `dedupe_key`).
 
 Other features add their reminders with `register_reminder_job(fn)`, fn(now) -> int (messages sent).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -43,9 +44,14 @@ def send_event_reminders(now: datetime) -> int:
     """The day before: every confirmed attendee of a published event starting within 24 hours."""
     begin_write()
     statement = (
-        sa.select(Registration).join(Event, Event.id == Registration.event_id)
-        .where(Registration.status == "confirmed", Event.status == "published",
-               Event.starts_at > now, Event.starts_at <= now + REMINDER_LEAD)
+        sa.select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.status == "confirmed",
+            Event.status == "published",
+            Event.starts_at > now,
+            Event.starts_at <= now + REMINDER_LEAD,
+        )
         .order_by(Registration.id)
         .options(selectinload(Registration.event), selectinload(Registration.organization))
     )
@@ -54,9 +60,11 @@ def send_event_reminders(now: datetime) -> int:
         statement = statement.with_for_update(of=Registration, skip_locked=True)
     registrations = list(db.session.scalars(statement))
     keys = {reminder_key(r): r for r in registrations}
-    sent_keys = set(db.session.scalars(
-        sa.select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(list(keys)))
-    )) if keys else set()
+    sent_keys = (
+        set(db.session.scalars(sa.select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(list(keys)))))
+        if keys
+        else set()
+    )
     sent = 0
     for key, registration in keys.items():
         if key in sent_keys or not registration.email:

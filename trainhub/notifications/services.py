@@ -10,6 +10,7 @@ batch is being sent, so a worker that dies mid-batch leaves its rows to be picke
 after the slowest batch imaginable (the Message-ID is stable per row, so a receiving server can
 recognise a repeat).
 """
+
 from __future__ import annotations
 
 import logging
@@ -82,9 +83,11 @@ def claim_due(now: datetime, *, limit: int = BATCH_SIZE) -> list[OutboxMessage]:
 def _renew_lease(message_ids: list[int], *, now: datetime) -> None:
     """The rest of this worker's batch stays claimed for another LEASE from `now`."""
     begin_write()
-    db.session.execute(sa.update(OutboxMessage)
-                       .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == "queued")
-                       .values(next_attempt_at=now + LEASE))
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == "queued")
+        .values(next_attempt_at=now + LEASE)
+    )
     db.session.commit()
 
 
@@ -92,7 +95,9 @@ def _renew_lease(message_ids: list[int], *, now: datetime) -> None:
 def _record(message_id: int, *, now: datetime, error: str | None, max_attempts: int) -> str:
     begin_write()
     message = db.session.scalar(
-        sa.select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     )
     if message is None or message.status != "queued":
@@ -108,8 +113,13 @@ def _record(message_id: int, *, now: datetime, error: str | None, max_attempts: 
         if message.attempts >= max_attempts:
             message.status = "failed"
             outcome = "failed"
-            log.warning("mail %s to %s failed for good after %s attempts: %s",
-                        message.id, message.recipient, message.attempts, error)
+            log.warning(
+                "mail %s to %s failed for good after %s attempts: %s",
+                message.id,
+                message.recipient,
+                message.attempts,
+                error,
+            )
         else:
             message.next_attempt_at = now + retry_delay(message.attempts)
             outcome = "retrying"
@@ -168,13 +178,14 @@ def _send(message, channels: dict, config, broken: dict) -> str | None:
         if error.connection:
             broken[message.channel] = str(error)
         return str(error)
-    except Exception as error:  # noqa: BLE001 - any channel failure is recorded, never lost
+    except Exception as error:
         log.exception("mail %s: channel %s raised", message.id, message.channel)
         return f"{type(error).__name__}: {error}"
     return None
 
 
 # -- organizers' outbox page --------------------------------------------------------------------------
+
 
 @use_case
 def retry_message(message_id: int, *, actor: User, now: datetime) -> OutboxMessage:

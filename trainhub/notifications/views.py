@@ -1,14 +1,15 @@
 """The organizers' outbox page: queued, sent and failed messages; retry the failed ones."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainhub.errors import DomainError
 from trainhub.models import OUTBOX_STATUSES
-from trainhub.notifications import bp, services
-from trainhub.notifications import queries
+from trainhub.notifications import bp, queries, services
 from trainhub.pagination import page_number, paginate
 from trainhub.security import roles_required
 from trainhub.timeutil import now
@@ -24,8 +25,12 @@ def outbox():
         status = None
     page = paginate(queries.outbox_query(current_user, status), page_number(request.args), 50)
     return render_template(
-        "notifications/outbox.html", messages=page.items, page=page, status=status,
-        counts=queries.status_counts(current_user), labels=STATUS_LABELS,
+        "notifications/outbox.html",
+        messages=page.items,
+        page=page,
+        status=status,
+        counts=queries.status_counts(current_user),
+        labels=STATUS_LABELS,
         max_attempts=int(current_app.config.get("MAIL_MAX_ATTEMPTS") or 8),
     )
 

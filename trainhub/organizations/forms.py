@@ -1,4 +1,5 @@
 """Organization forms: rendering only; the rules are the schemas' (trainhub/organizations/schemas.py)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -30,4 +31,6 @@ class SignupForm(SchemaForm):
     contact_email = EmailField(_l("联系邮箱（登录账号）"))
     pilot_unit_requested = BooleanField(_l("申请成为试点单位（经管理员确认后生效）"))
     password = PasswordField(_l("密码"))
-    password_confirm = PasswordField(_l("确认密码"), validators=[DataRequired(), EqualTo("password", message=_l("两次输入的密码不一致。"))])
+    password_confirm = PasswordField(
+        _l("确认密码"), validators=[DataRequired(), EqualTo("password", message=_l("两次输入的密码不一致。"))]
+    )

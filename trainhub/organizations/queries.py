@@ -1,4 +1,5 @@
 """Reading enterprises (organizations): the organizers' list with its filters, districts, members."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,12 +10,21 @@ from trainhub.models import Organization, User
 from trainhub.pagination import contains
 
 
-def organizations_query(actor: User, *, district: str | None = None, pilot: str | None = None,
-                        q: str | None = None, active: str | None = None):
+def organizations_query(
+    actor: User,
+    *,
+    district: str | None = None,
+    pilot: str | None = None,
+    q: str | None = None,
+    active: str | None = None,
+):
     """The organizer's list, in its scope (access.organization_clause), with its filters: district,
     pilot ('requested' awaiting confirmation, 'yes', 'no'), active ('yes', 'no'), q (name or code)."""
-    statement = (sa.select(Organization).where(organization_clause(actor))
-                 .order_by(Organization.created_at.desc(), Organization.id.desc()))
+    statement = (
+        sa.select(Organization)
+        .where(organization_clause(actor))
+        .order_by(Organization.created_at.desc(), Organization.id.desc())
+    )
     if district:
         statement = statement.where(Organization.district == district)
     if pilot == "requested":
@@ -33,11 +43,21 @@ def organizations_query(actor: User, *, district: str | None = None, pilot: str 
 
 def districts(actor: User) -> list[str]:
     """The districts of the enterprises in the organizer's scope (the list's filter)."""
-    return [d for d in db.session.scalars(
-        sa.select(Organization.district).where(organization_clause(actor)).distinct()
-        .order_by(Organization.district)) if d]
+    return [
+        d
+        for d in db.session.scalars(
+            sa.select(Organization.district)
+            .where(organization_clause(actor))
+            .distinct()
+            .order_by(Organization.district)
+        )
+        if d
+    ]
 
 
 def members_of(organization: Organization) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).where(User.organization_id == organization.id).order_by(User.created_at, User.id)))
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.organization_id == organization.id).order_by(User.created_at, User.id)
+        )
+    )

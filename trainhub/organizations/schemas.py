@@ -1,5 +1,6 @@
 """The enterprise (企业) as written and read (API.md "Organizations and users"): declared once for the
 API, the sign-up page and the organizers' pages. The 统一社会信用代码 is checked here (GB 32100)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,7 +26,9 @@ def uscc_message(code: str | None):
         return _l("统一社会信用代码应为 18 位，当前为 %(n)s 位。", n=len(normalized))
     if problem == "alphabet":
         bad = "".join(sorted({c for c in normalized if c not in uscc_rules.ALPHABET}))
-        return _l("统一社会信用代码含有不允许的字符：%(chars)s（只能使用数字和除 I、O、S、V、Z 外的大写字母）。", chars=bad)
+        return _l(
+            "统一社会信用代码含有不允许的字符：%(chars)s（只能使用数字和除 I、O、S、V、Z 外的大写字母）。", chars=bad
+        )
     return _l("统一社会信用代码的校验位不正确，请核对后重新输入。")
 
 
@@ -33,8 +36,12 @@ class Uscc(ma.fields.String):
     """A 统一社会信用代码 (GB 32100-2015): 18 characters of the code's alphabet, the last the check
     character; loaded upper-case. Each refusal says what is wrong (length, characters, check)."""
 
-    default_error_messages = {"required": _l("请填写统一社会信用代码。"), "null": _l("请填写统一社会信用代码。"),
-                              "invalid": _l("必须是文本。"), "invalid_utf8": _l("必须是文本。")}
+    default_error_messages = {
+        "required": _l("请填写统一社会信用代码。"),
+        "null": _l("请填写统一社会信用代码。"),
+        "invalid": _l("必须是文本。"),
+        "invalid_utf8": _l("必须是文本。"),
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         metadata = kwargs.pop("metadata", {})

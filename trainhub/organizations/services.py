@@ -2,6 +2,7 @@
 
 Rules live here; the pages, the API and the CLI call these functions.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -61,8 +62,11 @@ def sign_up_enterprise(values: dict, *, locale: str | None = None, ip: str | Non
     waits for an organizer's confirmation. At most SIGNUP_RATE_LIMIT sign-ups an hour from one client
     address (429 `signup_rate_limited`); a refused sign-up does not count.
     """
-    limits = [ratelimit.Limit(f"signup:ip:{ip}", int(current_app.config["SIGNUP_RATE_LIMIT"]), SIGNUP_WINDOW_SECONDS)
-              ] if ip else []
+    limits = (
+        [ratelimit.Limit(f"signup:ip:{ip}", int(current_app.config["SIGNUP_RATE_LIMIT"]), SIGNUP_WINDOW_SECONDS)]
+        if ip
+        else []
+    )
     refusal = DomainError("signup_rate_limited", _l("注册过于频繁，请 1 小时后再试。"), 429)
     with ratelimit.attempt(limits, now=now, refusal=refusal):
         return _sign_up(values, locale=locale, now=now)
@@ -78,11 +82,20 @@ def _sign_up(values: dict, *, locale, now) -> User:
         raise uscc_taken_error()
     if accounts.email_exists(fields["contact_email"]):
         raise accounts.email_taken_error()
-    organization = Organization(**fields, is_pilot_unit=False, pilot_unit_requested=requested,
-                                is_active=True, created_at=now)
-    member = User(email=fields["contact_email"], name=fields["contact_name"], phone=fields["contact_phone"],
-                  role="enterprise", organization=organization, password_hash=accounts.hash_password(password),
-                  locale=locale, created_at=now, last_login_at=now)
+    organization = Organization(
+        **fields, is_pilot_unit=False, pilot_unit_requested=requested, is_active=True, created_at=now
+    )
+    member = User(
+        email=fields["contact_email"],
+        name=fields["contact_name"],
+        phone=fields["contact_phone"],
+        role="enterprise",
+        organization=organization,
+        password_hash=accounts.hash_password(password),
+        locale=locale,
+        created_at=now,
+        last_login_at=now,
+    )
     db.session.add_all([organization, member])
     _commit()
     return member

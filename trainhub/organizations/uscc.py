@@ -1,4 +1,5 @@
 """统一社会信用代码 (Unified Social Credit Code, GB 32100-2015): 18 characters, the last a check character."""
+
 from __future__ import annotations
 
 import random

@@ -1,4 +1,5 @@
 """Organization pages: the organizers' list and detail, and an enterprise's own page."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -9,8 +10,7 @@ from trainhub.access import load_organization
 from trainhub.accounts import services as account_services
 from trainhub.accounts.forms import EmptyForm
 from trainhub.errors import DomainError, ValidationError
-from trainhub.organizations import bp, services
-from trainhub.organizations import queries
+from trainhub.organizations import bp, queries, services
 from trainhub.organizations.forms import MemberForm
 from trainhub.pagination import page_number, paginate
 from trainhub.security import organizer_required, roles_required
@@ -26,19 +26,34 @@ def admin_list():
     pilot = request.args.get("pilot") or None
     q = request.args.get("q", "").strip() or None
     page = page_number(request.args)
-    statement = queries.organizations_query(current_user, district=district, pilot=pilot, q=q,
-                                            active=request.args.get("active"))
+    statement = queries.organizations_query(
+        current_user, district=district, pilot=pilot, q=q, active=request.args.get("active")
+    )
     listing = paginate(statement, page, PER_PAGE)
-    return render_template("organizations/admin_list.html", organizations=listing.items, total=listing.total,
-                           page=page, pages=listing.pages, district=district, pilot=pilot, q=q or "",
-                           districts=queries.districts(current_user), action_form=EmptyForm())
+    return render_template(
+        "organizations/admin_list.html",
+        organizations=listing.items,
+        total=listing.total,
+        page=page,
+        pages=listing.pages,
+        district=district,
+        pilot=pilot,
+        q=q or "",
+        districts=queries.districts(current_user),
+        action_form=EmptyForm(),
+    )
 
 
 def _invite(organization, form, redirect_to):
     try:
-        user, _raw = account_services.invite_member(organization, email=form.cleaned["email"],
-                                                    name=form.cleaned.get("name"), actor=current_user, now=now(),
-                                                    ip=request.remote_addr)
+        user, _raw = account_services.invite_member(
+            organization,
+            email=form.cleaned["email"],
+            name=form.cleaned.get("name"),
+            actor=current_user,
+            now=now(),
+            ip=request.remote_addr,
+        )
     except ValidationError as error:
         form.add_errors(error.fields)
         return None
@@ -60,9 +75,13 @@ def admin_detail(organization_id: int):
         response = _invite(organization, form, url_for("organizations.admin_detail", organization_id=organization.id))
         if response is not None:
             return response
-    return render_template("organizations/admin_detail.html", organization=organization, form=form,
-                           members=queries.members_of(organization), action_form=EmptyForm()), \
-        422 if form.errors else 200
+    return render_template(
+        "organizations/admin_detail.html",
+        organization=organization,
+        form=form,
+        members=queries.members_of(organization),
+        action_form=EmptyForm(),
+    ), 422 if form.errors else 200
 
 
 @bp.post("/manage/organizations/<int:organization_id>/pilot")
@@ -75,8 +94,11 @@ def admin_pilot(organization_id: int):
     flag = request.form.get("value") == "1"
     services.set_pilot_unit(organization, flag, actor=current_user)
     flash(_("已确认为试点单位。") if flag else _("已取消试点单位。"), "success")
-    return redirect(request.form.get("back") == "list" and url_for("organizations.admin_list")
-                    or url_for("organizations.admin_detail", organization_id=organization_id))
+    return redirect(
+        request.form.get("back") == "list"
+        and url_for("organizations.admin_list")
+        or url_for("organizations.admin_detail", organization_id=organization_id)
+    )
 
 
 @bp.post("/manage/organizations/<int:organization_id>/active")
@@ -101,5 +123,6 @@ def mine():
         response = _invite(organization, form, url_for("organizations.mine"))
         if response is not None:
             return response
-    return render_template("organizations/mine.html", organization=organization, form=form,
-                           members=queries.members_of(organization)), 422 if form.errors else 200
+    return render_template(
+        "organizations/mine.html", organization=organization, form=form, members=queries.members_of(organization)
+    ), 422 if form.errors else 200

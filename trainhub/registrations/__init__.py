@@ -1,4 +1,5 @@
 """Registration (报名): enterprises register attendees; organizers approve, reject, cancel."""
+
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
@@ -8,4 +9,4 @@ bp = Blueprint("registrations", __name__)
 
 register_nav("registrations.mine", _l("我的报名"), roles=("enterprise",), order=20)
 
-from trainhub.registrations import views  # noqa: E402,F401
+from trainhub.registrations import views  # noqa: E402

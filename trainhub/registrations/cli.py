@@ -1,15 +1,15 @@
 """`flask register EVENT_ID --organization-id ID --name N --phone P`: the same service as the pages."""
+
 from __future__ import annotations
 
 import click
-import marshmallow as ma
 
-from trainhub.errors import DomainError
+from trainhub.errors import DomainError, ValidationError
 from trainhub.extensions import db
 from trainhub.models import Event, Organization
 from trainhub.registrations import services
 from trainhub.registrations.schemas import RegistrationRequestSchema
-from trainhub.schemas import field_errors
+from trainhub.schemas import load
 from trainhub.timeutil import now
 
 
@@ -30,11 +30,13 @@ def register_cli(app) -> None:
         if organization is None:
             raise click.ClickException(f"organization {organization_id} not found")
         try:
-            attendees = RegistrationRequestSchema().load(
-                {"attendees": [{"name": name, "phone": phone, "email": email, "job_title": job_title}]})["attendees"]
-        except ma.ValidationError as error:
-            detail = "; ".join(f"{k}: {', '.join(str(m) for m in v)}" for k, v in field_errors(error.messages).items())
-            raise click.ClickException(f"invalid: {detail}")
+            attendees = load(
+                RegistrationRequestSchema(),
+                {"attendees": [{"name": name, "phone": phone, "email": email, "job_title": job_title}]},
+            )["attendees"]
+        except ValidationError as error:
+            detail = "; ".join(f"{k}: {', '.join(str(m) for m in v)}" for k, v in (error.fields or {}).items())
+            raise click.ClickException(f"invalid: {detail}") from None
         try:
             created = services.register_attendees(event, organization, attendees, actor=None, now=now())
         except DomainError as error:

@@ -1,4 +1,5 @@
 """Registration forms: rendering only; the rules are the schemas' (trainhub/registrations/schemas.py)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -52,8 +53,13 @@ class RegisterForm(SchemaForm):
         """`attendees.N.phone` (N counts the filled rows) next to that row's input; the rest on the form."""
         for key, messages in fields.items():
             parts = key.split(".")
-            if len(parts) == 3 and parts[0] == "attendees" and parts[1].isdigit() \
-                    and int(parts[1]) < len(self.filled_rows) and parts[2] in _ATTENDEE_FIELDS:
+            if (
+                len(parts) == 3
+                and parts[0] == "attendees"
+                and parts[1].isdigit()
+                and int(parts[1]) < len(self.filled_rows)
+                and parts[2] in _ATTENDEE_FIELDS
+            ):
                 target = self.attendees[self.filled_rows[int(parts[1])]].form[parts[2]]
                 target.errors = list(target.errors or []) + [str(message) for message in messages]
             else:

@@ -2,6 +2,7 @@
 
 Each returns a select (ordered, relations loaded up front) for trainhub.pagination, or a list.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -15,11 +16,13 @@ from trainhub.pagination import contains
 
 def of_organization(event: Event, organization: Organization) -> list[Registration]:
     """An enterprise's registrations for one event (the register page's list)."""
-    return list(db.session.scalars(
-        sa.select(Registration)
-        .where(Registration.event_id == event.id, Registration.organization_id == organization.id)
-        .order_by(Registration.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id, Registration.organization_id == organization.id)
+            .order_by(Registration.id)
+        )
+    )
 
 
 def mine_query(user: User, *, status: str | None = None):
@@ -36,8 +39,9 @@ def mine_query(user: User, *, status: str | None = None):
     return statement
 
 
-def event_admin_query(event: Event, *, status: str | None = None, organization: str = "", name: str = "",
-                      phone: str = ""):
+def event_admin_query(
+    event: Event, *, status: str | None = None, organization: str = "", name: str = "", phone: str = ""
+):
     """An event's registrations for its organizers, filtered by status and by text in the enterprise's
     name, the attendee's name or phone (taken literally: % and _ are not wildcards)."""
     statement = (
@@ -59,8 +63,10 @@ def readable_query(user: User, *, event_id: int | None = None, status: str | Non
     """The registrations `user` may read (access.registration_clause), by id, organizations loaded:
     an event's (`event_id`) or across events."""
     statement = (
-        sa.select(Registration).where(registration_clause(user))
-        .options(selectinload(Registration.organization)).order_by(Registration.id)
+        sa.select(Registration)
+        .where(registration_clause(user))
+        .options(selectinload(Registration.organization))
+        .order_by(Registration.id)
     )
     if event_id is not None:
         statement = statement.where(Registration.event_id == event_id)

@@ -1,4 +1,5 @@
 """Rules about one registration that pages, the API and services all ask (no session, no SQL)."""
+
 from __future__ import annotations
 
 from trainhub.models import ACTIVE_STATUSES, Registration

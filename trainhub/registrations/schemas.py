@@ -7,6 +7,7 @@ e-mail addresses are normalised as people type them (trainhub.contact), and the 
 state — required, lengths, formats, one phone once per request, 1–200 people — live here. Window,
 capacity, quota and the phones already registered for the event stay in the service.
 """
+
 from __future__ import annotations
 
 import re
@@ -82,8 +83,11 @@ class Attendees(List):
     """1–200 attendees, each loaded by AttendeeSchema; the same phone twice in one request is refused on
     the later row (`attendees.4.phone`). Every row is checked, so all problems come back at once."""
 
-    default_error_messages = {"required": _l("请至少填写一名参训人员。"), "null": _l("请至少填写一名参训人员。"),
-                              "invalid": _l("请至少填写一名参训人员。")}
+    default_error_messages = {
+        "required": _l("请至少填写一名参训人员。"),
+        "null": _l("请至少填写一名参训人员。"),
+        "invalid": _l("请至少填写一名参训人员。"),
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         metadata = kwargs.pop("metadata", {})
@@ -114,7 +118,8 @@ class Attendees(List):
                 problems = errors.setdefault(index, {})
                 if isinstance(problems, dict):
                     problems.setdefault("phone", []).append(
-                        _l("与第 %(n)s 行的手机号码重复。", n=first_row_of[phone] + 1))
+                        _l("与第 %(n)s 行的手机号码重复。", n=first_row_of[phone] + 1)
+                    )
             else:
                 first_row_of[phone] = index
         if errors:
@@ -130,6 +135,7 @@ class RegistrationRequestSchema(Schema):
 
 # -- answers ----------------------------------------------------------------------------------
 
+
 class RegistrationOrganizationSchema(Schema):
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
@@ -143,17 +149,20 @@ class RegistrationSchema(AttendeeSchema):
     event_id = ma.fields.Integer(dump_only=True)
     organization = ma.fields.Nested(RegistrationOrganizationSchema, dump_only=True)
     status = Choice(REGISTRATION_STATUSES, dump_only=True)
-    waitlist_position = ma.fields.Integer(dump_only=True, allow_none=True,
-                                          metadata={"description": "1-based, waitlisted registrations only"})
+    waitlist_position = ma.fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "1-based, waitlisted registrations only"}
+    )
     rejection_reason = ma.fields.String(dump_only=True, allow_none=True)
     created_at = Instant(dump_only=True)
     checked_in_at = Instant(dump_only=True, allow_none=True)
     checked_out_at = Instant(dump_only=True, allow_none=True)
-    ticket_url = ma.fields.String(dump_only=True, allow_none=True,
-                                  metadata={"format": "uri", "description": "confirmed registrations only"})
+    ticket_url = ma.fields.String(
+        dump_only=True, allow_none=True, metadata={"format": "uri", "description": "confirmed registrations only"}
+    )
     invite_url = ma.fields.String(dump_only=True, metadata={"format": "uri"})
-    certificate_url = ma.fields.String(dump_only=True, allow_none=True,
-                                       metadata={"format": "uri", "description": "the live certificate's PDF"})
+    certificate_url = ma.fields.String(
+        dump_only=True, allow_none=True, metadata={"format": "uri", "description": "the live certificate's PDF"}
+    )
 
 
 class RegistrationItemsSchema(Schema):
@@ -177,6 +186,13 @@ class RegistrationListFiltersSchema(RegistrationFiltersSchema):
 class RejectSchema(Schema):
     """`POST /registrations/{id}/reject` and the organizer's reject form."""
 
-    reason = Text(required=True, max_length=500, metadata={"description": "shown to the enterprise"},
-                  error_messages={"required": _l("请填写不通过的原因。"), "null": _l("请填写不通过的原因。"),
-                                  "blank": _l("请填写不通过的原因。")})
+    reason = Text(
+        required=True,
+        max_length=500,
+        metadata={"description": "shown to the enterprise"},
+        error_messages={
+            "required": _l("请填写不通过的原因。"),
+            "null": _l("请填写不通过的原因。"),
+            "blank": _l("请填写不通过的原因。"),
+        },
+    )

@@ -2,6 +2,7 @@
 with `present`: a fixed number of queries whatever its length (organizations loaded with the rows,
 waitlist positions and live certificates looked up once for all of them). The door's scan answer is
 built by hand (`registration_to_dict`): the schema's dump costs more than the rest of the answer."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -100,8 +101,9 @@ def _live_certificates(registration_ids) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.session.execute(
-        sa.select(Certificate.registration_id, Certificate.serial)
-        .where(Certificate.registration_id.in_(ids), Certificate.revoked_at.is_(None))
+        sa.select(Certificate.registration_id, Certificate.serial).where(
+            Certificate.registration_id.in_(ids), Certificate.revoked_at.is_(None)
+        )
     ).all()
     return dict(rows)
 

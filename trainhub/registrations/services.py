@@ -14,6 +14,7 @@ The rules (issue 2, item 9):
 - one live registration per mobile number and event;
 - with approval required attendees are pending until approved (then the seat rules apply) or rejected.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from trainhub.registrations import rules
 from trainhub.security import new_token
 
 # -- reading the counts ----------------------------------------------------------------------
+
 
 @dataclass
 class SeatCounts:
@@ -120,13 +122,18 @@ def waitlist_positions(event_ids) -> dict[int, int]:
 
 def organization_places(event: Event, organization: Organization) -> int:
     """Places the organization holds at the event (confirmed + waitlisted + pending)."""
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Registration).where(
-            Registration.event_id == event.id,
-            Registration.organization_id == organization.id,
-            Registration.status.in_(ACTIVE_STATUSES),
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.organization_id == organization.id,
+                Registration.status.in_(ACTIVE_STATUSES),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def quota_left(event: Event, organization: Organization) -> int | None:
@@ -138,9 +145,12 @@ def quota_left(event: Event, organization: Organization) -> int | None:
 
 # -- internal helpers -------------------------------------------------------------------------
 
+
 def _lock_registration(registration_id: int) -> Registration:
     registration = db.session.scalar(
-        sa.select(Registration).where(Registration.id == registration_id).with_for_update()
+        sa.select(Registration)
+        .where(Registration.id == registration_id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     )
     if registration is None:
@@ -180,15 +190,18 @@ def _check_window(event: Event, now: datetime) -> None:
 
 
 def _duplicate_phone_error(phones) -> DomainError:
-    return DomainError("duplicate_phone", _l("该手机号码已报名本活动：%(phones)s", phones="、".join(phones)), 409,
-                       phones=list(phones))
+    return DomainError(
+        "duplicate_phone", _l("该手机号码已报名本活动：%(phones)s", phones="、".join(phones)), 409, phones=list(phones)
+    )
 
 
 # -- use cases --------------------------------------------------------------------------------
 
+
 @use_case
-def register_attendees(event: Event, organization: Organization, attendees: list[dict], *, actor, now: datetime,
-                       present=None):
+def register_attendees(
+    event: Event, organization: Organization, attendees: list[dict], *, actor, now: datetime, present=None
+):
     """An enterprise registers one or more attendees at once (all or nothing) → the new registrations,
     or `present(registrations)` when given: the caller's answer, built inside the transaction before its
     commit, so that nothing can fail after the commit (a lost connection) and turn a registration that
@@ -213,8 +226,11 @@ def register_attendees(event: Event, organization: Organization, attendees: list
         if len(rows) > allowed:
             raise DomainError(
                 "quota_exceeded",
-                _l("超出每家企业的报名名额（%(quota)s 人），还可报名 %(allowed)s 人。",
-                   quota=event.per_enterprise_quota, allowed=allowed),
+                _l(
+                    "超出每家企业的报名名额（%(quota)s 人），还可报名 %(allowed)s 人。",
+                    quota=event.per_enterprise_quota,
+                    allowed=allowed,
+                ),
                 409,
                 allowed=allowed,
             )
@@ -222,7 +238,8 @@ def register_attendees(event: Event, organization: Organization, attendees: list
     phones = [row["phone"] for row in rows]
     taken = db.session.scalars(
         sa.select(Registration.phone).where(
-            Registration.event_id == event.id, Registration.phone.in_(phones),
+            Registration.event_id == event.id,
+            Registration.phone.in_(phones),
             Registration.status.in_(ACTIVE_STATUSES),
         )
     ).all()
@@ -251,9 +268,16 @@ def _insert_rows(event, organization, rows, counts, *, actor, locale, now) -> li
     created: list[Registration] = []
     for row in rows:
         registration = Registration(
-            event_id=event.id, organization_id=organization.id, name=row["name"], phone=row["phone"],
-            email=row.get("email", ""), job_title=row.get("job_title", ""), created_by_id=getattr(actor, "id", None),
-            created_at=now, updated_at=now, locale=locale,
+            event_id=event.id,
+            organization_id=organization.id,
+            name=row["name"],
+            phone=row["phone"],
+            email=row.get("email", ""),
+            job_title=row.get("job_title", ""),
+            created_by_id=getattr(actor, "id", None),
+            created_at=now,
+            updated_at=now,
+            locale=locale,
         )
         if event.requires_approval:
             registration.status = "pending"
@@ -375,8 +399,10 @@ def cancel_registrations_of_event(event: Event, *, actor, now: datetime) -> list
     Runs INSIDE the events service's transaction, after it locked the event: it never commits.
     """
     registrations = db.session.scalars(
-        sa.select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
-        .order_by(Registration.id).with_for_update()
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
+        .order_by(Registration.id)
+        .with_for_update()
     ).all()
     for registration in registrations:
         _deactivate(registration, "cancelled", now)

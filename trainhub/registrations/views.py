@@ -1,4 +1,5 @@
 """Registration pages: thin — load (404/403), call one service, respond."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -23,8 +24,9 @@ def _safe_next(default: str) -> str:
 def _success_message(created) -> str:
     """What the flash says, written before the commit: nothing after it reads the database."""
     counts = {s: sum(1 for r in created if r.status == s) for s in ("confirmed", "waitlisted", "pending")}
-    return _("已提交 %(n)s 人：报名成功 %(confirmed)s，候补 %(waitlisted)s，待审核 %(pending)s。",
-             n=len(created), **counts)
+    return _(
+        "已提交 %(n)s 人：报名成功 %(confirmed)s，候补 %(waitlisted)s，待审核 %(pending)s。", n=len(created), **counts
+    )
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
@@ -37,7 +39,11 @@ def register(event_id: int):
     if form.validate_on_submit():
         try:
             message = services.register_attendees(
-                event, organization, form.cleaned["attendees"], actor=current_user, now=now(),
+                event,
+                organization,
+                form.cleaned["attendees"],
+                actor=current_user,
+                now=now(),
                 present=_success_message,
             )
         except DomainError as error:
@@ -56,9 +62,16 @@ def register(event_id: int):
     existing = queries.of_organization(event, organization)
     positions = services.waitlist_positions([event.id])
     return render_template(
-        "registrations/register.html", event=event, form=form, existing=existing, positions=positions,
-        quota_left=services.quota_left(event, organization), window=services.window_state(event, now()),
-        counts=services.seat_counts(event), labels=services.STATUS_LABELS, action_form=ActionForm(),
+        "registrations/register.html",
+        event=event,
+        form=form,
+        existing=existing,
+        positions=positions,
+        quota_left=services.quota_left(event, organization),
+        window=services.window_state(event, now()),
+        counts=services.seat_counts(event),
+        labels=services.STATUS_LABELS,
+        action_form=ActionForm(),
     ), status
 
 
@@ -71,8 +84,13 @@ def mine():
     registrations = list(page.items)
     positions = services.waitlist_positions({r.event_id for r in registrations if r.status == "waitlisted"})
     return render_template(
-        "registrations/mine.html", registrations=registrations, positions=positions, page=page,
-        labels=services.STATUS_LABELS, action_form=ActionForm(), status=status,
+        "registrations/mine.html",
+        registrations=registrations,
+        positions=positions,
+        page=page,
+        labels=services.STATUS_LABELS,
+        action_form=ActionForm(),
+        status=status,
     )
 
 
@@ -90,8 +108,11 @@ def cancel(registration_id: int):
         flash(str(error.message), "danger")
     else:
         flash(_("已取消 %(name)s 的报名。", name=registration.name), "success")
-    default = url_for("registrations.mine") if current_user.is_enterprise else url_for(
-        "registrations.event_admin", event_id=registration.event_id)
+    default = (
+        url_for("registrations.mine")
+        if current_user.is_enterprise
+        else url_for("registrations.event_admin", event_id=registration.event_id)
+    )
     return redirect(_safe_next(default))
 
 
@@ -102,15 +123,24 @@ def event_admin(event_id: int):
     filters = FilterForm(request.args)
     filters.status.choices = [("", _("全部状态"))] + [(k, str(v)) for k, v in services.STATUS_LABELS.items()]
     statement = queries.event_admin_query(
-        event, status=filters.status.data if filters.status.data in services.STATUS_LABELS else None,
-        **{name: (getattr(filters, name).data or "").strip()[:200] for name in ("organization", "name", "phone")})
+        event,
+        status=filters.status.data if filters.status.data in services.STATUS_LABELS else None,
+        **{name: (getattr(filters, name).data or "").strip()[:200] for name in ("organization", "name", "phone")},
+    )
     page = paginate(statement, page_number(request.args), 100)
     registrations = list(page.items)
     return render_template(
-        "registrations/event_admin.html", event=event, registrations=registrations, page=page, filters=filters,
-        positions=services.waitlist_positions([event.id]), counts=services.seat_counts(event),
-        can_manage=access.can_manage_event(current_user, event), labels=services.STATUS_LABELS,
-        action_form=ActionForm(), reject_form=RejectForm(),
+        "registrations/event_admin.html",
+        event=event,
+        registrations=registrations,
+        page=page,
+        filters=filters,
+        positions=services.waitlist_positions([event.id]),
+        counts=services.seat_counts(event),
+        can_manage=access.can_manage_event(current_user, event),
+        labels=services.STATUS_LABELS,
+        action_form=ActionForm(),
+        reject_form=RejectForm(),
         show_phone=current_user.is_organizer,
     )
 
@@ -126,8 +156,14 @@ def approve(registration_id: int):
     except DomainError as error:
         flash(str(error.message), "danger")
     else:
-        flash(_("已通过 %(name)s 的报名（%(status)s）。", name=registration.name,
-                status=services.STATUS_LABELS[registration.status]), "success")
+        flash(
+            _(
+                "已通过 %(name)s 的报名（%(status)s）。",
+                name=registration.name,
+                status=services.STATUS_LABELS[registration.status],
+            ),
+            "success",
+        )
     return redirect(_safe_next(url_for("registrations.event_admin", event_id=registration.event_id)))
 
 

@@ -1,4 +1,5 @@
 """Campaign reports (活动总结), news (日常动态) and report reminders."""
+
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
@@ -17,7 +18,7 @@ def campaign_news(campaign, limit=None):
     return published_news(campaign, limit)
 
 
-from trainhub.reports import views  # noqa: E402,F401
+from trainhub.reports import views  # noqa: E402
 
 
 def _register_reminders() -> None:

@@ -1,10 +1,12 @@
 """The commission's downloads: every report of a campaign as one XLSX, and as a ZIP of PDFs with attachments."""
+
 from __future__ import annotations
 
 import io
 import re
 import zipfile
 from datetime import datetime
+
 from flask import send_file
 from flask_babel import gettext as _
 
@@ -27,8 +29,9 @@ def _audit(actor, action: str, campaign, now: datetime) -> None:
     from trainhub.models import AuditLog
 
     begin_write()
-    db.session.add(AuditLog(actor_id=actor.id, action=action, object_type="campaign", object_id=campaign.id,
-                            created_at=now))
+    db.session.add(
+        AuditLog(actor_id=actor.id, action=action, object_type="campaign", object_id=campaign.id, created_at=now)
+    )
     db.session.commit()
 
 
@@ -70,8 +73,14 @@ def reports_xlsx(campaign, *, actor, now: datetime) -> bytes:
     yes, no = _("是"), _("否")
     for view in views:
         ws.append(
-            [neutralize(view.unit.name), view.status_label, yes if view.late else no, yes if view.overdue else no,
-             _fmt(view.submitted_at), _fmt(view.updated_at)]
+            [
+                neutralize(view.unit.name),
+                view.status_label,
+                yes if view.late else no,
+                yes if view.overdue else no,
+                _fmt(view.submitted_at),
+                _fmt(view.updated_at),
+            ]
             + [int(view.figures.get(key, 0)) for key, _label in figure_labels()]
         )
     ws.column_dimensions["A"].width = 30
@@ -84,8 +93,12 @@ def reports_xlsx(campaign, *, actor, now: datetime) -> bytes:
 
 def xlsx_response(campaign, *, actor, now: datetime):
     data = reports_xlsx(campaign, actor=actor, now=now)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"reports-{campaign.id}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=f"reports-{campaign.id}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def _pdf_lines(view) -> tuple[str, list[str], list[tuple[str, str]], list[tuple[str, str]]]:
@@ -127,8 +140,13 @@ def report_pdf(view, fonts) -> bytes:
     for line in lines:
         pdf.multi_cell(width, 7, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    with pdf.table(col_widths=(60, 30), width=90, align="LEFT", text_align=("LEFT", "RIGHT"),
-                   headings_style=FontFace(emphasis="", fill_color=(230, 236, 245))) as table:
+    with pdf.table(
+        col_widths=(60, 30),
+        width=90,
+        align="LEFT",
+        text_align=("LEFT", "RIGHT"),
+        headings_style=FontFace(emphasis="", fill_color=(230, 236, 245)),
+    ) as table:
         for left, right in figures:
             row = table.row()
             row.cell(left)
@@ -167,5 +185,6 @@ def reports_zip(campaign, *, actor, now: datetime) -> bytes:
 
 def zip_response(campaign, *, actor, now: datetime):
     data = reports_zip(campaign, actor=actor, now=now)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"reports-{campaign.id}.zip",
-                     mimetype="application/zip")
+    return send_file(
+        io.BytesIO(data), as_attachment=True, download_name=f"reports-{campaign.id}.zip", mimetype="application/zip"
+    )

@@ -4,6 +4,7 @@ events = the unit's published events of the campaign; attendees_registered = the
 registrations; attendees_checked_in = those with a check-in; enterprises = organizations with a
 confirmed registration; certificates = issued and not revoked.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -41,13 +42,16 @@ def live_figures_for_units(campaign_id: int, unit_ids) -> dict[int, dict]:
         .subquery()
     )
     for uid, count, orgs in db.session.execute(
-        sa.select(confirmed.c.host_unit_id, sa.func.count(), sa.func.count(sa.distinct(confirmed.c.organization_id)))
-        .group_by(confirmed.c.host_unit_id)
+        sa.select(
+            confirmed.c.host_unit_id, sa.func.count(), sa.func.count(sa.distinct(confirmed.c.organization_id))
+        ).group_by(confirmed.c.host_unit_id)
     ):
         result[uid]["attendees_registered"] = count
         result[uid]["enterprises"] = orgs
     checked_in = sa.exists().where(
-        CheckIn.registration_id == confirmed.c.id, CheckIn.result == "ok", CheckIn.direction == "in",
+        CheckIn.registration_id == confirmed.c.id,
+        CheckIn.result == "ok",
+        CheckIn.direction == "in",
         CheckIn.undone_at.is_(None),
     )
     for uid, count in db.session.execute(

@@ -1,4 +1,5 @@
 """Stored uploads of reports and news go through the shared trainhub.uploads."""
+
 from __future__ import annotations
 
 from trainhub.uploads import store_upload, upload_path

@@ -1,15 +1,15 @@
 """Report and news forms. The report's render only: its rules are ReportSchema's (reports/schemas.py);
 news rules live in reports/news.py."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from trainhub.campaigns.schemas import NewsSchema
 from trainhub.forms import SchemaForm
 from trainhub.reports.schemas import ReportReturnSchema, ReportSchema
-from trainhub.campaigns.schemas import NewsSchema
-
 
 
 class ReportForm(SchemaForm):

@@ -1,6 +1,7 @@
 """日常动态: reporting units post short updates (with an optional photo) during a campaign; the commission
 publishes them and they appear on the public campaign page, newest first. The commission's own are
 published at once."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,8 +40,14 @@ def post_news(campaign: Campaign, values: dict, photo=None, *, actor: User, now:
     begin_write()
     commission = is_commission(actor)
     item = NewsItem(
-        campaign_id=campaign.id, unit_id=actor.unit_id, author_id=actor.id, title=values["title"],
-        body=values.get("body", ""), photo_stored_name=stored_name, status="published" if commission else "pending", created_at=now,
+        campaign_id=campaign.id,
+        unit_id=actor.unit_id,
+        author_id=actor.id,
+        title=values["title"],
+        body=values.get("body", ""),
+        photo_stored_name=stored_name,
+        status="published" if commission else "pending",
+        created_at=now,
         published_at=now if commission else None,
     )
     db.session.add(item)

@@ -1,4 +1,5 @@
 """Reading campaign reports and news: the campaigns a unit reports on, a campaign's news (日常动态)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -10,19 +11,26 @@ from trainhub.models import Campaign, NewsItem, User, campaign_reporting_units
 
 def campaigns_with_reporting_units() -> list[Campaign]:
     """Every campaign some unit reports on, newest first (the commission's list)."""
-    return list(db.session.scalars(
-        sa.select(Campaign).where(Campaign.id.in_(sa.select(campaign_reporting_units.c.campaign_id)))
-        .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Campaign)
+            .where(Campaign.id.in_(sa.select(campaign_reporting_units.c.campaign_id)))
+            .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+        )
+    )
 
 
 def campaigns_reported_by(unit_id: int | None) -> list[Campaign]:
     if unit_id is None:
         return []
-    return list(db.session.scalars(
-        sa.select(Campaign).join(campaign_reporting_units, campaign_reporting_units.c.campaign_id == Campaign.id)
-        .where(campaign_reporting_units.c.unit_id == unit_id).order_by(Campaign.starts_on.desc(), Campaign.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Campaign)
+            .join(campaign_reporting_units, campaign_reporting_units.c.campaign_id == Campaign.id)
+            .where(campaign_reporting_units.c.unit_id == unit_id)
+            .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+        )
+    )
 
 
 def news_query(campaign: Campaign, actor: User | None = None):

@@ -1,5 +1,6 @@
 """Report reminders: units with unsubmitted reports are emailed 3 days and 1 day before the due time,
 never twice (the outbox's unique dedupe_key). Registered with `send-reminders` in reports/__init__."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -21,10 +22,13 @@ def send_report_reminders(now: datetime) -> int:
     time. Each (campaign, unit, organizer, stage) is sent at most once (outbox dedupe_key). Returns the count."""
     horizon = now + timedelta(days=3)
     begin_write()
-    campaigns = list(db.session.scalars(
-        sa.select(Campaign).where(Campaign.report_due_at.is_not(None), Campaign.report_due_at > now,
-                                  Campaign.report_due_at <= horizon)
-    ))
+    campaigns = list(
+        db.session.scalars(
+            sa.select(Campaign).where(
+                Campaign.report_due_at.is_not(None), Campaign.report_due_at > now, Campaign.report_due_at <= horizon
+            )
+        )
+    )
     sent = 0
     for campaign in campaigns:
         assert campaign.report_due_at is not None  # the query keeps campaigns with a due date
@@ -40,10 +44,17 @@ def send_report_reminders(now: datetime) -> int:
             due = to_local(campaign.report_due_at).strftime("%Y-%m-%d %H:%M")
             # Both are called at once, per organizer (in their language): the loop's values are bound here.
             sent += email_unit_organizers(
-                unit, "report_reminder",
+                unit,
+                "report_reminder",
                 lambda title=campaign.title, due=due: (
                     _("活动总结提交提醒：%(title)s", title=title),
-                    [_("“%(title)s”的活动总结将于 %(due)s 截止，您单位尚未提交，请及时填写并提交。", title=title, due=due)],
+                    [
+                        _(
+                            "“%(title)s”的活动总结将于 %(due)s 截止，您单位尚未提交，请及时填写并提交。",
+                            title=title,
+                            due=due,
+                        )
+                    ],
                 ),
                 dedupe_key=lambda organizer, campaign_id=campaign.id, unit_id=unit.id, stage=stage: (
                     f"report-reminder:{campaign_id}:{unit_id}:{organizer.id}:{stage}"

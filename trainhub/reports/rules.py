@@ -1,4 +1,5 @@
 """Report rules a page also shows (no database, no services): one function each."""
+
 from __future__ import annotations
 
 

@@ -1,5 +1,6 @@
 """A unit's campaign report (活动总结) as written and read (API.md "Campaigns and reports"): declared
 once for the API and the report page."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,16 +18,24 @@ TEXT_MAX = 20000
 COMMENT_MAX = 5000
 
 # The platform's figures of the unit's hosted events of the campaign (API.md "Report figures").
-ReportFiguresSchema = type("ReportFiguresSchema", (Schema,), {
-    "__doc__": "Counted from the platform: live until the report is submitted, then frozen with it.",
-    **{key: ma.fields.Integer(required=True) for key in FIGURE_KEYS},
-})
+ReportFiguresSchema = type(
+    "ReportFiguresSchema",
+    (Schema,),
+    {
+        "__doc__": "Counted from the platform: live until the report is submitted, then frozen with it.",
+        **{key: ma.fields.Integer(required=True) for key in FIGURE_KEYS},
+    },
+)
 
 
 def _attachment_url(attachment) -> str:
     report = attachment.report
-    return url_for("api.report_attachment_file", campaign_id=report.campaign_id, unit_id=report.unit_id,
-                   attachment_id=attachment.id)
+    return url_for(
+        "api.report_attachment_file",
+        campaign_id=report.campaign_id,
+        unit_id=report.unit_id,
+        attachment_id=attachment.id,
+    )
 
 
 class ReportAttachmentSchema(Schema):

@@ -4,6 +4,7 @@ returns (with a comment) or accepts. Figures come from the platform and freeze a
 Status: no row = not_started; draft → submitted → (returned → submitted)* → accepted.
 `late` is fixed at each submission (after the due time); `overdue` = not submitted and past due.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from trainhub.models import (
     User,
 )
 from trainhub.notifications import notify
-from trainhub.reports.figures import FIGURE_KEYS, live_figures, live_figures_for_units  # noqa: F401
+from trainhub.reports.figures import FIGURE_KEYS, live_figures, live_figures_for_units
 from trainhub.reports.rules import awaits_review
 
 STATUSES = ("not_started", "draft", "submitted", "returned", "accepted")
@@ -92,6 +93,7 @@ class ReportView:
 
 # -- scope ---------------------------------------------------------------------------------------------
 
+
 def require_organizer(actor: User | None) -> None:
     if actor is None or not actor.is_authenticated:
         raise DomainError("unauthorized", _l("请先登录或提供有效的令牌。"), 401)
@@ -111,6 +113,7 @@ def _require_reviewer(actor: User) -> None:
 
 # -- view models ---------------------------------------------------------------------------------------
 
+
 def _status_of(report: CampaignReport | None) -> str:
     return report.status if report is not None else "not_started"
 
@@ -120,22 +123,31 @@ def _is_overdue(campaign: Campaign, status: str, now: datetime) -> bool:
 
 
 def _find_report(campaign_id: int, unit_id: int, *, lock: bool = False) -> CampaignReport | None:
-    query = sa.select(CampaignReport).where(CampaignReport.campaign_id == campaign_id, CampaignReport.unit_id == unit_id)
+    query = sa.select(CampaignReport).where(
+        CampaignReport.campaign_id == campaign_id, CampaignReport.unit_id == unit_id
+    )
     if lock:
         query = query.with_for_update()
     return db.session.scalar(query)
 
 
-def _view(campaign: Campaign, unit: Unit, report: CampaignReport | None, now: datetime, figures: dict | None = None) -> ReportView:
+def _view(
+    campaign: Campaign, unit: Unit, report: CampaignReport | None, now: datetime, figures: dict | None = None
+) -> ReportView:
     status = _status_of(report)
     if report is not None and report.frozen_figures is not None and status in ("submitted", "accepted"):
         figures = {key: int(report.frozen_figures.get(key, 0)) for key in FIGURE_KEYS}
     elif figures is None:
         figures = live_figures(campaign.id, unit.id)
     return ReportView(
-        campaign=campaign, unit=unit, report=report, status=status, overdue=_is_overdue(campaign, status, now),
+        campaign=campaign,
+        unit=unit,
+        report=report,
+        status=status,
+        overdue=_is_overdue(campaign, status, now),
         late=bool(report.late) if report is not None and status in ("submitted", "accepted") else False,
-        figures=figures, attachments=list(report.attachments) if report is not None else [],
+        figures=figures,
+        attachments=list(report.attachments) if report is not None else [],
     )
 
 
@@ -156,8 +168,15 @@ def reports_for(campaign: Campaign, *, actor: User, now: datetime) -> list[Repor
 def unit_summary_rows(campaign: Campaign, *, now: datetime) -> list[dict]:
     """Every reporting unit's report status and figures, for the campaign's own summary (dashboard)."""
     return [
-        {"unit": {"id": v.unit.id, "name": v.unit.name}, "status": v.status, "status_label": v.status_label,
-         "late": v.late, "overdue": v.overdue, "submitted_at": v.submitted_at, "figures": v.figures}
+        {
+            "unit": {"id": v.unit.id, "name": v.unit.name},
+            "status": v.status,
+            "status_label": v.status_label,
+            "late": v.late,
+            "overdue": v.overdue,
+            "submitted_at": v.submitted_at,
+            "figures": v.figures,
+        }
         for v in _views_for_units(campaign, list(campaign.reporting_units), now)
     ]
 
@@ -166,7 +185,8 @@ def _views_for_units(campaign: Campaign, units: list[Unit], now: datetime) -> li
     rows = {
         r.unit_id: r
         for r in db.session.scalars(
-            sa.select(CampaignReport).where(CampaignReport.campaign_id == campaign.id)
+            sa.select(CampaignReport)
+            .where(CampaignReport.campaign_id == campaign.id)
             .options(sa.orm.selectinload(CampaignReport.attachments))
         )
     }
@@ -178,13 +198,17 @@ def unit_events(campaign: Campaign, unit: Unit) -> list:
     """The unit's hosted events of the campaign (published or not), for the report page."""
     from trainhub.models import Event
 
-    return list(db.session.scalars(
-        sa.select(Event).where(Event.campaign_id == campaign.id, Event.host_unit_id == unit.id)
-        .order_by(Event.starts_at, Event.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Event)
+            .where(Event.campaign_id == campaign.id, Event.host_unit_id == unit.id)
+            .order_by(Event.starts_at, Event.id)
+        )
+    )
 
 
 # -- use cases -----------------------------------------------------------------------------------------
+
 
 def _lock_campaign(campaign: Campaign) -> None:
     """Report writes of a campaign queue on its row: two first saves never race to insert the same report."""
@@ -258,11 +282,17 @@ def return_report(campaign: Campaign, unit: Unit, comment: str = "", *, actor: U
     report.comment = comment
     report.frozen_figures = None
     report.updated_at = now
-    email_unit_organizers(unit, "report_returned", lambda: (
-        _("活动总结被退回：%(title)s", title=campaign.title),
-        [_("您单位提交的“%(title)s”活动总结已被退回，请修改后重新提交。", title=campaign.title),
-         _("退回意见：%(comment)s", comment=comment or "-")],
-    ))
+    email_unit_organizers(
+        unit,
+        "report_returned",
+        lambda: (
+            _("活动总结被退回：%(title)s", title=campaign.title),
+            [
+                _("您单位提交的“%(title)s”活动总结已被退回，请修改后重新提交。", title=campaign.title),
+                _("退回意见：%(comment)s", comment=comment or "-"),
+            ],
+        ),
+    )
     db.session.commit()
     return report_for(campaign, unit, now=now)
 
@@ -286,8 +316,9 @@ def add_attachment(campaign: Campaign, unit: Unit, file_storage, *, actor: User,
     from trainhub.reports.files import store
 
     _require_author(unit, actor)
-    stored = store(file_storage, allowed=ATTACHMENT_TYPES,
-                   max_bytes=int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
+    stored = store(
+        file_storage, allowed=ATTACHMENT_TYPES, max_bytes=int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+    )
     from trainhub.uploads import delete_upload
 
     try:
@@ -329,10 +360,13 @@ def find_attachment(campaign: Campaign, unit: Unit, attachment_id: int) -> Repor
 
 
 def unit_organizers(unit: Unit) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).where(User.unit_id == unit.id, User.role == "organizer", User.is_active_flag.is_(True))
-        .order_by(User.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.unit_id == unit.id, User.role == "organizer", User.is_active_flag.is_(True))
+            .order_by(User.id)
+        )
+    )
 
 
 def email_unit_organizers(unit: Unit, kind: str, compose, *, dedupe_key=None) -> int:
@@ -351,4 +385,3 @@ def email_unit_organizers(unit: Unit, kind: str, compose, *, dedupe_key=None) ->
         notify.send_plain(kind, organizer.email, subject, body, locale=locale, dedupe_key=key)
         sent += 1
     return sent
-

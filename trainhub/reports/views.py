@@ -1,4 +1,5 @@
 """Report pages: the unit's campaigns, the report editor, the commission's tracker, news."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -8,8 +9,7 @@ from flask_login import current_user
 from trainhub.access import is_commission, is_reporting_unit, load_campaign, load_report_scope
 from trainhub.errors import DomainError
 from trainhub.models import Campaign
-from trainhub.reports import bp, news, services
-from trainhub.reports import queries
+from trainhub.reports import bp, news, queries, services
 from trainhub.reports.forms import AttachmentForm, NewsForm, ReportForm, ReturnForm
 from trainhub.security import roles_required
 from trainhub.timeutil import now
@@ -87,10 +87,16 @@ def edit(campaign_id: int, unit_id: int):
     if request.method == "GET":
         form.summary.data, form.outcomes.data = view.summary, view.outcomes
     is_author = current_user.unit_id == unit.id
-    return render_template("reports/edit.html", view=view, form=form, attachment_form=AttachmentForm(),
-                           events=services.unit_events(campaign, unit),
-                           return_form=ReturnForm(formdata=None), is_author=is_author,
-                           commission=is_commission(current_user))
+    return render_template(
+        "reports/edit.html",
+        view=view,
+        form=form,
+        attachment_form=AttachmentForm(),
+        events=services.unit_events(campaign, unit),
+        return_form=ReturnForm(formdata=None),
+        is_author=is_author,
+        commission=is_commission(current_user),
+    )
 
 
 @bp.post("/manage/reports/<int:campaign_id>/<int:unit_id>/attachments")
@@ -150,8 +156,7 @@ def news_admin(campaign_id: int):
             abort(403)
         if form.validate():
             try:
-                item = news.post_news(campaign, form.cleaned, request.files.get("photo"), actor=current_user,
-                                      now=now())
+                item = news.post_news(campaign, form.cleaned, request.files.get("photo"), actor=current_user, now=now())
             except DomainError as error:
                 _flash_error(error)
             else:
@@ -160,8 +165,14 @@ def news_admin(campaign_id: int):
     if not may_post and not is_commission(current_user):
         abort(404)
     items = queries.news_items(campaign, current_user)
-    return render_template("reports/news.html", campaign=campaign, items=items, form=form, may_post=may_post,
-                           commission=is_commission(current_user))
+    return render_template(
+        "reports/news.html",
+        campaign=campaign,
+        items=items,
+        form=form,
+        may_post=may_post,
+        commission=is_commission(current_user),
+    )
 
 
 @bp.post("/manage/news/<int:news_id>/publish")

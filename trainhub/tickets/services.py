@@ -6,6 +6,7 @@ rejected, or the ticket was reissued — is remembered as a *retired* token (a R
 keyed by the token's SHA-256: one primary-key lookup), so the door can say "cancelled" instead of
 "invalid" while the old code still opens nothing.
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,6 +28,7 @@ from trainhub.errors import DomainError
 from trainhub.extensions import db
 from trainhub.models import AuditLog, Registration, RetiredTicket
 from trainhub.security import hash_token, new_token
+
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -49,7 +51,7 @@ def parse_token(value) -> str | None:
     origin, prefix = _ticket_origin(current_app.config["BASE_URL"])
     if (parts.scheme.lower(), parts.netloc.lower()) != origin or not parts.path.startswith(prefix):
         return None
-    token = parts.path[len(prefix):].rstrip("/")
+    token = parts.path[len(prefix) :].rstrip("/")
     return token if _TOKEN_RE.match(token) else None
 
 
@@ -96,7 +98,9 @@ def reissue_ticket(registration: Registration, *, actor, now: datetime) -> Regis
     """A new token for a confirmed registration; the old QR code stops working at once."""
     begin_write()
     locked = db.session.scalar(
-        sa.select(Registration).where(Registration.id == registration.id).with_for_update()
+        sa.select(Registration)
+        .where(Registration.id == registration.id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     )
     if locked is None:
@@ -105,13 +109,21 @@ def reissue_ticket(registration: Registration, *, actor, now: datetime) -> Regis
         raise DomainError("no_ticket", _l("只有报名成功的参训人才有电子票。"), 409)
     locked.ticket_token = new_token()
     locked.updated_at = now
-    db.session.add(AuditLog(actor_id=actor.id if actor is not None else None, action="tickets.reissue",
-                            object_type="registration", object_id=locked.id, created_at=now))
+    db.session.add(
+        AuditLog(
+            actor_id=actor.id if actor is not None else None,
+            action="tickets.reissue",
+            object_type="registration",
+            object_id=locked.id,
+            created_at=now,
+        )
+    )
     db.session.commit()
     return locked
 
 
 # -- images -----------------------------------------------------------------------------------
+
 
 def _qr(data: str) -> qrcode.QRCode:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4)
@@ -142,8 +154,12 @@ def ticket_caption(registration: Registration) -> tuple[str, ...]:
     from trainhub.timeutil import to_local
 
     event = registration.event
-    return (event.title, mask_name(registration.name) + " · " + registration.organization.name,
-            to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"), event.venue or "")
+    return (
+        event.title,
+        mask_name(registration.name) + " · " + registration.organization.name,
+        to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+        event.venue or "",
+    )
 
 
 def ticket_png(registration: Registration) -> bytes:

@@ -1,4 +1,5 @@
 """The ticket page: whoever holds the link sees that one ticket (name masked) and nothing else."""
+
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -6,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainhub import access
-from trainhub.checkin import scan as checkin_scan, self_checkin as checkin_self
+from trainhub.checkin import scan as checkin_scan
+from trainhub.checkin import self_checkin as checkin_self
 from trainhub.errors import DomainError
 from trainhub.events.rules import supports_self_checkin
 from trainhub.tickets import bp, services
@@ -29,16 +31,30 @@ def show(token: str):
     event = registration.event
     url = services.ticket_url(registration.ticket_token)
     can_scan = current_user.is_authenticated and access.can_check_in(current_user, event)
-    response = Response(render_template(
-        "tickets/show.html", registration=registration, event=event, qr_svg=services.qr_svg(url), ticket_url=url,
-        can_scan=can_scan, may_reissue=_may_reissue(registration),
-        online_url=event.online_url if access.registration_sees_online_url(registration) else "",
-        self_checkin=supports_self_checkin(event) and event.status == "published",
-        code=request.args.get("code", "")[:6],
-    ))
+    response = Response(
+        render_template(
+            "tickets/show.html",
+            registration=registration,
+            event=event,
+            qr_svg=services.qr_svg(url),
+            ticket_url=url,
+            can_scan=can_scan,
+            may_reissue=_may_reissue(registration),
+            online_url=event.online_url if access.registration_sees_online_url(registration) else "",
+            self_checkin=supports_self_checkin(event) and event.status == "published",
+            code=request.args.get("code", "")[:6],
+        )
+    )
     # Remember the ticket on this phone: the presenter's QR (/checkin/<id>/self) then finds it.
-    response.set_cookie(f"{COOKIE_PREFIX}{event.id}", registration.ticket_token, max_age=14 * 86400,
-                        httponly=True, samesite="Lax", path="/", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    response.set_cookie(
+        f"{COOKIE_PREFIX}{event.id}",
+        registration.ticket_token,
+        max_age=14 * 86400,
+        httponly=True,
+        samesite="Lax",
+        path="/",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
@@ -63,8 +79,9 @@ def image(token: str, kind: str):
 def self_checkin(token: str):
     registration = _load(token)
     try:
-        result = checkin_self.self_check_in(registration.ticket_token, request.form.get("code", ""), now=now(),
-                                            ip=request.remote_addr or "")
+        result = checkin_self.self_check_in(
+            registration.ticket_token, request.form.get("code", ""), now=now(), ip=request.remote_addr or ""
+        )
     except DomainError as error:
         if error.status == 404:
             abort(404)
@@ -83,8 +100,14 @@ def scan_checkin(token: str):
     event = registration.event
     if not access.can_check_in(current_user, event):
         abort(403)
-    result = checkin_scan.check_in(registration.ticket_token, event, actor=current_user,
-                                   device=request.user_agent.string[:200], now=now(), method="scan")
+    result = checkin_scan.check_in(
+        registration.ticket_token,
+        event,
+        actor=current_user,
+        device=request.user_agent.string[:200],
+        now=now(),
+        method="scan",
+    )
     flash(f"{result.message} · {registration.name}", "success" if result.ok else "warning")
     return redirect(url_for("tickets.show", token=token)), 303
 

@@ -1,4 +1,5 @@
 """Unit forms: rendering only; the rules are UnitSchema's (trainhub/units/schemas.py)."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField
 

@@ -1,12 +1,15 @@
 """A district bureau's enterprises and its invitations of them to events (an email with a registration
 link; the list shows who was invited and who registered). The commission may invite any enterprise."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from trainhub.access import can_invite, can_manage_event, is_commission
 from trainhub.db import begin_write, use_case
@@ -47,17 +50,20 @@ def invite_organizations(event: Event, organization_ids: list[int], *, actor: Us
             {"organization_ids": [_l("只能邀请本辖区的企业：%(ids)s", ids=", ".join(map(str, sorted(unknown))))]},
             code="organization_out_of_district",
         )
-    already = set(db.session.scalars(
-        sa.select(EventInvitation.organization_id).where(
-            EventInvitation.event_id == event.id, EventInvitation.organization_id.in_(wanted)
+    already = set(
+        db.session.scalars(
+            sa.select(EventInvitation.organization_id).where(
+                EventInvitation.event_id == event.id, EventInvitation.organization_id.in_(wanted)
+            )
         )
-    ))
+    )
     sent = 0
     for org in organizations:
         if org.id in already:
             continue
-        db.session.add(EventInvitation(event_id=event.id, organization_id=org.id, invited_by_id=actor.id,
-                                       invited_at=now))
+        db.session.add(
+            EventInvitation(event_id=event.id, organization_id=org.id, invited_by_id=actor.id, invited_at=now)
+        )
         for recipient, locale in _invitation_recipients(org):
             _send_invitation(event, org, recipient, locale)
         sent += 1
@@ -85,33 +91,50 @@ def _send_invitation(event: Event, org: Organization, recipient: str, locale: st
 
     with force_locale(locale):
         subject = _("邀请参加：%(title)s", title=event.title)
-        body = "\n".join([
-            _("%(name)s：", name=org.name),
-            "",
-            _("%(unit)s 邀请贵单位参加“%(title)s”（%(when)s，%(venue)s）。", unit=event.host_unit.name,
-              title=event.title, when=to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"),
-              venue=location(event) or "-"),
-            _("报名链接：%(link)s", link=registration_link(event)),
-            "",
-        ])
+        body = "\n".join(
+            [
+                _("%(name)s：", name=org.name),
+                "",
+                _(
+                    "%(unit)s 邀请贵单位参加“%(title)s”（%(when)s，%(venue)s）。",
+                    unit=event.host_unit.name,
+                    title=event.title,
+                    when=to_local(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    venue=location(event) or "-",
+                ),
+                _("报名链接：%(link)s", link=registration_link(event)),
+                "",
+            ]
+        )
     notify.send_plain("event_invitation", recipient, subject, body, locale=locale, event=event)
 
 
 def list_invitations(event: Event) -> list[dict]:
     """Invited enterprises with when, and whether they have registered someone (not cancelled/rejected)."""
-    invitations = list(db.session.scalars(
-        sa.select(EventInvitation).where(EventInvitation.event_id == event.id)
-        .options(sa.orm.selectinload(EventInvitation.organization))
-        .order_by(EventInvitation.invited_at, EventInvitation.id)
-    ))
-    registered = set(db.session.scalars(
-        sa.select(Registration.organization_id).where(
-            Registration.event_id == event.id,
-            Registration.status.in_(("pending", "confirmed", "waitlisted")),
-        ).distinct()
-    ))
+    invitations = list(
+        db.session.scalars(
+            sa.select(EventInvitation)
+            .where(EventInvitation.event_id == event.id)
+            .options(sa.orm.selectinload(EventInvitation.organization))
+            .order_by(EventInvitation.invited_at, EventInvitation.id)
+        )
+    )
+    registered = set(
+        db.session.scalars(
+            sa.select(Registration.organization_id)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status.in_(("pending", "confirmed", "waitlisted")),
+            )
+            .distinct()
+        )
+    )
     return [
-        {"organization": inv.organization, "invited_at": inv.invited_at, "registered": inv.organization_id in registered}
+        {
+            "organization": inv.organization,
+            "invited_at": inv.invited_at,
+            "registered": inv.organization_id in registered,
+        }
         for inv in invitations
     ]
 

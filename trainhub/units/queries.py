@@ -1,4 +1,5 @@
 """Reading organizing units (组织单位)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -25,8 +26,11 @@ def units_commission_first() -> list[Unit]:
 
 def district_enterprises_query(actor: User):
     """The enterprises a unit may see and invite: a district bureau's district; all for the commission."""
-    return (sa.select(Organization).where(organization_clause(actor), Organization.is_active.is_(True))
-            .order_by(Organization.name))
+    return (
+        sa.select(Organization)
+        .where(organization_clause(actor), Organization.is_active.is_(True))
+        .order_by(Organization.name)
+    )
 
 
 def district_enterprises(actor: User) -> list[Organization]:

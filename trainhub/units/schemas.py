@@ -1,5 +1,6 @@
 """The organizing unit as written and read (API.md "Organizing units"), and a unit's invitations of
 enterprises to an event (API.md "Invitations"): declared once."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -32,8 +33,9 @@ class InvitationSchema(Schema):
 
     organization = ma.fields.Nested(OrganizationRef, dump_only=True)
     invited_at = Instant(dump_only=True)
-    registered = ma.fields.Boolean(dump_only=True, metadata={"description": "someone of it is registered "
-                                                                             "(not cancelled or rejected)"})
+    registered = ma.fields.Boolean(
+        dump_only=True, metadata={"description": "someone of it is registered (not cancelled or rejected)"}
+    )
 
 
 class InvitationsSent(Schema):

@@ -2,6 +2,7 @@
 
 Scope rules themselves live in trainhub/access.py; this module holds the units' use cases.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -1,9 +1,9 @@
 """Units pages: the list (commission: create and edit), a district's enterprises, event invitations."""
+
 from __future__ import annotations
 
 from typing import Literal
 
-import marshmallow as ma
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,21 +11,14 @@ from flask_login import current_user
 from trainhub import access
 from trainhub.access import is_commission, load_event
 from trainhub.accounts import queries as account_queries
-from trainhub.errors import DomainError, ValidationError
-from trainhub.schemas import field_errors
+from trainhub.errors import DomainError
+from trainhub.schemas import load
 from trainhub.security import roles_required
 from trainhub.timeutil import now
-from trainhub.units import bp, invitations as invites, queries, services
+from trainhub.units import bp, queries, services
+from trainhub.units import invitations as invites
 from trainhub.units.forms import UnitForm
 from trainhub.units.schemas import InvitationRequest
-
-
-def _load(schema, data: dict) -> dict:
-    """What a page sent, loaded by the API's schema (its problems as the API's 422)."""
-    try:
-        return schema.load(data)
-    except ma.ValidationError as error:
-        raise ValidationError(field_errors(error.messages))
 
 
 def _flash_error(error: DomainError) -> None:
@@ -38,9 +31,14 @@ def _flash_error(error: DomainError) -> None:
 @bp.get("/manage/units")
 @roles_required("organizer")
 def index():
-    return render_template("units/index.html", units=queries.list_units(),
-                           organizers=account_queries.organizers_by_unit(), form=UnitForm(formdata=None),
-                           can_edit=is_commission(current_user), kind_label=services.kind_label)
+    return render_template(
+        "units/index.html",
+        units=queries.list_units(),
+        organizers=account_queries.organizers_by_unit(),
+        form=UnitForm(formdata=None),
+        can_edit=is_commission(current_user),
+        kind_label=services.kind_label,
+    )
 
 
 @bp.post("/manage/units")
@@ -86,8 +84,9 @@ def enterprises():
     if not access.can_invite(current_user):
         abort(403)
     organizations = queries.district_enterprises(current_user)
-    return render_template("units/enterprises.html", organizations=organizations,
-                           events=invites.events_to_invite_to(current_user, now()))
+    return render_template(
+        "units/enterprises.html", organizations=organizations, events=invites.events_to_invite_to(current_user, now())
+    )
 
 
 @bp.route("/manage/events/<int:event_id>/invitations", methods=["GET", "POST"])
@@ -98,7 +97,7 @@ def invitations(event_id: int):
     event = load_event(event_id, current_user, need=need)
     if request.method == "POST":
         try:
-            values = _load(InvitationRequest(), {"organization_ids": request.form.getlist("organization_ids")})
+            values = load(InvitationRequest(), {"organization_ids": request.form.getlist("organization_ids")})
             sent = invites.invite_organizations(event, values["organization_ids"], actor=current_user, now=now())
         except DomainError as error:
             if error.status == 403:
@@ -111,5 +110,10 @@ def invitations(event_id: int):
     invited = invites.list_invitations(event)
     invited_ids = {row["organization"].id for row in invited}
     candidates = queries.district_enterprises(current_user) if can_send else []
-    return render_template("units/invitations.html", event=event, invited=invited, can_send=can_send,
-                           candidates=[o for o in candidates if o.id not in invited_ids])
+    return render_template(
+        "units/invitations.html",
+        event=event,
+        invited=invited,
+        can_send=can_send,
+        candidates=[o for o in candidates if o.id not in invited_ids],
+    )
