@@ -146,6 +146,8 @@ def check_request_arguments() -> None:
         sources.append(request.form)
     for source in sources:
         for name, value in source.items(multi=True):
+            if name is None:  # a multipart part without a name: nothing a form or the API can have sent
+                _refuse("_form", _l("请求格式不正确。"))
             problem = text_problem(value, single_line=source is not request.args and is_single_line(name))
             problem = problem or text_problem(name)
             if problem is None and names_a_number(name):

@@ -367,3 +367,14 @@ def test_a_page_json_call_takes_the_same_rules(app, client, login, world, body):
     response = client.post(f"/checkin/{world['event'].id}/manual", json=body, headers={"Accept": "application/json"})
     assert response.status_code == 422
     assert "registration_id" in response.get_json()["error"]["fields"]
+
+
+def test_a_multipart_part_without_a_name_is_422_not_a_500(app, api, make):
+    """Found by the fuzzer once uploads were declared: a part whose Content-Disposition names no field."""
+    campaign = make.campaign(status="published")
+    body = b'--b\r\nContent-Disposition: form-data\r\n\r\n15\r\n--b\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--b--\r\n'
+    response = api(make.organizer()).post(
+        f"/api/v1/campaigns/{campaign.id}/news", data=body, content_type="multipart/form-data; boundary=b"
+    )
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["fields"]) == ["_form"]

@@ -15,10 +15,11 @@ from pypdf import PdfReader
 from tests.certificates.conftest import attend
 from tests.factories import local
 from trainhub.certificates import services
-from trainhub.certificates.schemas import RevokeSchema, load
+from trainhub.certificates.schemas import RevokeSchema
 from trainhub.errors import DomainError, ValidationError
 from trainhub.extensions import db
 from trainhub.models import AuditLog, Certificate
+from trainhub.schemas import load
 
 NOW = local(2021, 10, 15, 10)
 

@@ -18,20 +18,11 @@ import marshmallow as ma
 from trainhub.checkin import rules
 from trainhub.checkin.results import MESSAGES
 from trainhub.inputs import ID_MAX
+from trainhub.models import CHECKIN_RESULTS
 from trainhub.registrations.schemas import RegistrationSchema
 from trainhub.schemas import Choice, Instant, Integer, PageArgs, Ref, Schema, Text, load
 
-RESULT_CODES = (
-    "ok",
-    "already_checked_in",
-    "invalid_token",
-    "wrong_event",
-    "cancelled",
-    "not_confirmed",
-    "too_early",
-    "too_late",
-    "not_allowed",
-)
+RESULT_CODES = CHECKIN_RESULTS  # every answer a scan may give (the column's check constraint)
 DIRECTIONS = ("in", "out")
 METHODS = ("scan", "manual", "self", "cli", "api")
 
