@@ -61,7 +61,7 @@ def _init_extensions(app: Flask) -> None:
     from trainhub.extensions import babel, csrf, db, login_manager, migrate
     from trainhub.models import User
 
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # a DefaultJSONProvider, typed as its base
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)

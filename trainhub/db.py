@@ -167,7 +167,7 @@ def _unique_named(table_name: str, columns: tuple[str, ...]) -> str | None:
     table = Base.metadata.tables.get(table_name)
     if table is None:
         return None
-    candidates = [
+    candidates: list[sa.UniqueConstraint | sa.PrimaryKeyConstraint | sa.Index] = [
         constraint
         for constraint in table.constraints
         if isinstance(constraint, (sa.UniqueConstraint, sa.PrimaryKeyConstraint))
@@ -176,7 +176,10 @@ def _unique_named(table_name: str, columns: tuple[str, ...]) -> str | None:
     names = {
         candidate.name for candidate in candidates if tuple(column.name for column in candidate.columns) == columns
     }
-    return names.pop() if len(names) == 1 else None
+    if len(names) != 1:
+        return None
+    name = names.pop()
+    return name if isinstance(name, str) else None  # not a deferred-name marker (sqlalchemy's _NoneName)
 
 
 def init_app(app: Flask) -> None:
@@ -324,7 +327,9 @@ class DirectStatement:
             binds = dict(compiled._bind_processors)
             columns = [(column[0], column[3]) for column in compiled._result_columns]
             results = tuple(type_._cached_result_processor(dialect, None) for _, type_ in columns)
-            row_class = collections.namedtuple("DirectRow", [key for key, _ in columns], rename=True)
+            row_class = collections.namedtuple(  # type: ignore[misc]  # the fields are the statement's, known at run time
+                "DirectRow", [key for key, _ in columns], rename=True
+            )
             entry = self._compiled[dialect.name] = (
                 str(compiled),
                 compiled,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import click
 
 from trainhub.errors import DomainError
 
 
-def _fail(error: DomainError):
+def _fail(error: DomainError) -> NoReturn:
     lines = [str(error.message)]
     for field, messages in (error.fields or {}).items():
         lines += [f"  {field}: {message}" for message in messages]

@@ -37,5 +37,6 @@ def organizers_by_unit() -> dict[int, list[User]]:
     for user in db.session.scalars(
         sa.select(User).where(User.role == "organizer", User.unit_id.is_not(None)).order_by(User.name)
     ):
+        assert user.unit_id is not None  # selected with a unit
         organizers.setdefault(user.unit_id, []).append(user)
     return organizers

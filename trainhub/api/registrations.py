@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import jsonify
 from flask_login import current_user
 
@@ -91,7 +93,7 @@ def get_registration(registration_id: int):
 @bp.response(200, RegistrationSchema)
 def delete_registration(registration_id: int):
     """Cancel a registration; the first waitlisted attendee is promoted at once (409 `not_active`)."""
-    need = "view" if current_user.is_enterprise else "manage"
+    need: Literal["view", "manage"] = "view" if current_user.is_enterprise else "manage"
     registration = access.load_registration(registration_id, current_user, need=need)
     return present_one(services.cancel_registration(registration, actor=current_user, now=now()))
 

@@ -68,6 +68,7 @@ class OperationDefaults(BasePlugin):
 def schema_name(schema: Any) -> str:
     """A component's name: the class without "Schema"; a partial load (PATCH) is its own component."""
     cls = resolve_schema_cls(schema)
+    assert isinstance(cls, type)  # a list only for an ambiguous class name, which get_class refuses
     name = cls.__name__.removesuffix("Schema")
     if not isinstance(schema, type):
         if schema.partial:

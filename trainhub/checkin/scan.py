@@ -40,7 +40,7 @@ from trainhub.tickets.services import find_by_token, find_retired, parse_token
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # checked before use
 
 
 def short_token(token) -> str:
@@ -150,9 +150,11 @@ class _Named:
         self.id, self.name, self.is_pilot_unit = id, name, is_pilot_unit
 
 
-_REGISTRATIONS = Registration.__table__
+# A mapped class's __table__ is its Table; the stubs type it as any FromClause, which update/insert refuse.
+_REGISTRATIONS: sa.Table = Registration.__table__  # type: ignore[assignment]  # see above
 _ORGANIZATIONS = Organization.__table__
 _USERS = User.__table__
+_CHECKINS: sa.Table = CheckIn.__table__  # type: ignore[assignment]  # see above
 # Built once: the live ticket's registration with its organization and the name of who checked it in
 # first — one round trip, bound parameters only; locked (FOR UPDATE OF registrations) for the
 # transactional path.
@@ -306,12 +308,20 @@ def scan(
     """A scan at the door for an event known by its id (the API, so the console): a trainer's takes the
     one-statement path, optimistic; an organizer's the event's. An unknown event is answered `wrong_event`
     (the console may hold a stale id) — nothing is stored, there is no event to file it under."""
-    options = dict(device=device, now=now, direction=rules.direction(direction), method=method)
+    direction = rules.direction(direction)
+    result: CheckInResult | None
     if actor.is_trainer:
-        result = trainer_check_in(token, event_id, actor=actor, optimistic=True, **options)
+        result = trainer_check_in(
+            token, event_id, actor=actor, device=device, now=now, direction=direction, method=method, optimistic=True
+        )
     else:
+        assert isinstance(actor, User)  # a RememberedTrainer is always a trainer
         event = db.session.get(Event, event_id)
-        result = check_in(token, event, actor=actor, **options) if event is not None else None
+        result = (
+            check_in(token, event, actor=actor, device=device, now=now, direction=direction, method=method)
+            if event is not None
+            else None
+        )
     if result is None:
         result = CheckInResult("wrong_event", message=translated("wrong_event"))
     return result
@@ -480,9 +490,7 @@ _CHECKIN_FIELDS = (
     "created_at",
 )
 _INSERT_CHECKIN = DirectStatement(
-    sa.insert(CheckIn.__table__)
-    .values({key: sa.bindparam(key) for key in _CHECKIN_FIELDS})
-    .returning(CheckIn.__table__.c.id)
+    sa.insert(_CHECKINS).values({key: sa.bindparam(key) for key in _CHECKIN_FIELDS}).returning(_CHECKINS.c.id)
 )
 
 
@@ -490,10 +498,10 @@ def _insert_applying(update) -> sa.Insert:
     """PostgreSQL: the accepted row's insert and the registration's update as one statement (a
     data-modifying CTE) — one round trip; a refusal by the unique index fails both."""
     return (
-        sa.insert(CheckIn.__table__)
+        sa.insert(_CHECKINS)
         .values({key: sa.bindparam(f"ci_{key}") for key in _CHECKIN_FIELDS})
         .add_cte(update.cte("applied"))
-        .returning(CheckIn.__table__.c.id)
+        .returning(_CHECKINS.c.id)
     )
 
 
@@ -519,10 +527,10 @@ def _insert_if_unchanged(update: sa.Update, still_open) -> sa.Insert:
         .returning(_REGISTRATIONS.c.id)
         .cte("applied")
     )
-    columns = CheckIn.__table__.c
+    columns = _CHECKINS.c
     values = sa.select(*(sa.bindparam(f"ci_{key}", type_=columns[key].type) for key in _CHECKIN_FIELDS))
     return (
-        sa.insert(CheckIn.__table__)
+        sa.insert(_CHECKINS)
         .from_select(list(_CHECKIN_FIELDS), values.select_from(applied))
         .add_cte(applied)
         .returning(columns.id)
@@ -564,8 +572,9 @@ def _finish(
     # Plain Core, no ORM bookkeeping on the hot path: the optimistic scan's autocommit connection, else the
     # session's (the write transaction).
     connection = direct if direct is not None else db.session.connection()
+    registration = result.registration
     if changes and connection.dialect.name == "postgresql":
-        registration = result.registration
+        assert registration is not None  # changes apply an accepted scan to its registration
         checking_in = "checked_in_at" in changes
         parameters = {
             **{f"ci_{key}": value for key, value in values.items()},
@@ -585,10 +594,11 @@ def _finish(
     else:
         row_id = _INSERT_CHECKIN.first(connection, values).id
         if changes:
-            registration = result.registration
-            statement = _UPDATE_IN if "checked_in_at" in changes else _UPDATE_OUT
-            connection.execute(statement, {**changes, "updated_at": now, "registration_id": registration.id})
+            assert registration is not None  # as above
+            update = _UPDATE_IN if "checked_in_at" in changes else _UPDATE_OUT
+            connection.execute(update, {**changes, "updated_at": now, "registration_id": registration.id})
     if changes:
+        assert registration is not None  # as above
         plain = isinstance(registration, ScannedRegistration)
         for key, value in changes.items():
             if plain:

@@ -34,9 +34,9 @@ def ensure_self_checkin_secret(event: Event) -> Event:
     if event.self_checkin_secret:
         return event
     begin_write()
-    locked = db.session.scalar(
+    locked = db.session.scalars(
         sa.select(Event).where(Event.id == event.id).with_for_update().execution_options(populate_existing=True)
-    )
+    ).one()
     if not locked.self_checkin_secret:
         locked.self_checkin_secret = secrets.token_hex(32)
     db.session.commit()

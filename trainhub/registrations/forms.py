@@ -10,13 +10,16 @@ from wtforms.validators import Length, Optional
 
 from trainhub.forms import SchemaForm
 from trainhub.registrations.schemas import AttendeeSchema, RegistrationRequestSchema, RejectSchema
+from trainhub.schemas import Text
 
 _ATTENDEE_FIELDS = AttendeeSchema().fields
 
 
 def _limit(name: str) -> dict:
     """The input's maxlength, from the schema's rule."""
-    return {"maxlength": _ATTENDEE_FIELDS[name].max_length}
+    field = _ATTENDEE_FIELDS[name]
+    assert isinstance(field, Text)  # the attendee's text fields are all Text (or its phone/email kinds)
+    return {"maxlength": field.max_length}
 
 
 class AttendeeForm(Form):

@@ -33,7 +33,8 @@ class MobilePhone(Text):
         metadata.setdefault("description", "11 digits starting with 1; spaces, dashes and +86 are dropped")
         metadata.setdefault("example", "13800000000")
         super().__init__(metadata=metadata, **kwargs)
-        self.metadata.pop("maxLength", None)  # the limit holds for the number as stored, not as typed
+        # The limit holds for the number as stored, not as typed.
+        self.metadata.pop("maxLength", None)  # type: ignore[attr-defined]  # a dict, typed Mapping
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         phone = normalize_phone(ma.fields.String._deserialize(self, value, attr, data, **kwargs))
@@ -94,7 +95,8 @@ class Attendees(List):
         metadata.update(minItems=1, maxItems=MAX_ATTENDEES_PER_REQUEST)
         super().__init__(Nested(AttendeeSchema), metadata=metadata, **kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[dict]:
+    # The rows are dicts; list[Any] because fields.List's list[T | None] is invariant.
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
         if not isinstance(value, list) or not value:
             raise self.make_error("invalid")
         if len(value) > MAX_ATTENDEES_PER_REQUEST:

@@ -266,7 +266,7 @@ def submit(campaign: Campaign, unit: Unit, values: dict | None = None, *, actor:
 def _submitted_report(campaign: Campaign, unit: Unit) -> CampaignReport:
     _lock_campaign(campaign)
     report = _find_report(campaign.id, unit.id, lock=True)
-    if not awaits_review(report):
+    if report is None or not awaits_review(report):
         raise DomainError("report_not_submitted", _l("只能审核已提交的活动总结。"), 409)
     return report
 
