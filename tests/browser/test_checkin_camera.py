@@ -71,5 +71,10 @@ def test_manual_fallback_finds_by_phone_digits_and_checks_in_with_one_tap(scene,
     page.fill("#checkin-q", "4321")
     page.locator("#checkin-matches button").first.click()
     page.wait_for_function("() => document.getElementById('checkin-result').dataset.result !== undefined")
+    answer = page.evaluate(
+        "() => [document.getElementById('checkin-result').dataset.result, "
+        "document.getElementById('checkin-result').innerText]"
+    )
+    assert answer[0] == "ok", answer  # what the trainer saw, if it was not a check-in
     db.session.remove()
     assert db.session.get(Registration, other_id).checked_in_at is not None
