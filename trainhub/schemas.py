@@ -37,6 +37,15 @@ class Schema(ma.Schema):
     error_messages = {"type": _l("请求体必须是 JSON 对象。")}
 
 
+class _BlankIsMissing:
+    """An emptied form field ("" or spaces) reads as null, as JSON would send it."""
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            value = None
+        return super().deserialize(value, attr, data, **kwargs)  # type: ignore[misc]
+
+
 class Text(ma.fields.String):
     """Text, stripped. `None` reads as "" (an emptied field); `required=True` also refuses blank text.
 
@@ -88,7 +97,7 @@ class Url(Text):
         return text
 
 
-class Integer(ma.fields.Integer):
+class Integer(_BlankIsMissing, ma.fields.Integer):
     """A whole number within [minimum, maximum] (default 0 … 2³¹−1: what an integer column holds).
 
     Numbers written as text ("12") are taken, as a form sends them; booleans are not numbers."""
@@ -121,11 +130,6 @@ class Integer(ma.fields.Integer):
         if self.maximum is not None and number > self.maximum:
             raise ma.ValidationError(_l("不能大于 %(n)s。", n=self.maximum))
         return number
-
-    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            value = None  # an emptied form field
-        return super().deserialize(value, attr, data, **kwargs)
 
 
 class Id(Integer):
@@ -177,13 +181,10 @@ class Choice(ma.fields.String):
         return text
 
 
-class Instant(ma.fields.DateTime):
+class Instant(_BlankIsMissing, ma.fields.DateTime):
     """A moment: ISO 8601; without an offset it is the platform's zone (API.md "Times")."""
 
     default_error_messages = {**_COMMON, "invalid": _l("时间格式不正确，例如 2021-10-14T09:00。")}
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         if isinstance(value, datetime):
@@ -195,18 +196,13 @@ class Instant(ma.fields.DateTime):
         except (ValueError, TypeError) as exc:
             raise self.make_error("invalid") from exc
 
-    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            value = None
-        return super().deserialize(value, attr, data, **kwargs)
-
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         from trainhub.timeutil import iso
 
         return iso(value)
 
 
-class Day(ma.fields.Date):
+class Day(_BlankIsMissing, ma.fields.Date):
     """A calendar date, 1900–2100 (YYYY-MM-DD)."""
 
     default_error_messages = {**_COMMON, "invalid": _l("日期格式不正确，例如 2021-10-14。")}
@@ -218,11 +214,6 @@ class Day(ma.fields.Date):
             return parse_date(value)
         except (ValueError, TypeError) as exc:
             raise self.make_error("invalid") from exc
-
-    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            value = None
-        return super().deserialize(value, attr, data, **kwargs)
 
 
 class Nested(ma.fields.Nested):
